@@ -1,0 +1,70 @@
+/* Near jumps, calls and returns, Jcc, loop/jrcxz (SDM vol. 2). When a
+ * handler runs, c->rip already points past the instruction, so relative
+ * targets are c->rip + displacement. */
+#include "alu.h"
+#include "handlers.h"
+
+/* EB, E9: jmp rel */
+void op_jmp_rel(struct cpu *c, const struct insn *i) { c->rip += i->imm; }
+
+/* 70..7F, 0F 80..8F: jcc rel (arg = cc) */
+void op_jcc(struct cpu *c, const struct insn *i) {
+  if (cpu_cond(c, i->arg))
+    c->rip += i->imm;
+}
+
+/* E8: call rel32 */
+void op_call_rel(struct cpu *c, const struct insn *i) {
+  cpu_push(c, 8, c->rip);
+  c->rip += i->imm;
+}
+
+/* FF /2: call r/m64. The target is read before the push. */
+void op_call_rm(struct cpu *c, const struct insn *i) {
+  uint64_t target = cpu_rm_get(c, i, 8);
+  cpu_push(c, 8, c->rip);
+  c->rip = target;
+}
+
+/* FF /4: jmp r/m64 */
+void op_jmp_rm(struct cpu *c, const struct insn *i) {
+  c->rip = cpu_rm_get(c, i, 8);
+}
+
+/* C3: ret; C2: ret imm16 releases imm16 more bytes of stack. */
+void op_ret(struct cpu *c, const struct insn *i) {
+  uint64_t target = cpu_pop(c, 8);
+  c->gpr[RSP] += (uint16_t)i->imm;
+  c->rip = target;
+}
+
+/* The count register of loop/jrcxz: rcx, or ecx with a 67 prefix. */
+static uint64_t count_reg(const struct cpu *c, const struct insn *i) {
+  return i->addrsize == 4 ? (uint32_t)c->gpr[RCX] : c->gpr[RCX];
+}
+
+/* E0 loopne, E1 loope, E2 loop (arg 0, 1, 2): decrement the count
+ * without touching flags, then branch while it is non-zero (and ZF
+ * matches for loope/loopne). */
+void op_loop(struct cpu *c, const struct insn *i) {
+  uint64_t n = count_reg(c, i) - 1;
+  if (i->addrsize == 4)
+    c->gpr[RCX] = (uint32_t)n;
+  else
+    c->gpr[RCX] = n;
+  if (i->addrsize == 4)
+    n = (uint32_t)n;
+  bool take = n != 0;
+  if (take && i->arg != 2) {
+    bool zf = cpu_get_flags(c) & FLAG_ZF;
+    take = i->arg == 1 ? zf : !zf;
+  }
+  if (take)
+    c->rip += i->imm;
+}
+
+/* E3: jrcxz (jecxz with 67) */
+void op_jrcxz(struct cpu *c, const struct insn *i) {
+  if (count_reg(c, i) == 0)
+    c->rip += i->imm;
+}

@@ -1,0 +1,107 @@
+/* The fetch–decode–execute loop. It runs until an instruction traps:
+ * `syscall`, int3 and budget exhaustion return normally; faults unwind
+ * here by longjmp from cpu/mem.c, with RIP put back on the faulting
+ * instruction so that the kernel can resolve the fault and restart it. */
+#include <string.h>
+
+#include "../mmu/mmu.h"
+#include "cpu.h"
+
+void cpu_init(struct cpu *c, struct mmu *mmu) {
+  memset(c, 0, sizeof *c);
+  c->mmu = mmu;
+  c->rflags = FLAGS_FIXED | FLAG_IF;
+  c->flags.op = FLAGS_EAGER;
+  c->mxcsr = 0x1f80;     /* all exceptions masked, round to nearest */
+  c->fpu.control = 0x037f; /* FNINIT state (SDM vol. 1, 8.1.5) */
+  c->fpu.tag = 0xffff;
+}
+
+/* Bytes of the instruction at rip: straight from the fetch TLB when all
+ * 15 possible bytes sit in one mapped page, else copied page by page so
+ * that an instruction ending before a page boundary never faults on the
+ * next page. Returns the number of valid bytes. */
+static int fetch_first(struct cpu *c, uint64_t rip, uint8_t *buf,
+                       const uint8_t **bytes) {
+  const uint8_t *p = tlb_lookup(c->mmu, MMU_FETCH, rip, 15);
+  if (p) {
+    *bytes = p;
+    return 15;
+  }
+  int room = (int)(PAGE_SIZE - (rip & ~PAGE_MASK));
+  int n = room < 15 ? room : 15;
+  uint64_t paddr;
+  p = tlb_lookup(c->mmu, MMU_FETCH, rip, (unsigned)n);
+  if (!p) {
+    uint32_t err = mmu_translate(c->mmu, rip, MMU_FETCH, &paddr);
+    if (err) {
+      c->trap.addr = rip;
+      cpu_raise(c, err & PFERR_NONCANONICAL ? TRAP_GP : TRAP_PF,
+                err & PFERR_NONCANONICAL ? 0 : err);
+    }
+    p = mmu_phys(c->mmu, paddr);
+  }
+  memcpy(buf, p, (size_t)n);
+  *bytes = buf;
+  return n;
+}
+
+static void fetch_rest(struct cpu *c, uint64_t rip, uint8_t *buf, int have) {
+  uint64_t next = rip + (uint64_t)have;
+  uint64_t paddr;
+  const uint8_t *p = tlb_lookup(c->mmu, MMU_FETCH, next, (unsigned)(15 - have));
+  if (!p) {
+    uint32_t err = mmu_translate(c->mmu, next, MMU_FETCH, &paddr);
+    if (err) {
+      c->trap.addr = next;
+      cpu_raise(c, err & PFERR_NONCANONICAL ? TRAP_GP : TRAP_PF,
+                err & PFERR_NONCANONICAL ? 0 : err);
+    }
+    p = mmu_phys(c->mmu, paddr);
+  }
+  memcpy(buf + have, p, (size_t)(15 - have));
+}
+
+/* Decode the instruction at c->rip, raising #PF/#UD as hardware would. */
+void cpu_fetch_decode(struct cpu *c, struct insn *in) {
+  uint8_t buf[16];
+  const uint8_t *bytes;
+  uint64_t rip = c->rip;
+  int avail = fetch_first(c, rip, buf, &bytes);
+  int r = cpu_decode(bytes, avail, in);
+  if (r == -2) {
+    fetch_rest(c, rip, buf, avail);
+    r = cpu_decode(buf, 15, in);
+  }
+  if (r != 0)
+    cpu_raise(c, TRAP_UD, 0);
+}
+
+enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns) {
+  jmp_buf env;
+  volatile uint64_t left = max_insns;
+  c->fault_jmp = &env;
+  c->trap.kind = TRAP_NONE;
+  if (setjmp(env)) {
+    /* A fault: the instruction did not retire; restart it later. */
+    if (c->trap.kind != TRAP_BP)
+      c->rip = c->insn_rip;
+    return c->trap.kind;
+  }
+  struct insn in;
+  while (left) {
+    left--;
+    c->insn_rip = c->rip;
+    cpu_fetch_decode(c, &in);
+    if (c->trace_hook)
+      c->trace_hook(c, &in, c->trace_ctx);
+    c->rip += in.len;
+    in.handler(c, &in);
+    c->cycles += in.cycles;
+    c->instret++;
+    if (c->trap.kind != TRAP_NONE)
+      return c->trap.kind;
+  }
+  c->trap.kind = TRAP_BUDGET;
+  return TRAP_BUDGET;
+}

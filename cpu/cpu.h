@@ -1,0 +1,233 @@
+/* The architectural state of one x86-64 hardware thread, the decoded
+ * instruction form, and the trap record the CPU hands to the kernel.
+ * The CPU knows nothing about Linux: it fetches, decodes, executes and
+ * returns a trap (syscall, #PF, #UD, #DE, #GP, #XM, #MF, int3). */
+#ifndef EMU_CPU_H
+#define EMU_CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mmu;
+struct cpu;
+struct insn;
+
+enum gpr {
+  RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+  R8, R9, R10, R11, R12, R13, R14, R15,
+};
+
+/* RFLAGS bits (Intel SDM vol. 1, 3.4.3). */
+#define FLAG_CF (1u << 0)
+#define FLAG_PF (1u << 2)
+#define FLAG_AF (1u << 4)
+#define FLAG_ZF (1u << 6)
+#define FLAG_SF (1u << 7)
+#define FLAG_TF (1u << 8)
+#define FLAG_IF (1u << 9)
+#define FLAG_DF (1u << 10)
+#define FLAG_OF (1u << 11)
+#define FLAG_AC (1u << 18)
+#define FLAG_ID (1u << 21)
+#define FLAGS_ARITH (FLAG_CF | FLAG_PF | FLAG_AF | FLAG_ZF | FLAG_SF | FLAG_OF)
+/* Bits user code may change with popf (IOPL/IF/VM etc. are ignored). */
+#define FLAGS_USER_WRITABLE (FLAGS_ARITH | FLAG_TF | FLAG_DF | FLAG_AC | FLAG_ID)
+#define FLAGS_FIXED (1u << 1) /* bit 1 always reads as 1 */
+
+/* Traps: why cpu_run returned to the kernel. */
+enum trap_kind {
+  TRAP_NONE,
+  TRAP_SYSCALL,    /* `syscall` executed; rip already past it */
+  TRAP_DE,         /* #DE divide error */
+  TRAP_BP,         /* int3; rip past it, like hardware */
+  TRAP_UD,         /* #UD invalid or unimplemented opcode */
+  TRAP_GP,         /* #GP (misaligned SSE operand, non-canonical address) */
+  TRAP_PF,         /* #PF, addr = CR2, error = page-fault error code */
+  TRAP_MF,         /* x87 floating-point error */
+  TRAP_XM,         /* SIMD floating-point exception */
+  TRAP_HLT,        /* hlt in user mode: #GP on Linux, kept apart for clarity */
+  TRAP_BUDGET,     /* instruction budget used up (not an exception) */
+};
+
+struct trap {
+  enum trap_kind kind;
+  uint64_t rip;   /* address of the faulting instruction */
+  uint64_t addr;  /* CR2 for #PF */
+  uint32_t error; /* #PF error code, #GP error code */
+  uint32_t code;  /* for #MF/#XM: the exception bits that fired */
+};
+
+/* Lazy flags: ALU operations record an operation kind, its width and its
+ * operands; flags are computed only when read (cpu/flags.c). */
+enum flags_op {
+  FLAGS_EAGER, /* cpu->rflags holds every bit */
+  FLAGS_ADD,   /* res = src1 + src2 (+ carry_in) */
+  FLAGS_ADC,
+  FLAGS_SUB,   /* res = src1 - src2 (- borrow_in) */
+  FLAGS_SBB,
+  FLAGS_LOGIC, /* CF=OF=0, AF undefined (0 on this CPU) */
+  FLAGS_INC,   /* CF preserved in the eager bits */
+  FLAGS_DEC,
+};
+
+struct lazy_flags {
+  uint64_t res, src1, src2;
+  uint8_t op;   /* enum flags_op */
+  uint8_t size; /* operand size in bytes: 1, 2, 4, 8 */
+};
+
+/* 80-bit x87 register image as stored by fsave/fxsave. */
+struct x87_reg {
+  uint64_t mantissa;
+  uint16_t sign_exponent;
+};
+
+struct x87 {
+  struct x87_reg st[8]; /* physical registers R0..R7 */
+  uint16_t control;     /* FCW, 0x037f at reset */
+  uint16_t status;      /* FSW without TOP */
+  uint8_t top;
+  uint16_t tag;         /* full tag word, 2 bits per register */
+  uint16_t last_opcode;
+  uint64_t last_ip, last_dp;
+};
+
+union xmm {
+  uint8_t u8[16];
+  uint16_t u16[8];
+  uint32_t u32[4];
+  uint64_t u64[2];
+  int8_t i8[16];
+  int16_t i16[8];
+  int32_t i32[4];
+  int64_t i64[2];
+  float f32[4];
+  double f64[2];
+};
+
+struct cpu {
+  uint64_t gpr[16];
+  uint64_t rip;
+  uint64_t rflags;        /* authoritative when flags.op == FLAGS_EAGER;
+                             DF/TF/AC/ID always live here */
+  struct lazy_flags flags;
+  uint64_t fs_base, gs_base;
+  union xmm xmm[16];
+  uint32_t mxcsr;
+  struct x87 fpu;
+
+  uint64_t cycles;  /* running cycle counter (rdtsc reads it) */
+  uint64_t instret; /* retired instructions */
+
+  struct mmu *mmu;
+  jmp_buf *fault_jmp; /* where a faulting access unwinds to */
+  uint64_t insn_rip;  /* start of the executing instruction */
+  struct trap trap;
+  bool trace;           /* --trace: run the separate traced loop */
+  void (*trace_hook)(struct cpu *, const struct insn *, void *);
+  void *trace_ctx;
+};
+
+/* Segment override recorded by the decoder; only FS and GS have bases in
+ * long mode (SDM vol. 1, 3.4.2.1), the others are accepted and ignored. */
+enum seg { SEG_NONE, SEG_FS, SEG_GS };
+
+enum rep_prefix { REP_NONE, REP_F3, REP_F2 };
+
+#define REG_NONE 0xff
+#define BASE_RIP 0xfe /* base of a RIP-relative operand */
+
+/* One decoded instruction. The decoder fills it from the bytes; handlers
+ * read it and never look at instruction bytes again. */
+struct insn {
+  void (*handler)(struct cpu *, const struct insn *);
+  uint16_t op;      /* index into the opcode table (cpu/opcodes.def) */
+  uint8_t len;      /* 1..15 */
+  uint8_t opsize;   /* operand size in bytes: 1, 2, 4, 8 (16 for SSE) */
+  uint8_t addrsize; /* 4 or 8 */
+  uint8_t seg;      /* enum seg */
+  uint8_t rep;      /* enum rep_prefix (last of F2/F3 seen) */
+  uint8_t lock;
+  uint8_t opsize_prefix; /* 66 seen (also for SSE mandatory-prefix forms) */
+  uint8_t rex;      /* full REX byte, 0 if absent */
+  uint8_t mod;      /* ModRM.mod; 3 means a register operand */
+  uint8_t reg;      /* ModRM.reg + REX.R, or opcode low bits + REX.B */
+  uint8_t rm;       /* ModRM.rm + REX.B when mod == 3 */
+  uint8_t base;     /* REG_NONE, BASE_RIP or a GPR (with REX.B) */
+  uint8_t index;    /* REG_NONE or a GPR (with REX.X) */
+  uint8_t scale;    /* 0..3 (shift) */
+  uint8_t arg;      /* the table's per-form argument (ALU op, cc, ...) */
+  uint8_t vex;      /* 0, or 2/3 for a C5/C4 VEX prefix */
+  uint8_t vvvv;     /* VEX.vvvv (un-inverted) register operand */
+  uint8_t vex_l;    /* VEX.L */
+  uint8_t vex_w;    /* VEX.W */
+  uint8_t cycles;   /* cost of this form from the cycle table */
+  int32_t disp;
+  uint64_t imm;     /* first immediate, sign- or zero-extended per form */
+  uint64_t imm2;    /* second immediate (enter's imm8, extrq's...) */
+};
+
+typedef void (*cpu_handler)(struct cpu *, const struct insn *);
+
+/* --- cpu/cpu.c --- */
+void cpu_init(struct cpu *c, struct mmu *mmu);
+/* Run until a trap. Returns the trap kind; details in c->trap. */
+enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns);
+/* Fetch and decode the instruction at c->rip (raises #PF/#UD). */
+void cpu_fetch_decode(struct cpu *c, struct insn *in);
+
+/* --- cpu/decode.c --- */
+/* Decode one instruction from `bytes` (at most `avail` valid bytes).
+ * Returns 0 and fills *out, or -1 for #UD (invalid/unimplemented) or -2
+ * when more bytes than `avail` would be needed. */
+int cpu_decode(const uint8_t *bytes, int avail, struct insn *out);
+void cpu_decode_init(void);
+const char *cpu_op_name(uint16_t op);
+
+/* --- cpu/flags.c --- */
+uint64_t cpu_get_flags(struct cpu *c); /* materialize full RFLAGS */
+void cpu_set_flags(struct cpu *c, uint64_t value); /* eager; keeps fixed bits */
+bool cpu_cond(struct cpu *c, unsigned cc); /* Jcc/SETcc/CMOVcc cc 0..15 */
+static inline void cpu_flags_lazy(struct cpu *c, enum flags_op op, int size,
+                                  uint64_t src1, uint64_t src2, uint64_t res) {
+  c->flags.op = (uint8_t)op;
+  c->flags.size = (uint8_t)size;
+  c->flags.src1 = src1;
+  c->flags.src2 = src2;
+  c->flags.res = res;
+}
+/* Set the arithmetic flags eagerly from `value` for the bits in `mask`. */
+void cpu_flags_merge(struct cpu *c, uint64_t value, uint64_t mask);
+bool cpu_parity(uint8_t b);
+
+/* --- cpu/operand.c: register and memory operands of a decoded insn --- */
+uint64_t cpu_ea(struct cpu *c, const struct insn *i); /* effective address incl. FS/GS base */
+uint64_t cpu_reg_get(struct cpu *c, const struct insn *i, unsigned reg, int size);
+void cpu_reg_set(struct cpu *c, const struct insn *i, unsigned reg, int size, uint64_t v);
+/* The ModRM r/m operand (register when mod == 3, else memory). */
+uint64_t cpu_rm_get(struct cpu *c, const struct insn *i, int size);
+void cpu_rm_set(struct cpu *c, const struct insn *i, int size, uint64_t v);
+/* Read-modify-write helpers keep the address from the read for the write. */
+
+/* --- cpu/mem.c: guest virtual memory through the MMU. A faulting access
+ * fills c->trap and longjmps to c->fault_jmp; the instruction is then
+ * restarted after the kernel resolves the fault. Handlers must therefore
+ * do every memory write before changing registers or flags. --- */
+uint64_t cpu_load(struct cpu *c, uint64_t addr, int size);
+void cpu_store(struct cpu *c, uint64_t addr, int size, uint64_t v);
+void cpu_load_bytes(struct cpu *c, uint64_t addr, void *dst, int n);
+void cpu_store_bytes(struct cpu *c, uint64_t addr, const void *src, int n);
+/* Check that [addr, addr+n) is writable (faulting now if not) so that a
+ * multi-part store cannot be left half done. */
+void cpu_probe_write(struct cpu *c, uint64_t addr, int n);
+_Noreturn void cpu_raise(struct cpu *c, enum trap_kind kind, uint32_t error);
+void cpu_push(struct cpu *c, int size, uint64_t v);
+uint64_t cpu_pop(struct cpu *c, int size); /* reads and adjusts rsp */
+
+/* --- cpu/cpuid.c --- */
+void cpu_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+/* True when the opcode table implements every form of feature f. */
+bool cpu_has_feature(int feature);
+
+#endif

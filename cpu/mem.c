@@ -1,0 +1,100 @@
+/* Guest virtual memory as the executing instruction sees it. The fast
+ * path is the TLB (mmu.h: tlb_lookup); a miss walks the page tables; an
+ * access the walk refuses becomes a #PF (or #GP for a non-canonical
+ * address) that unwinds to cpu_run, which hands it to the kernel. */
+#include <string.h>
+
+#include "../mmu/mmu.h"
+#include "cpu.h"
+
+_Noreturn void cpu_raise(struct cpu *c, enum trap_kind kind, uint32_t error) {
+  c->trap.kind = kind;
+  c->trap.rip = c->insn_rip;
+  c->trap.error = error;
+  longjmp(*c->fault_jmp, 1);
+}
+
+static _Noreturn void page_fault(struct cpu *c, uint64_t addr, uint32_t err) {
+  if (err & PFERR_NONCANONICAL) {
+    c->trap.addr = 0;
+    cpu_raise(c, TRAP_GP, 0);
+  }
+  c->trap.addr = addr;
+  cpu_raise(c, TRAP_PF, err);
+}
+
+/* Host address of guest byte `addr` for an access of `kind`. */
+static uint8_t *host_byte(struct cpu *c, uint64_t addr, enum mmu_access kind) {
+  uint8_t *p = tlb_lookup(c->mmu, kind, addr, 1);
+  if (p)
+    return p;
+  uint64_t paddr;
+  uint32_t err = mmu_translate(c->mmu, addr, kind, &paddr);
+  if (err)
+    page_fault(c, addr, err);
+  return mmu_phys(c->mmu, paddr);
+}
+
+void cpu_load_bytes(struct cpu *c, uint64_t addr, void *dst, int n) {
+  uint8_t *out = dst;
+  while (n > 0) {
+    int room = (int)(PAGE_SIZE - (addr & ~PAGE_MASK));
+    int k = n < room ? n : room;
+    memcpy(out, host_byte(c, addr, MMU_READ), (size_t)k);
+    out += k, addr += (uint64_t)k, n -= k;
+  }
+}
+
+void cpu_probe_write(struct cpu *c, uint64_t addr, int n) {
+  uint64_t last = addr + (uint64_t)n - 1;
+  host_byte(c, addr, MMU_WRITE);
+  if ((last & PAGE_MASK) != (addr & PAGE_MASK))
+    host_byte(c, last, MMU_WRITE);
+}
+
+void cpu_store_bytes(struct cpu *c, uint64_t addr, const void *src, int n) {
+  const uint8_t *in = src;
+  if (n <= 0)
+    return;
+  /* Both pages must be writable before either is changed. */
+  if (n <= (int)PAGE_SIZE)
+    cpu_probe_write(c, addr, n);
+  while (n > 0) {
+    int room = (int)(PAGE_SIZE - (addr & ~PAGE_MASK));
+    int k = n < room ? n : room;
+    memcpy(host_byte(c, addr, MMU_WRITE), in, (size_t)k);
+    in += k, addr += (uint64_t)k, n -= k;
+  }
+}
+
+uint64_t cpu_load(struct cpu *c, uint64_t addr, int size) {
+  uint64_t v = 0;
+  void *p = tlb_lookup(c->mmu, MMU_READ, addr, (unsigned)size);
+  if (p) {
+    memcpy(&v, p, (size_t)size);
+    return v;
+  }
+  cpu_load_bytes(c, addr, &v, size);
+  return v;
+}
+
+void cpu_store(struct cpu *c, uint64_t addr, int size, uint64_t v) {
+  void *p = tlb_lookup(c->mmu, MMU_WRITE, addr, (unsigned)size);
+  if (p) {
+    memcpy(p, &v, (size_t)size);
+    return;
+  }
+  cpu_store_bytes(c, addr, &v, size);
+}
+
+void cpu_push(struct cpu *c, int size, uint64_t v) {
+  uint64_t rsp = c->gpr[RSP] - (uint64_t)size;
+  cpu_store(c, rsp, size, v);
+  c->gpr[RSP] = rsp;
+}
+
+uint64_t cpu_pop(struct cpu *c, int size) {
+  uint64_t v = cpu_load(c, c->gpr[RSP], size);
+  c->gpr[RSP] += (uint64_t)size;
+  return v;
+}

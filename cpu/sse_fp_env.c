@@ -1,0 +1,123 @@
+/* The host-FP bridge. Floating-point results must be bit-identical to
+ * this CPU's, including MXCSR rounding, DAZ, FTZ and the exception
+ * flags, so each operation runs the same instruction on the host with
+ * the guest's MXCSR loaded and every exception masked. The MXCSR switch
+ * and the operation sit in one asm statement so the compiler cannot
+ * move or fold floating-point work across it; the host MXCSR is put
+ * back before the statement ends. */
+#include <string.h>
+#include <xmmintrin.h>
+
+#include "sse_host.h"
+
+/* The MXCSR the host runs with: the guest's modes, no flags, all
+ * exceptions masked. */
+static uint32_t host_mxcsr_for(uint32_t guest) {
+  return (guest | MXCSR_MASKS) & ~MXCSR_FLAGS;
+}
+
+#define ENTER "stmxcsr %[host]\n\tldmxcsr %[mx]\n\t"
+#define LEAVE "\n\tstmxcsr %[mx]\n\tldmxcsr %[host]"
+
+#define SSE_HOST_DEFINE(NAME, INSN)                                         \
+  uint32_t sse_host_##NAME(union xmm *d, const union xmm *s,                \
+                           uint32_t mxcsr) {                                \
+    __m128 a, b;                                                            \
+    uint32_t mx = host_mxcsr_for(mxcsr), host;                              \
+    memcpy(&a, d, 16);                                                      \
+    memcpy(&b, s, 16);                                                      \
+    __asm__ volatile(ENTER INSN " %[b], %[a]" LEAVE                         \
+                     : [a] "+x"(a), [mx] "+m"(mx), [host] "=m"(host)        \
+                     : [b] "x"(b));                                         \
+    memcpy(d, &a, 16);                                                      \
+    return mx & MXCSR_FLAGS;                                                \
+  }
+SSE_HOST_OPS(SSE_HOST_DEFINE)
+
+#define CVTSI2(NAME, INSN32, INSN64)                                        \
+  uint32_t sse_host_##NAME(union xmm *d, uint64_t v, int wide,              \
+                           uint32_t mxcsr) {                                \
+    __m128 a;                                                               \
+    uint32_t mx = host_mxcsr_for(mxcsr), host;                              \
+    uint32_t v32 = (uint32_t)v;                                             \
+    memcpy(&a, d, 16);                                                      \
+    if (wide)                                                               \
+      __asm__ volatile(ENTER INSN64 " %[v], %[a]" LEAVE                     \
+                       : [a] "+x"(a), [mx] "+m"(mx), [host] "=m"(host)      \
+                       : [v] "r"(v));                                       \
+    else                                                                    \
+      __asm__ volatile(ENTER INSN32 " %[v], %[a]" LEAVE                     \
+                       : [a] "+x"(a), [mx] "+m"(mx), [host] "=m"(host)      \
+                       : [v] "r"(v32));                                     \
+    memcpy(d, &a, 16);                                                      \
+    return mx & MXCSR_FLAGS;                                                \
+  }
+CVTSI2(cvtsi2ss, "cvtsi2ssl", "cvtsi2ssq")
+CVTSI2(cvtsi2sd, "cvtsi2sdl", "cvtsi2sdq")
+
+#define CVT2SI_CASE(INSN, T)                                                \
+  {                                                                         \
+    T r;                                                                    \
+    __asm__ volatile(ENTER INSN " %[s], %[r]" LEAVE                         \
+                     : [r] "=r"(r), [mx] "+m"(mx), [host] "=m"(host)        \
+                     : [s] "x"(a));                                         \
+    *out = (uint64_t)r;                                                     \
+  }
+
+uint32_t sse_host_cvt2si(const union xmm *s, int dbl, int trunc, int wide,
+                         uint64_t *out, uint32_t mxcsr) {
+  __m128 a;
+  uint32_t mx = host_mxcsr_for(mxcsr), host;
+  memcpy(&a, s, 16);
+  switch ((dbl << 2) | (trunc << 1) | wide) {
+  case 0: CVT2SI_CASE("cvtss2si", uint32_t) break;
+  case 1: CVT2SI_CASE("cvtss2si", uint64_t) break;
+  case 2: CVT2SI_CASE("cvttss2si", uint32_t) break;
+  case 3: CVT2SI_CASE("cvttss2si", uint64_t) break;
+  case 4: CVT2SI_CASE("cvtsd2si", uint32_t) break;
+  case 5: CVT2SI_CASE("cvtsd2si", uint64_t) break;
+  case 6: CVT2SI_CASE("cvttsd2si", uint32_t) break;
+  default: CVT2SI_CASE("cvttsd2si", uint64_t) break;
+  }
+  return mx & MXCSR_FLAGS;
+}
+
+#define COMI_CASE(INSN)                                                     \
+  __asm__ volatile(ENTER INSN " %[b], %[a]" LEAVE                           \
+                   : [mx] "+m"(mx), [host] "=m"(host), "=@ccz"(zf),         \
+                     "=@ccp"(pf), "=@ccc"(cf)                               \
+                   : [a] "x"(va), [b] "x"(vb))
+
+uint32_t sse_host_comi(const union xmm *a, const union xmm *b, int dbl,
+                       int ordered, uint64_t *flags, uint32_t mxcsr) {
+  __m128 va, vb;
+  uint32_t mx = host_mxcsr_for(mxcsr), host;
+  int zf, pf, cf;
+  memcpy(&va, a, 16);
+  memcpy(&vb, b, 16);
+  switch ((dbl << 1) | ordered) {
+  case 0: COMI_CASE("ucomiss"); break;
+  case 1: COMI_CASE("comiss"); break;
+  case 2: COMI_CASE("ucomisd"); break;
+  default: COMI_CASE("comisd"); break;
+  }
+  *flags = (zf ? FLAG_ZF : 0) | (pf ? FLAG_PF : 0) | (cf ? FLAG_CF : 0);
+  return mx & MXCSR_FLAGS;
+}
+
+void sse_fp_flags(struct cpu *c, uint32_t raised) {
+  c->mxcsr |= raised;
+  uint32_t unmasked = raised & ~(c->mxcsr >> MXCSR_MASK_SHIFT) & MXCSR_FLAGS;
+  if (unmasked) {
+    /* SDM vol. 1, 11.5.1: the destination is left unchanged. */
+    c->trap.code = unmasked;
+    cpu_raise(c, TRAP_XM, 0);
+  }
+}
+
+void sse_fp_run(struct cpu *c, const struct insn *i, sse_host_fn fn,
+                const union xmm *src) {
+  union xmm d = *sse_dst(c, i);
+  sse_fp_flags(c, fn(&d, src, c->mxcsr));
+  *sse_dst(c, i) = d;
+}

@@ -1,0 +1,45 @@
+/* XMM operands of a decoded instruction and the SSE alignment rules:
+ * 16-byte memory operands of legacy SSE instructions must be aligned
+ * (SDM vol. 1, 4.1.1), except the explicitly unaligned forms; AMD's
+ * misaligned-SSE mode (MXCSR.MM, APM vol. 1, 4.3.2) lifts the rule for
+ * all but the explicitly aligned moves. */
+#include "sse.h"
+
+void sse_check_align(struct cpu *c, uint64_t addr, enum sse_align align) {
+  if (!(addr & 15) || align == SSE_UNALIGNED)
+    return;
+  if (align == SSE_ALIGNED && (c->mxcsr & MXCSR_MM))
+    return;
+  cpu_raise(c, TRAP_GP, 0);
+}
+
+void sse_load128(struct cpu *c, uint64_t addr, union xmm *v,
+                 enum sse_align align) {
+  sse_check_align(c, addr, align);
+  cpu_load_bytes(c, addr, v, 16);
+}
+
+void sse_store128(struct cpu *c, uint64_t addr, const union xmm *v,
+                  enum sse_align align) {
+  sse_check_align(c, addr, align);
+  cpu_store_bytes(c, addr, v, 16);
+}
+
+void sse_src128(struct cpu *c, const struct insn *i, union xmm *v,
+                enum sse_align align) {
+  if (i->mod == 3)
+    *v = c->xmm[i->rm];
+  else
+    sse_load128(c, cpu_ea(c, i), v, align);
+}
+
+void sse_src_low(struct cpu *c, const struct insn *i, union xmm *v,
+                 int bytes) {
+  if (i->mod == 3) {
+    *v = c->xmm[i->rm];
+    return;
+  }
+  union xmm t = {{0}};
+  cpu_load_bytes(c, cpu_ea(c, i), &t, bytes);
+  *v = t;
+}

@@ -1,0 +1,59 @@
+/* Instructions that leave the CPU's own world: the system-call gate,
+ * CPUID, time-stamp reads and the trapping opcodes. */
+#include "cpu.h"
+#include "handlers.h"
+
+void op_syscall(struct cpu *c, const struct insn *i) {
+  (void)i;
+  /* SDM vol. 2, SYSCALL: RCX = next RIP, R11 = RFLAGS. The kernel sees
+   * the trap with RIP already past the instruction. */
+  c->gpr[RCX] = c->rip;
+  c->gpr[R11] = cpu_get_flags(c);
+  c->trap.kind = TRAP_SYSCALL;
+  c->trap.rip = c->insn_rip;
+}
+
+void op_int3(struct cpu *c, const struct insn *i) {
+  (void)i;
+  /* #BP is a trap: the saved RIP is the next instruction. */
+  c->trap.kind = TRAP_BP;
+  c->trap.rip = c->insn_rip;
+}
+
+void op_hlt(struct cpu *c, const struct insn *i) {
+  (void)i;
+  cpu_raise(c, TRAP_GP, 0); /* privileged at CPL 3 */
+}
+
+void op_ud(struct cpu *c, const struct insn *i) {
+  (void)i;
+  cpu_raise(c, TRAP_UD, 0);
+}
+
+void op_nop(struct cpu *c, const struct insn *i) {
+  (void)c;
+  (void)i;
+}
+
+void op_cpuid(struct cpu *c, const struct insn *i) {
+  (void)i;
+  uint32_t r[4];
+  cpu_cpuid((uint32_t)c->gpr[RAX], (uint32_t)c->gpr[RCX], r);
+  c->gpr[RAX] = r[0];
+  c->gpr[RBX] = r[1];
+  c->gpr[RCX] = r[2];
+  c->gpr[RDX] = r[3];
+}
+
+/* The time-stamp counter is the cycle counter: deterministic, and it
+ * advances exactly as the cost model says. */
+void op_rdtsc(struct cpu *c, const struct insn *i) {
+  (void)i;
+  c->gpr[RAX] = (uint32_t)c->cycles;
+  c->gpr[RDX] = c->cycles >> 32;
+}
+
+void op_rdtscp(struct cpu *c, const struct insn *i) {
+  op_rdtsc(c, i);
+  c->gpr[RCX] = 0; /* IA32_TSC_AUX: Linux stores the CPU number, 0 */
+}

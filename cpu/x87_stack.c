@@ -1,0 +1,133 @@
+/* The x87 register stack, tags and status word (SDM vol. 1, 8.1), the
+ * pending-exception rule for waiting instructions (8.6) and stack faults
+ * (8.5.1.1). Values are never computed here: see x87_host.c. */
+#include "optable.h"
+#include "x87.h"
+
+void x87_reset(struct x87 *x) {
+  /* FNINIT: SDM vol. 1, 8.1.5 and table 8-? (FINIT state). FIP, FDP and
+   * FOP are cleared as well on this CPU. */
+  for (int r = 0; r < 8; r++)
+    x->st[r] = (struct x87_reg){0, 0};
+  x->control = FCW_RESET;
+  x->status = 0;
+  x->top = 0;
+  x->tag = 0xffff;
+  x->last_opcode = 0;
+  x->last_ip = 0;
+  x->last_dp = 0;
+}
+
+enum x87_tag x87_classify(const struct x87_reg *r) {
+  unsigned exp = r->sign_exponent & 0x7fff;
+  if (exp == 0)
+    return r->mantissa == 0 ? TAG_ZERO : TAG_SPECIAL;
+  if (exp == 0x7fff || !(r->mantissa >> 63))
+    return TAG_SPECIAL; /* NaN, infinity, unnormal, pseudo-NaN... */
+  return TAG_VALID;
+}
+
+static void set_tag(struct x87 *x, int phys, enum x87_tag t) {
+  x->tag = (uint16_t)((x->tag & ~(3u << (2 * phys))) | (unsigned)t << (2 * phys));
+}
+
+void x87_set(struct x87 *x, int st, struct x87_reg v) {
+  int phys = x87_phys(x, st);
+  x->st[phys] = v;
+  set_tag(x, phys, x87_classify(&v));
+}
+
+void x87_free(struct x87 *x, int st) { set_tag(x, x87_phys(x, st), TAG_EMPTY); }
+
+void x87_push(struct x87 *x, struct x87_reg v) {
+  x->top = (x->top - 1) & 7;
+  x87_set(x, 0, v);
+}
+
+void x87_pop(struct x87 *x) {
+  x87_free(x, 0);
+  x->top = (x->top + 1) & 7;
+}
+
+struct x87_reg x87_indefinite(void) {
+  return (struct x87_reg){X87_INDEFINITE_MANT, X87_INDEFINITE_SE};
+}
+
+uint16_t x87_status_word(const struct x87 *x) {
+  return (uint16_t)((x->status & ~FSW_TOP) | (x->top & 7) << 11);
+}
+
+void x87_set_status_word(struct x87 *x, uint16_t sw) {
+  x->status = (uint16_t)(sw & ~FSW_TOP);
+  x->top = (sw >> 11) & 7;
+}
+
+uint16_t x87_tag_word(const struct x87 *x) {
+  uint16_t tw = 0;
+  for (int r = 0; r < 8; r++) {
+    enum x87_tag t = ((x->tag >> (2 * r)) & 3) == TAG_EMPTY
+                         ? TAG_EMPTY
+                         : x87_classify(&x->st[r]);
+    tw |= (uint16_t)(t << (2 * r));
+  }
+  return tw;
+}
+
+void x87_load_tag_word(struct x87 *x, uint16_t tw) {
+  for (int r = 0; r < 8; r++)
+    set_tag(x, r,
+            ((tw >> (2 * r)) & 3) == TAG_EMPTY ? TAG_EMPTY
+                                               : x87_classify(&x->st[r]));
+}
+
+bool x87_masked(const struct x87 *x, uint16_t flags) {
+  return (flags & FSW_EXCEPTIONS & ~x->control) == 0;
+}
+
+/* ES (and B, which mirrors it on every CPU since the 387) summarize the
+ * exception flags the control word leaves unmasked (SDM vol. 1, 8.1.3.3). */
+void x87_update_es(struct x87 *x) {
+  if (x87_masked(x, x->status))
+    x->status &= (uint16_t)~(FSW_ES | FSW_B);
+  else
+    x->status |= FSW_ES | FSW_B;
+}
+
+void x87_raise(struct x87 *x, uint16_t flags) {
+  x->status |= flags & (FSW_EXCEPTIONS | FSW_SF);
+  x87_update_es(x);
+}
+
+void x87_wait(struct cpu *c) {
+  if (c->fpu.status & FSW_ES) {
+    uint32_t bits = c->fpu.status & FSW_EXCEPTIONS & ~c->fpu.control;
+    c->trap.code = bits;
+    cpu_raise(c, TRAP_MF, bits);
+  }
+}
+
+void x87_note(struct cpu *c, const struct insn *i, bool mem, uint64_t ea) {
+  /* FOP is the low 3 bits of the first opcode byte and the ModRM byte. */
+  uint8_t modrm = (uint8_t)(i->mod << 6 | (i->reg & 7) << 3 | (i->rm & 7));
+  c->fpu.last_opcode = (uint16_t)((cpu_ops[i->op].opcode & 7) << 8 | modrm);
+  c->fpu.last_ip = c->insn_rip;
+  if (mem)
+    c->fpu.last_dp = ea;
+}
+
+uint64_t x87_begin(struct cpu *c, const struct insn *i) {
+  x87_wait(c);
+  uint64_t ea = i->mod == 3 ? 0 : cpu_ea(c, i);
+  x87_note(c, i, i->mod != 3, ea);
+  return ea;
+}
+
+static bool stack_fault(struct x87 *x, uint16_t c1) {
+  x->status = (uint16_t)((x->status & ~FSW_C1) | c1);
+  x87_raise(x, FSW_IE | FSW_SF);
+  return x87_masked(x, FSW_IE);
+}
+
+bool x87_stack_underflow(struct x87 *x) { return stack_fault(x, 0); }
+
+bool x87_stack_overflow(struct x87 *x) { return stack_fault(x, FSW_C1); }

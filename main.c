@@ -1,0 +1,165 @@
+/* emu's command line: ./emu [options] PROGRAM [ARGS...]
+ * Sets up the process, has the loader exec PROGRAM as execve(2) would,
+ * runs the kernel until the guest exits, and exits with the guest's
+ * status (128+N when a signal killed it, as a shell reports it). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loader/loader.h"
+#include "roms.h"
+#include "syscalls/process.h"
+#include "syscalls/trace.h"
+
+#define EMU_VERSION "0.1.0"
+
+extern char **environ;
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: emu [options] PROGRAM [ARGS...]\n"
+          "Run an x86-64 Linux program on emu's emulated CPU and kernel.\n"
+          "\n"
+          "  -s, --strace        trace system calls in strace's format\n"
+          "  -o, --output FILE   write --strace/--trace output to FILE\n"
+          "      --trace         trace every instruction (cycle, address,\n"
+          "                      symbol, bytes, disassembly)\n"
+          "      --stats         print counters at exit (instructions,\n"
+          "                      cycles, page faults, TLB, system calls)\n"
+          "  -v, --verbose       name unimplemented system calls on stderr\n"
+          "      --deterministic derive time and randomness from the cycle\n"
+          "                      counter and --seed\n"
+          "      --seed N        seed for --deterministic (default 0)\n"
+          "  -h, --help          show this help\n"
+          "  -V, --version       show the version\n"
+          "\n"
+          "PROGRAM may also name a bundled guest (e.g. hello).\n");
+}
+
+/* A bundled ROM runs from an anonymous file, so that the loader reads it
+ * like any other program. Returns a path such as /proc/self/fd/N. */
+static const char *rom_path(const char *name, char *buf, size_t size) {
+  const struct rom *r = rom_find(name);
+  if (!r)
+    return NULL;
+  int fd = memfd_create(name, 0);
+  if (fd < 0 || write(fd, r->data, r->size) != (ssize_t)r->size ||
+      fchmod(fd, 0755) < 0)
+    return NULL;
+  snprintf(buf, size, "/proc/self/fd/%d", fd);
+  return buf;
+}
+
+static void print_stats(struct process *p) {
+  FILE *out = stderr;
+  struct cpu *c = &p->cpu;
+  fprintf(out, "--- emu stats ---\n");
+  fprintf(out, "%-24s %llu\n", "instructions", (unsigned long long)c->instret);
+  fprintf(out, "%-24s %llu\n", "cycles", (unsigned long long)c->cycles);
+#define X(name, text) \
+  fprintf(out, "%-24s %llu\n", text, (unsigned long long)p->stats.name);
+  KERNEL_COUNTERS(X)
+#undef X
+  fprintf(out, "%-24s %llu\n", "tlb hits",
+          (unsigned long long)p->mmu.stats.tlb_hits);
+  fprintf(out, "%-24s %llu\n", "tlb misses",
+          (unsigned long long)p->mmu.stats.tlb_misses);
+  fprintf(out, "%-24s %llu\n", "page walks",
+          (unsigned long long)p->mmu.stats.page_walks);
+  fprintf(out, "%-24s %llu\n", "frames in use",
+          (unsigned long long)p->mmu.frames_used);
+}
+
+int main(int argc, char **argv) {
+  enum { OPT_TRACE = 256, OPT_STATS, OPT_DETERMINISTIC, OPT_SEED };
+  static const struct option longopts[] = {
+      {"strace", no_argument, 0, 's'},
+      {"output", required_argument, 0, 'o'},
+      {"trace", no_argument, 0, OPT_TRACE},
+      {"stats", no_argument, 0, OPT_STATS},
+      {"verbose", no_argument, 0, 'v'},
+      {"deterministic", no_argument, 0, OPT_DETERMINISTIC},
+      {"seed", required_argument, 0, OPT_SEED},
+      {"help", no_argument, 0, 'h'},
+      {"version", no_argument, 0, 'V'},
+      {0, 0, 0, 0}};
+  struct emu_options opt = {0};
+  const char *output = NULL;
+  int ch;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, "+so:vhV", longopts, NULL)) != -1) {
+    switch (ch) {
+    case 's': opt.strace = true; break;
+    case 'o': output = optarg; break;
+    case OPT_TRACE: opt.trace = true; break;
+    case OPT_STATS: opt.stats = true; break;
+    case 'v': opt.verbose = true; break;
+    case OPT_DETERMINISTIC: opt.deterministic = true; break;
+    case OPT_SEED: opt.seed = strtoull(optarg, NULL, 0); break;
+    case 'h': usage(stdout); return 0;
+    case 'V': printf("emu %s\n", EMU_VERSION); return 0;
+    default:
+      fprintf(stderr, "emu: unknown option '%s'\n", argv[optind - 1]);
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "emu: no program given\n");
+    usage(stderr);
+    return 2;
+  }
+  FILE *out = stderr;
+  if (output) {
+    out = fopen(output, "we");
+    if (!out) {
+      fprintf(stderr, "emu: %s: %s\n", output, strerror(errno));
+      return 2;
+    }
+  }
+  opt.strace_out = opt.trace_out = out;
+
+  const char *program = argv[optind];
+  char rom_buf[64];
+  const char *path = program;
+  if (access(program, F_OK) != 0 && !strchr(program, '/')) {
+    const char *rp = rom_path(program, rom_buf, sizeof rom_buf);
+    if (rp)
+      path = rp;
+  }
+
+  static struct process proc;
+  struct process *p = &proc;
+  if (process_init(p, &opt) < 0) {
+    fprintf(stderr, "emu: cannot reserve guest memory\n");
+    return 1;
+  }
+  char why[512] = "";
+  int e = loader_exec(p, path, &argv[optind], environ, why, sizeof why);
+  if (e < 0) {
+    fprintf(stderr, "emu: %s: %s\n", program, why[0] ? why : strerror(-e));
+    process_destroy(p);
+    return e == -ENOENT ? 127 : 126;
+  }
+  if (opt.strace)
+    trace_initial_execve(p, program, &argv[optind], environ);
+  if (opt.trace)
+    trace_instructions_start(p);
+  int status = kernel_run(p);
+  if (opt.strace)
+    trace_exit(p);
+  if (opt.stats)
+    print_stats(p);
+  if (opt.trace)
+    trace_instructions_stop(p);
+  process_destroy(p);
+  symbolize_free_all();
+  if (out != stderr)
+    fclose(out);
+  return status;
+}

@@ -1,0 +1,125 @@
+/* The kernel's edits of the page tables. Tables live in guest physical
+ * frames in the hardware format (SDM vol. 3, 4.5): a PML4 at CR3, then
+ * PDPT, PD and PT, each 512 eight-byte entries, 4 KiB pages only. */
+#include <errno.h>
+#include <string.h>
+
+#include "mmu.h"
+
+/* Upper-level entries grant everything; permissions live in the leaf, as
+ * Linux sets them up. */
+#define TABLE_FLAGS (PTE_P | PTE_W | PTE_U)
+
+static uint64_t *table_at(struct mmu *m, uint64_t paddr) {
+  return (uint64_t *)mmu_phys(m, paddr & PTE_ADDR);
+}
+
+static unsigned level_index(uint64_t vaddr, int level) {
+  return (unsigned)(vaddr >> (12 + 9 * level)) & 511;
+}
+
+/* The leaf PTE slot for vaddr, creating missing tables when `create`. */
+static uint64_t *pte_slot(struct mmu *m, uint64_t vaddr, int create) {
+  uint64_t table = m->cr3;
+  for (int level = 3; level > 0; level--) {
+    uint64_t *entry = &table_at(m, table)[level_index(vaddr, level)];
+    if (!(*entry & PTE_P)) {
+      if (!create)
+        return NULL;
+      uint64_t frame = mmu_frame_alloc(m);
+      if (!frame)
+        return NULL;
+      *entry = frame | TABLE_FLAGS;
+    }
+    table = *entry & PTE_ADDR;
+  }
+  return &table_at(m, table)[level_index(vaddr, 0)];
+}
+
+static void page_changed(struct mmu *m, uint64_t vaddr) {
+  tlb_flush_page(m, vaddr);
+  if (m->code_write_hook)
+    m->code_write_hook(m->code_hook_ctx, vaddr & PAGE_MASK);
+}
+
+int mmu_map(struct mmu *m, uint64_t vaddr, uint64_t paddr, uint64_t pte_flags,
+            uint64_t *old_pte) {
+  uint64_t *slot = pte_slot(m, vaddr, 1);
+  if (!slot)
+    return -ENOMEM;
+  if (old_pte)
+    *old_pte = (*slot & PTE_P) ? *slot : 0;
+  *slot = (paddr & PTE_ADDR) | PTE_P |
+          (pte_flags & (PTE_W | PTE_U | PTE_NX));
+  page_changed(m, vaddr);
+  return 0;
+}
+
+uint64_t mmu_unmap(struct mmu *m, uint64_t vaddr) {
+  uint64_t *slot = pte_slot(m, vaddr, 0);
+  if (!slot || !(*slot & PTE_P))
+    return 0;
+  uint64_t old = *slot;
+  *slot = 0;
+  page_changed(m, vaddr);
+  return old;
+}
+
+uint64_t mmu_pte(struct mmu *m, uint64_t vaddr) {
+  uint64_t *slot = pte_slot(m, vaddr, 0);
+  return slot && (*slot & PTE_P) ? *slot : 0;
+}
+
+void mmu_protect(struct mmu *m, uint64_t vaddr, uint64_t pte_flags) {
+  uint64_t *slot = pte_slot(m, vaddr, 0);
+  if (!slot || !(*slot & PTE_P))
+    return;
+  uint64_t bits = PTE_W | PTE_U | PTE_NX;
+  *slot = (*slot & ~bits) | (pte_flags & bits);
+  page_changed(m, vaddr);
+}
+
+uint64_t mmu_next_table_boundary(struct mmu *m, uint64_t vaddr) {
+  /* The end of the largest absent region at vaddr: lets range walks skip
+   * unpopulated tables instead of visiting every page. */
+  uint64_t table = m->cr3;
+  for (int level = 3; level > 0; level--) {
+    uint64_t entry = table_at(m, table)[level_index(vaddr, level)];
+    if (!(entry & PTE_P)) {
+      uint64_t span = 1ull << (12 + 9 * level);
+      return (vaddr & ~(span - 1)) + span;
+    }
+    table = entry & PTE_ADDR;
+  }
+  return (vaddr & PAGE_MASK) + PAGE_SIZE;
+}
+
+static void free_tables(struct mmu *m, uint64_t table, int level) {
+  uint64_t *t = table_at(m, table);
+  for (int k = 0; k < 512; k++) {
+    if (!(t[k] & PTE_P))
+      continue;
+    if (level > 1)
+      free_tables(m, t[k] & PTE_ADDR, level - 1);
+    mmu_frame_free(m, t[k] & PTE_ADDR);
+  }
+}
+
+void mmu_clear_user(struct mmu *m) {
+  /* The lower half of the PML4 is user space; the kernel half is never
+   * populated for the guest. Leaf frames must already be unmapped. */
+  uint64_t *pml4 = table_at(m, m->cr3);
+  for (int k = 0; k < 256; k++) {
+    if (!(pml4[k] & PTE_P))
+      continue;
+    free_tables(m, pml4[k] & PTE_ADDR, 2);
+    mmu_frame_free(m, pml4[k] & PTE_ADDR);
+    pml4[k] = 0;
+  }
+  tlb_flush_all(m);
+}
+
+void mmu_set_cr3(struct mmu *m, uint64_t cr3) {
+  m->cr3 = cr3;
+  tlb_flush_all(m);
+}

@@ -1,0 +1,50 @@
+/* Guest physical memory: one large host reservation, handed out in 4 KiB
+ * frames. The host commits a page only when it is first written, so a
+ * large reservation costs nothing until the guest uses it. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "mmu.h"
+
+int mmu_init(struct mmu *m, uint64_t phys_bytes) {
+  memset(m, 0, sizeof *m);
+  void *base = mmap(NULL, phys_bytes, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED)
+    return -ENOMEM;
+  m->phys = base;
+  m->phys_size = phys_bytes;
+  /* Frame 0 stays unused so that a zero physical address means "none". */
+  m->next_frame = PAGE_SIZE;
+  tlb_flush_all(m);
+  m->cr3 = mmu_frame_alloc(m);
+  return m->cr3 ? 0 : -ENOMEM;
+}
+
+void mmu_destroy(struct mmu *m) {
+  if (m->phys)
+    munmap(m->phys, m->phys_size);
+  m->phys = NULL;
+}
+
+uint64_t mmu_frame_alloc(struct mmu *m) {
+  uint64_t frame = m->free_list;
+  if (frame) {
+    memcpy(&m->free_list, m->phys + frame, sizeof m->free_list);
+    memset(m->phys + frame, 0, PAGE_SIZE);
+  } else {
+    if (m->next_frame + PAGE_SIZE > m->phys_size)
+      return 0;
+    frame = m->next_frame;
+    m->next_frame += PAGE_SIZE; /* fresh host pages are already zero */
+  }
+  m->frames_used++;
+  return frame;
+}
+
+void mmu_frame_free(struct mmu *m, uint64_t paddr) {
+  memcpy(m->phys + paddr, &m->free_list, sizeof m->free_list);
+  m->free_list = paddr;
+  m->frames_used--;
+}

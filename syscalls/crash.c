@@ -1,0 +1,83 @@
+/* The crash report: what a debugger would show first when a signal kills
+ * the guest — the signal and its cause, the faulting instruction
+ * disassembled, the registers, and the memory map. It goes to emu's
+ * stderr, once, just before emu exits as the shell would report. */
+#include <capstone/capstone.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "process.h"
+
+static const char *code_name(int sig, int code) {
+  if (code == SI_KERNEL)
+    return "SI_KERNEL";
+  switch (sig) {
+  case SIGSEGV: return code == SEGV_MAPERR ? "SEGV_MAPERR" : code == SEGV_ACCERR ? "SEGV_ACCERR" : "";
+  case SIGBUS: return code == BUS_ADRERR ? "BUS_ADRERR" : "";
+  case SIGILL: return code == ILL_ILLOPN ? "ILL_ILLOPN" : "";
+  case SIGFPE:
+    switch (code) {
+    case FPE_INTDIV: return "FPE_INTDIV";
+    case FPE_FLTDIV: return "FPE_FLTDIV";
+    case FPE_FLTINV: return "FPE_FLTINV";
+    case FPE_FLTOVF: return "FPE_FLTOVF";
+    case FPE_FLTUND: return "FPE_FLTUND";
+    case FPE_FLTRES: return "FPE_FLTRES";
+    default: return "";
+    }
+  default: return "";
+  }
+}
+
+static void print_instruction(struct process *p, FILE *out, uint64_t rip) {
+  uint8_t bytes[15];
+  size_t n = 0;
+  while (n < sizeof bytes && copy_from_guest(&p->mmu, &bytes[n], rip + n, 1) == 0)
+    n++;
+  char sym[256];
+  symbolize(p, rip, sym, sizeof sym);
+  fprintf(out, "emu:   at 0x%llx %s: ", (unsigned long long)rip, sym);
+  if (n == 0) {
+    fprintf(out, "(instruction bytes not readable)\n");
+    return;
+  }
+  csh h;
+  cs_insn *insn = NULL;
+  size_t count = 0;
+  if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK) {
+    count = cs_disasm(h, bytes, n, rip, 1, &insn);
+  }
+  size_t len = count ? insn[0].size : n;
+  for (size_t k = 0; k < len; k++)
+    fprintf(out, "%02x ", bytes[k]);
+  if (count)
+    fprintf(out, " %s %s\n", insn[0].mnemonic, insn[0].op_str);
+  else
+    fprintf(out, " (not a valid instruction)\n");
+  if (count)
+    cs_free(insn, count);
+  cs_close(&h);
+}
+
+void crash_report(struct process *p, int sig, int si_code, uint64_t addr) {
+  static const char *names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp",
+                                  "rsi", "rdi", "r8",  "r9",  "r10", "r11",
+                                  "r12", "r13", "r14", "r15"};
+  FILE *out = stderr;
+  struct cpu *c = &p->cpu;
+  fprintf(out, "emu: %s: killed by SIG%s (%s), fault address 0x%llx\n",
+          p->exe_path, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+          code_name(sig, si_code), (unsigned long long)addr);
+  print_instruction(p, out, c->trap.rip ? c->trap.rip : c->rip);
+  for (int k = 0; k < 16; k++)
+    fprintf(out, "%s%-3s %016llx%s", k % 4 ? "  " : "emu:   ", names[k],
+            (unsigned long long)c->gpr[k], k % 4 == 3 ? "\n" : "");
+  fprintf(out, "emu:   rip %016llx  rflags %016llx  fs_base %016llx  gs_base %016llx\n",
+          (unsigned long long)c->rip, (unsigned long long)cpu_get_flags(c),
+          (unsigned long long)c->fs_base, (unsigned long long)c->gs_base);
+  fprintf(out, "emu:   instructions %llu  cycles %llu\n",
+          (unsigned long long)c->instret, (unsigned long long)c->cycles);
+  fprintf(out, "emu: memory map:\n");
+  vma_format_maps(p, out, "emu:   ");
+}

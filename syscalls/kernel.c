@@ -1,0 +1,96 @@
+/* The kernel's run loop: run the CPU until it traps, then do what Linux
+ * does with the trap — a system call, a page fault resolved by demand
+ * paging, or a signal. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "process.h"
+
+/* Guest physical memory reserved (committed only as frames are used). */
+#define PHYS_BYTES (64ull << 30)
+
+static bool fcntl_is_open(int fd) { return fcntl(fd, F_GETFD) >= 0; }
+
+static bool kernel_fault_hook(void *ctx, uint64_t addr, uint32_t err) {
+  return fault_handle(ctx, addr, err) == FAULT_OK;
+}
+
+int process_init(struct process *p, struct emu_options *opt) {
+  memset(p, 0, sizeof *p);
+  if (mmu_init(&p->mmu, PHYS_BYTES) < 0)
+    return -1;
+  cpu_init(&p->cpu, &p->mmu);
+  p->mmu.fault_handler = kernel_fault_hook;
+  p->mmu.fault_ctx = p;
+  p->opt = opt;
+  /* Linux's mmap_base with ASLR off: TASK_SIZE less the stack gap, which
+   * is RLIMIT_STACK clamped up to 128 MiB (arch/x86/mm/mmap.c). */
+  p->mmap_base = USER_TOP - (128ull << 20);
+  p->pid = p->tid = getpid();
+  p->ppid = getppid();
+  p->umask = 022;
+  for (int k = 0; k < FD_MAX; k++)
+    p->fds[k].host_fd = -1;
+  for (int k = 0; k < 3; k++)
+    if (fcntl_is_open(k))
+      p->fds[k].host_fd = k;
+  return 0;
+}
+
+void process_destroy(struct process *p) {
+  mm_clear(p);
+  free(p->vmas.v);
+  p->vmas.v = NULL;
+  for (int k = 3; k < FD_MAX; k++)
+    if (p->fds[k].host_fd >= 0)
+      fd_close(p, k);
+  mmu_destroy(&p->mmu);
+}
+
+static void handle_fault(struct process *p) {
+  struct trap *t = &p->cpu.trap;
+  enum fault_result r = fault_handle(p, t->addr, t->error);
+  switch (r) {
+  case FAULT_OK: return;
+  case FAULT_BUS: signal_raise_trap(p, SIGBUS, BUS_ADRERR, t->addr); return;
+  case FAULT_OOM: signal_raise_trap(p, SIGKILL, 0, t->addr); return;
+  case FAULT_ACCERR: signal_raise_trap(p, SIGSEGV, SEGV_ACCERR, t->addr); return;
+  case FAULT_MAPERR: signal_raise_trap(p, SIGSEGV, SEGV_MAPERR, t->addr); return;
+  }
+}
+
+/* SIGFPE's si_code for the lowest unmasked exception bit that fired
+ * (x87 FSW / MXCSR share the bit order: IE DE ZE OE UE PE). */
+static int fpe_code(uint32_t bits) {
+  if (bits & 1) return FPE_FLTINV;
+  if (bits & 4) return FPE_FLTDIV;
+  if (bits & 8) return FPE_FLTOVF;
+  if (bits & 16) return FPE_FLTUND;
+  if (bits & 32) return FPE_FLTRES;
+  if (bits & 2) return FPE_FLTUND; /* denormal: Linux reports it so */
+  return 0;
+}
+
+int kernel_run(struct process *p) {
+  while (!p->exited) {
+    struct trap *t = &p->cpu.trap;
+    switch (cpu_run(&p->cpu, UINT64_MAX)) {
+    case TRAP_SYSCALL: sys_dispatch(p); break;
+    case TRAP_PF: handle_fault(p); break;
+    case TRAP_UD: signal_raise_trap(p, SIGILL, ILL_ILLOPN, t->rip); break;
+    case TRAP_DE: signal_raise_trap(p, SIGFPE, FPE_INTDIV, t->rip); break;
+    /* #GP and hlt reach user space as SIGSEGV with si_code SI_KERNEL. */
+    case TRAP_GP:
+    case TRAP_HLT: signal_raise_trap(p, SIGSEGV, SI_KERNEL, 0); break;
+    case TRAP_BP: signal_raise_trap(p, SIGTRAP, SI_KERNEL, 0); break;
+    case TRAP_MF:
+    case TRAP_XM: signal_raise_trap(p, SIGFPE, fpe_code(t->error | t->code), t->rip); break;
+    case TRAP_NONE:
+    case TRAP_BUDGET: break;
+    }
+  }
+  return p->fatal_signal ? 128 + p->fatal_signal : p->exit_status;
+}

@@ -1,0 +1,241 @@
+/* Address-space operations: mmap, munmap, mprotect (mm/mmap.c and
+ * mm/mprotect.c in Linux). They edit VMAs only; pages are populated on
+ * first touch by syscalls/fault.c, and page-table entries of populated
+ * pages are updated or dropped here. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "process.h"
+
+/* Linux refuses mappings below vm.mmap_min_addr (65536 by default). */
+#define MMAP_MIN_ADDR 0x10000ull
+
+static uint64_t page_up(uint64_t x) { return (x + PAGE_SIZE - 1) & PAGE_MASK; }
+
+/* PROT_NONE pages keep their frame but lose PTE_U, so that any user
+ * access faults as a protection violation. */
+uint64_t pte_flags_for(int prot) {
+  uint64_t f = prot ? PTE_U : 0;
+  if (prot & PROT_WRITE)
+    f |= PTE_W;
+  if (!(prot & PROT_EXEC))
+    f |= PTE_NX;
+  return f;
+}
+
+static bool range_free(struct process *p, uint64_t start, uint64_t end) {
+  for (int k = 0; k < p->vmas.n; k++)
+    if (p->vmas.v[k].start < end && p->vmas.v[k].end > start)
+      return false;
+  return true;
+}
+
+uint64_t mm_find_free(struct process *p, uint64_t len) {
+  uint64_t end = p->mmap_base;
+  for (int k = p->vmas.n - 1; k >= 0; k--) {
+    const struct vma *v = &p->vmas.v[k];
+    if (v->start >= end)
+      continue;
+    if (v->end + len <= end)
+      break;
+    end = v->start;
+  }
+  if (end < len || end - len < MMAP_MIN_ADDR)
+    return 0;
+  return end - len;
+}
+
+static struct mapped_file *mapped_file_open(int host_fd) {
+  struct stat st;
+  if (fstat(host_fd, &st) < 0)
+    return NULL;
+  struct mapped_file *f = calloc(1, sizeof *f);
+  if (!f)
+    return NULL;
+  f->host_fd = fcntl(host_fd, F_DUPFD_CLOEXEC, 100);
+  if (f->host_fd < 0) {
+    free(f);
+    return NULL;
+  }
+  f->refs = 1;
+  f->dev = st.st_dev;
+  f->ino = st.st_ino;
+  char link[64], path[4096];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", host_fd);
+  ssize_t n = readlink(link, path, sizeof path - 1);
+  path[n > 0 ? n : 0] = 0;
+  f->path = strdup(path);
+  return f;
+}
+
+int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
+               int flags, int host_fd, uint64_t offset) {
+  int type = flags & MAP_TYPE;
+  if (len == 0 || (offset & ~PAGE_MASK))
+    return -EINVAL;
+  if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+    return -EINVAL;
+  len = page_up(len);
+  if (len == 0 || len > USER_TOP)
+    return -ENOMEM;
+  if (offset + len < offset)
+    return -EOVERFLOW;
+
+  struct vma v = {0};
+  v.prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+  v.flags = (flags & ~MAP_SHARED_VALIDATE) |
+            (type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED);
+  v.offset = offset;
+  if (!(flags & MAP_ANONYMOUS)) {
+    struct stat st;
+    if (fstat(host_fd, &st) < 0)
+      return -EBADF;
+    int acc = fcntl(host_fd, F_GETFL) & O_ACCMODE;
+    if (S_ISDIR(st.st_mode))
+      return -ENODEV;
+    if (acc == O_WRONLY)
+      return -EACCES;
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE) && acc != O_RDWR)
+      return -EACCES;
+    if (S_ISCHR(st.st_mode)) {
+      /* /dev/zero maps as anonymous memory, like Linux's shmem_zero. */
+      v.flags |= MAP_ANONYMOUS;
+    } else if (!S_ISREG(st.st_mode)) {
+      return -ENODEV;
+    } else {
+      v.file = mapped_file_open(host_fd);
+      if (!v.file)
+        return -ENOMEM;
+      v.file_size = (uint64_t)st.st_size;
+    }
+  }
+
+  uint64_t start;
+  if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+    if ((addr & ~PAGE_MASK) || addr + len > USER_TOP || addr + len < addr ||
+        addr < MMAP_MIN_ADDR) {
+      mapped_file_put(v.file);
+      return (addr & ~PAGE_MASK) ? -EINVAL : -EPERM;
+    }
+    if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
+        !range_free(p, addr, addr + len)) {
+      mapped_file_put(v.file);
+      return -EEXIST;
+    }
+    start = addr;
+    vma_remove_range(p, start, start + len);
+  } else {
+    addr &= PAGE_MASK;
+    if (addr >= MMAP_MIN_ADDR && addr + len <= p->mmap_base &&
+        addr + len > addr && range_free(p, addr, addr + len))
+      start = addr;
+    else
+      start = mm_find_free(p, len);
+    if (!start) {
+      mapped_file_put(v.file);
+      return -ENOMEM;
+    }
+  }
+  v.start = start;
+  v.end = start + len;
+  if (vma_insert(p, &v) < 0) {
+    mapped_file_put(v.file);
+    return -ENOMEM;
+  }
+  if (flags & MAP_POPULATE)
+    for (uint64_t a = start; a < start + len; a += PAGE_SIZE)
+      fault_handle(p, a, (prot & PROT_WRITE) ? PFERR_U | PFERR_W : PFERR_U);
+  return (int64_t)start;
+}
+
+int mm_unmap(struct process *p, uint64_t addr, uint64_t len) {
+  if ((addr & ~PAGE_MASK) || len == 0)
+    return -EINVAL;
+  len = page_up(len);
+  if (addr + len > USER_TOP || addr + len < addr)
+    return -EINVAL;
+  vma_remove_range(p, addr, addr + len);
+  return 0;
+}
+
+/* Split so that no VMA straddles `at`. */
+static int split_at(struct process *p, uint64_t at) {
+  struct vma *v = vma_find(&p->vmas, at);
+  if (!v || v->start == at)
+    return 0;
+  struct vma hi = *v;
+  hi.offset += at - v->start;
+  hi.start = at;
+  v->end = at;
+  mapped_file_get(hi.file);
+  /* Insert without merging: the neighbours differ only after the change. */
+  struct vma_list *l = &p->vmas;
+  if (l->n + 1 > l->cap) {
+    int cap = l->cap * 2 + 8;
+    struct vma *nv = realloc(l->v, (size_t)cap * sizeof *nv);
+    if (!nv)
+      return -ENOMEM;
+    l->v = nv;
+    l->cap = cap;
+  }
+  int k = 0;
+  while (k < l->n && l->v[k].start < at)
+    k++;
+  memmove(&l->v[k + 1], &l->v[k], (size_t)(l->n - k) * sizeof hi);
+  l->v[k] = hi;
+  l->n++;
+  return 0;
+}
+
+int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
+  if (addr & ~PAGE_MASK)
+    return -EINVAL;
+  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN |
+               PROT_GROWSUP))
+    return -EINVAL;
+  len = page_up(len);
+  uint64_t end = addr + len;
+  if (end < addr)
+    return -ENOMEM;
+  if (len == 0)
+    return 0;
+  /* Linux fails with ENOMEM if any part of the range is unmapped. */
+  for (uint64_t a = addr; a < end;) {
+    struct vma *v = vma_find(&p->vmas, a);
+    if (!v)
+      return -ENOMEM;
+    a = v->end;
+  }
+  if (split_at(p, addr) || split_at(p, end))
+    return -ENOMEM;
+  prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
+  for (int k = 0; k < p->vmas.n; k++) {
+    struct vma *v = &p->vmas.v[k];
+    if (v->start >= end || v->end <= addr)
+      continue;
+    v->prot = prot;
+    /* Populated pages change in place; private pages keep their frame. */
+    for (uint64_t a = v->start; a < v->end;) {
+      uint64_t pte = mmu_pte(&p->mmu, a);
+      if (!pte) {
+        uint64_t next = mmu_next_table_boundary(&p->mmu, a);
+        a = next > a + PAGE_SIZE ? next : a + PAGE_SIZE;
+        continue;
+      }
+      mmu_protect(&p->mmu, a, pte_flags_for(prot));
+      a += PAGE_SIZE;
+    }
+  }
+  return 0;
+}
+
+void mm_clear(struct process *p) {
+  vma_remove_range(p, 0, USER_TOP);
+  mmu_clear_user(&p->mmu);
+}

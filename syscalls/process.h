@@ -1,0 +1,165 @@
+/* The emulated kernel's view of the one process it runs: its address
+ * space (VMAs over the MMU's page tables), brk, files, signal dispositions
+ * and exit state. CPU registers live in struct cpu; Linux state lives
+ * here — the two never mix. */
+#ifndef EMU_PROCESS_H
+#define EMU_PROCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../cpu/cpu.h"
+#include "../mmu/mmu.h"
+
+/* Linux's user address space ends at 0x7ffffffff000 (4-level paging). */
+#define USER_TOP 0x7ffffffff000ull
+/* Stack top with ASLR off; mmap_base sits below the stack gap. */
+#define STACK_TOP USER_TOP
+
+/* A file a mapping reads its pages from: a host fd kept open for the
+ * mapping's lifetime (the guest may close its own descriptor). */
+struct mapped_file {
+  int host_fd;
+  int refs;
+  uint64_t dev, ino;
+  char *path; /* as /proc/self/maps shows it */
+};
+
+enum vma_kind { VMA_PLAIN, VMA_HEAP, VMA_STACK, VMA_VDSO, VMA_VVAR };
+
+struct vma {
+  uint64_t start, end; /* page aligned, end exclusive */
+  int prot;            /* PROT_READ | PROT_WRITE | PROT_EXEC */
+  int flags;           /* MAP_PRIVATE / MAP_SHARED / MAP_ANONYMOUS / ... */
+  int kind;            /* enum vma_kind, for /proc/self/maps names */
+  struct mapped_file *file; /* NULL for anonymous memory */
+  uint64_t offset;     /* file offset of `start` */
+  uint64_t file_size;  /* bytes of the file past which pages read as zero */
+};
+
+struct vma_list {
+  struct vma *v; /* sorted by start, non-overlapping */
+  int n, cap;
+};
+
+#define FD_MAX 1024
+
+struct fd_entry {
+  int host_fd; /* -1 when the slot is free */
+  int fd_flags; /* FD_CLOEXEC */
+  char *path;   /* path opened, for /proc and diagnostics (may be NULL) */
+};
+
+/* Counters for --stats: one X-macro list. */
+#define KERNEL_COUNTERS(X) \
+  X(page_faults, "page faults") \
+  X(syscalls, "system calls") \
+  X(syscalls_enosys, "system calls not implemented") \
+  X(signals, "signals delivered")
+
+struct kernel_stats {
+#define X(name, text) uint64_t name;
+  KERNEL_COUNTERS(X)
+#undef X
+};
+
+struct emu_options {
+  bool strace, trace, stats, verbose, deterministic;
+  FILE *strace_out; /* stderr or -o FILE */
+  FILE *trace_out;
+  uint64_t seed;
+};
+
+struct guest_sigaction {
+  uint64_t handler, flags, restorer, mask;
+};
+
+struct process {
+  struct cpu cpu;
+  struct mmu mmu;
+  struct vma_list vmas;
+  uint64_t brk_start, brk; /* program break, brk_start = end of bss */
+  uint64_t mmap_base;      /* top of the top-down mmap area */
+  uint64_t stack_start;    /* lowest address of the initial stack VMA */
+  struct fd_entry fds[FD_MAX];
+  int pid, ppid, tid;
+  uint64_t clear_child_tid;
+  uint64_t robust_list, robust_len;
+  uint64_t rseq_addr;
+  uint32_t umask;
+  uint64_t sigmask;
+  struct guest_sigaction sigactions[64];
+  char exe_path[4096];      /* absolute path of the running image */
+  char *symbols_path;        /* ELF with the symbol table for --trace */
+  bool exited;
+  int exit_status;           /* 0..255 */
+  int fatal_signal;          /* non-zero when killed by a signal */
+  struct kernel_stats stats;
+  struct emu_options *opt;
+  uint64_t enosys_seen[8];  /* bitmap of syscall numbers reported once */
+};
+
+/* --- syscalls/vma.c: the sorted VMA list --- */
+struct vma *vma_find(struct vma_list *l, uint64_t addr); /* containing addr */
+/* Remove [start, end) from the list, splitting VMAs that straddle it.
+ * Unmaps the pages and frees their frames. */
+void vma_remove_range(struct process *p, uint64_t start, uint64_t end);
+/* Insert a VMA (the range must be free). Merges with equal neighbours. */
+int vma_insert(struct process *p, const struct vma *v);
+void mapped_file_put(struct mapped_file *f);
+/* --- syscalls/maps.c: the VMAs in /proc/self/maps format --- */
+void vma_format_maps(struct process *p, FILE *out, const char *indent);
+struct mapped_file *mapped_file_get(struct mapped_file *f);
+
+/* --- syscalls/mmap.c: the address-space operations mmap, munmap,
+ * mprotect and brk are built on; the loader uses them too. All return
+ * 0/address or -errno. --- */
+/* The core of mmap(2): host_fd < 0 for anonymous memory. */
+int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
+               int flags, int host_fd, uint64_t offset);
+int mm_unmap(struct process *p, uint64_t addr, uint64_t len);
+int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot);
+/* Top-down search for a free range of len bytes below mmap_base. */
+uint64_t mm_find_free(struct process *p, uint64_t len);
+/* Page-table permission bits for a VMA protection. */
+uint64_t pte_flags_for(int prot);
+/* Tear down the whole address space (execve, exit). */
+void mm_clear(struct process *p);
+
+/* --- syscalls/fault.c: demand paging --- */
+/* Resolve a #PF at addr with error code err: allocate and fill the page
+ * from its VMA, or grow the stack. Returns FAULT_OK, or why the access is
+ * invalid: the signal and si_code the guest gets. */
+enum fault_result { FAULT_OK, FAULT_MAPERR, FAULT_ACCERR, FAULT_BUS, FAULT_OOM };
+enum fault_result fault_handle(struct process *p, uint64_t addr, uint32_t err);
+
+/* --- syscalls/kernel.c: the run loop --- */
+int process_init(struct process *p, struct emu_options *opt);
+void process_destroy(struct process *p);
+/* Run the guest until it exits; returns the status a shell would see. */
+int kernel_run(struct process *p);
+
+/* --- syscalls/dispatch (generated from syscalls.def) --- */
+void sys_dispatch(struct process *p);
+
+/* --- syscalls/signal.c --- */
+/* A synchronous signal from a trap (SIGSEGV, SIGILL, SIGFPE, SIGTRAP,
+ * SIGBUS). Delivers to a guest handler when one is installed, else kills
+ * the process with a crash report. */
+void signal_raise_trap(struct process *p, int sig, int si_code, uint64_t addr);
+
+/* --- syscalls/symbolize.c --- */
+const char *symbolize(struct process *p, uint64_t addr, char *buf, size_t size);
+void symbolize_free_all(void);
+
+/* --- syscalls/crash.c: the report printed when a signal kills the guest */
+void crash_report(struct process *p, int sig, int si_code, uint64_t addr);
+
+/* --- syscalls/fd.c: the guest's descriptor table over host fds --- */
+int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd);
+int fd_host(struct process *p, int guest_fd); /* -EBADF when not open */
+int fd_close(struct process *p, int guest_fd);
+void fd_close_on_exec(struct process *p);
+
+#endif

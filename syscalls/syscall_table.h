@@ -1,0 +1,121 @@
+/* The system-call table generated from syscalls.def: one entry per
+ * x86-64 system-call number with its name, handler (NULL when emu does not
+ * implement it: -ENOSYS), how strace prints each argument and the result.
+ * Dispatch (dispatch.c) and the tracer (strace.c) both read this table. */
+#ifndef EMU_SYSCALL_TABLE_H
+#define EMU_SYSCALL_TABLE_H
+
+#include <stdint.h>
+
+struct process;
+
+typedef int64_t (*syscall_handler)(struct process *p, const uint64_t a[6]);
+
+/* How the tracer prints one argument. Kinds marked "out" are decoded
+ * after the call (strace prints them on exit); the rest on entry. */
+enum sc_arg {
+  A_NONE,       /* no more arguments */
+  A_INT,        /* int, decimal */
+  A_UINT,       /* unsigned int, decimal */
+  A_LONG,       /* long, decimal */
+  A_ULONG,      /* unsigned long / size_t, decimal */
+  A_HEX,        /* %#lx */
+  A_PTR,        /* NULL or 0x... */
+  A_MODE,       /* mode_t in octal: 0644 */
+  A_FD,         /* int descriptor */
+  A_DIRFD,      /* AT_FDCWD or a descriptor */
+  A_PATH,       /* NUL-terminated path, printed whole */
+  A_STR_IN,     /* buffer, length = next argument */
+  A_STR_OUT,    /* out: buffer, length = result */
+  A_HEX_OUT,    /* out: buffer printed as \x.. (getrandom), len = result */
+  A_OPEN_FLAGS, /* O_RDONLY|O_CLOEXEC... */
+  A_OPEN_MODE,  /* the mode of open/openat, only with O_CREAT/O_TMPFILE */
+  A_FD_FLAGS,   /* O_CLOEXEC|O_NONBLOCK (dup3, pipe2) */
+  A_ACCESS,     /* R_OK|W_OK|X_OK or F_OK */
+  A_AT_FLAGS,   /* AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH... */
+  A_AT_EACCESS, /* faccessat2 flags */
+  A_AT_REMOVEDIR, /* unlinkat flags */
+  A_STATX_FLAGS,
+  A_STATX_MASK,
+  A_PROT,
+  A_MAP_FLAGS,
+  A_MREMAP_FLAGS,
+  A_MADVISE,
+  A_MSYNC_FLAGS,
+  A_WHENCE,
+  A_FCNTL_CMD,
+  A_FCNTL_ARG, /* depends on the command; absent for F_GET* */
+  A_IOCTL_CMD,
+  A_IOCTL_ARG, /* out */
+  A_STAT_OUT,  /* out: struct stat */
+  A_STATX_OUT, /* out: struct statx */
+  A_RLIMIT_RES,
+  A_RLIMIT_IN,
+  A_RLIMIT_OUT, /* out */
+  A_TIMESPEC_IN,
+  A_TIMESPEC_OUT, /* out */
+  A_TIMEVAL_OUT,  /* out */
+  A_UTIMENS_IN,   /* NULL or [{...}, {...}] */
+  A_CLOCKID,
+  A_TIMER_FLAGS, /* clock_nanosleep: TIMER_ABSTIME */
+  A_UTSNAME_OUT, /* out */
+  A_SIGNAL,
+  A_SIGHOW,
+  A_SIGSET_IN,
+  A_SIGSET_OUT, /* out */
+  A_SIGACTION_IN,
+  A_SIGACTION_OUT, /* out */
+  A_STACK_IN,      /* stack_t */
+  A_STACK_OUT,     /* out */
+  A_FUTEX_OP,
+  A_FUTEX_TAIL, /* val, timeout, uaddr2, val3 as the operation uses them */
+  A_IOVEC_IN,   /* iovec array, count = next argument */
+  A_IOVEC_OUT,  /* out: filled up to the result */
+  A_PIPE_OUT,   /* out: [rfd, wfd] */
+  A_DIRENTS_OUT, /* out: 0x... / * N entries * / */
+  A_ARGV,        /* execve argv: ["a", "b"] */
+  A_ENVP,        /* execve envp: 0x... / * N vars * / */
+  A_ARCH_PRCTL,
+  A_GRND_FLAGS,
+  A_INT_OUT,    /* out: [N] (an int the kernel writes) */
+  A_LOFF_INOUT, /* NULL or [N] (sendfile, copy_file_range offsets) */
+  A_GROUPS_OUT, /* out: [0, 1] up to the result */
+  A_SYSINFO_OUT,
+  A_TMS_OUT,
+  A_RUSAGE_WHO,
+  A_RUSAGE_OUT,
+  A_CPUSET_OUT, /* out: [0 1] */
+  A_SOCK_DOMAIN,
+  A_SOCK_TYPE,
+  A_ARG_KINDS
+};
+
+/* How the tracer prints the result. */
+enum sc_ret {
+  R_DEC,   /* decimal, or -1 ERRNO (message) */
+  R_HEX,   /* 0x..., addresses (mmap, brk) */
+  R_OCT,   /* umask */
+  R_NONE,  /* exit, exit_group: "= ?" */
+  R_FCNTL, /* F_GETFD/F_GETFL decode their flags */
+  R_TIME,  /* time(): seconds and an ISO date */
+};
+
+struct syscall_desc {
+  const char *name;        /* NULL for numbers Linux does not define */
+  syscall_handler handler; /* NULL: -ENOSYS */
+  uint8_t ret;             /* enum sc_ret */
+  uint8_t args[6];         /* enum sc_arg, A_NONE-terminated */
+};
+
+#define SYSCALL_MAX 512
+extern const struct syscall_desc syscall_table[SYSCALL_MAX];
+
+/* Handlers implemented by this layer (the X-macro declares them all). */
+#define SYS(nr, name, ret, args) \
+  int64_t sys_##name(struct process *p, const uint64_t a[6]);
+#define NOSYS(nr, name, ret, args)
+#include "syscalls.def"
+#undef SYS
+#undef NOSYS
+
+#endif

@@ -1,0 +1,31 @@
+# Shared helpers for the test runners (sourced, not run).
+
+# ctest's SKIP_RETURN_CODE for tests whose tools are missing here.
+SKIP=77
+
+# A private scratch directory, removed on exit.
+make_scratch() {
+  scratch=$(mktemp -d "${TMPDIR:-/tmp}/emu-test.XXXXXX") || exit 1
+  trap 'rm -rf "$scratch"' EXIT
+}
+
+# Describe an exit status the way a shell would see it.
+describe_status() {
+  local s=$1
+  if [ "$s" -gt 128 ] && [ "$s" -lt 160 ]; then
+    printf '%s (signal %s, %s)' "$s" "$((s - 128))" \
+      "$(kill -l "$((s - 128))" 2>/dev/null || echo '?')"
+  else
+    printf '%s' "$s"
+  fi
+}
+
+# Run "$@" with ASLR off when the host allows it (setarch -R), so native
+# runs see Linux's no-ASLR layout, the one emu reproduces.
+native_prefix=()
+if setarch x86_64 -R true >/dev/null 2>&1; then
+  native_prefix=(setarch x86_64 -R)
+fi
+
+# Seconds an emulated run may take before it is called hung.
+EMU_TIMEOUT=${EMU_TIMEOUT:-600}
