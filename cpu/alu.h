@@ -7,8 +7,16 @@
 #include "cpu.h"
 
 /* The classic ALU operations in opcode order (SDM vol. 2, table A-6). */
-enum alu_op { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR,
-              ALU_CMP };
+enum alu_op {
+  ALU_ADD,
+  ALU_OR,
+  ALU_ADC,
+  ALU_SBB,
+  ALU_AND,
+  ALU_SUB,
+  ALU_XOR,
+  ALU_CMP
+};
 
 static inline uint64_t size_mask(int size) {
   return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;

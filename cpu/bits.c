@@ -52,8 +52,8 @@ void op_bsf_bsr(struct cpu *c, const struct insn *i) {
     cpu_flags_merge(c, FLAG_ZF, FLAG_ZF);
     return;
   }
-  uint64_t idx = i->arg ? 63 - (unsigned)__builtin_clzll(v)
-                        : (unsigned)__builtin_ctzll(v);
+  uint64_t idx =
+      i->arg ? 63 - (unsigned)__builtin_clzll(v) : (unsigned)__builtin_ctzll(v);
   cpu_reg_set(c, i, i->reg, size, idx);
   cpu_flags_merge(c, 0, FLAG_ZF);
 }
@@ -71,8 +71,9 @@ void op_tzcnt_lzcnt(struct cpu *c, const struct insn *i) {
   else
     n = (unsigned)__builtin_ctzll(v);
   cpu_reg_set(c, i, i->reg, size, n);
+  /* SF, AF, PF are undefined; Zen clears them and keeps OF. */
   cpu_flags_merge(c, (v == 0 ? FLAG_CF : 0) | (n == 0 ? FLAG_ZF : 0),
-                  FLAG_CF | FLAG_ZF);
+                  FLAG_CF | FLAG_ZF | FLAG_SF | FLAG_AF | FLAG_PF);
 }
 
 /* F3 0F B8: popcnt; ZF = source was zero, OF/SF/AF/CF/PF cleared. */

@@ -16,9 +16,10 @@ static uint64_t vreg(struct cpu *c, const struct insn *i) {
   return cpu_reg_get(c, i, i->vvvv, i->opsize);
 }
 
-/* SF and ZF of a result, with CF and OF cleared (andn, bextr, bzhi). */
+/* SF, ZF and PF of a result, with CF, OF and AF clear: PF and AF are
+ * undefined by the SDM, these are Zen's values (tests/unit/test_bits.c). */
 static uint64_t sz_flags(uint64_t res, int size) {
-  uint64_t f = 0;
+  uint64_t f = cpu_parity((uint8_t)res) ? FLAG_PF : 0;
   if ((res & size_mask(size)) == 0)
     f |= FLAG_ZF;
   if ((res >> (8 * size - 1)) & 1)
@@ -32,8 +33,7 @@ void op_andn(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
   uint64_t res = ~vreg(c, i) & cpu_rm_get(c, i, size) & size_mask(size);
   cpu_reg_set(c, i, i->reg, size, res);
-  cpu_flags_merge(c, sz_flags(res, size),
-                  FLAG_SF | FLAG_ZF | FLAG_CF | FLAG_OF);
+  cpu_flags_merge(c, sz_flags(res, size), FLAGS_ARITH);
 }
 
 /* VEX.0F38 F7 (no prefix): bextr reg, r/m, vvvv (start, length bytes) */
@@ -46,7 +46,11 @@ void op_bextr(struct cpu *c, const struct insn *i) {
   if (len < 64)
     res &= (1ull << len) - 1;
   cpu_reg_set(c, i, i->reg, size, res);
-  cpu_flags_merge(c, res ? 0 : FLAG_ZF, FLAG_ZF | FLAG_CF | FLAG_OF);
+  /* SF, AF, PF undefined: Zen clears SF, sets AF, PF from the result. */
+  uint64_t f = (res ? 0 : FLAG_ZF) | FLAG_AF;
+  if (cpu_parity((uint8_t)res))
+    f |= FLAG_PF;
+  cpu_flags_merge(c, f, FLAGS_ARITH);
 }
 
 /* VEX.0F38 F3 /1 blsr, /2 blsmsk, /3 blsi: vvvv = f(r/m). arg = /digit */
@@ -55,16 +59,25 @@ void op_bls(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
   uint64_t src = cpu_rm_get(c, i, size), res, f = 0;
   switch (i->arg) {
-  case 1: res = (src - 1) & src; f = src == 0 ? FLAG_CF : 0; break;
-  case 2: res = (src - 1) ^ src; f = src == 0 ? FLAG_CF : 0; break;
-  default: res = (0 - src) & src; f = src != 0 ? FLAG_CF : 0; break;
+  case 1:
+    res = (src - 1) & src;
+    f = src == 0 ? FLAG_CF : 0;
+    break;
+  case 2:
+    res = (src - 1) ^ src;
+    f = src == 0 ? FLAG_CF : 0;
+    break;
+  default:
+    res = (0 - src) & src;
+    f = src != 0 ? FLAG_CF : 0;
+    break;
   }
   res &= size_mask(size);
   f |= sz_flags(res, size);
   if (i->arg == 2)
     f &= ~(uint64_t)FLAG_ZF;
   cpu_reg_set(c, i, i->vvvv, size, res);
-  cpu_flags_merge(c, f, FLAG_SF | FLAG_ZF | FLAG_CF | FLAG_OF);
+  cpu_flags_merge(c, f, FLAGS_ARITH);
 }
 
 /* VEX.0F38 F5 (no prefix): bzhi reg, r/m, vvvv */
@@ -76,7 +89,7 @@ void op_bzhi(struct cpu *c, const struct insn *i) {
   uint64_t res = n < (unsigned)bits ? src & ((1ull << n) - 1) : src;
   uint64_t f = sz_flags(res, size) | (n > (unsigned)bits - 1 ? FLAG_CF : 0);
   cpu_reg_set(c, i, i->reg, size, res);
-  cpu_flags_merge(c, f, FLAG_SF | FLAG_ZF | FLAG_CF | FLAG_OF);
+  cpu_flags_merge(c, f, FLAGS_ARITH);
 }
 
 /* VEX.F2.0F38 F5 pdep (arg 0), VEX.F3.0F38 F5 pext (arg 1): reg, vvvv,

@@ -5,11 +5,31 @@
 #include <string.h>
 
 #include "../mmu/mmu.h"
+#include "block.h"
 #include "cpu.h"
 
+static void code_changed(void *ctx, uint64_t page) {
+  block_cache_page_changed(ctx, page);
+}
+
+void cpu_set_block_cache(struct cpu *c, bool on) {
+  if (on && !c->blocks) {
+    c->blocks = block_cache_new();
+  } else if (!on && c->blocks) {
+    block_cache_free(c->blocks);
+    c->blocks = NULL;
+  }
+}
+
+void cpu_destroy(struct cpu *c) { cpu_set_block_cache(c, false); }
+
 void cpu_init(struct cpu *c, struct mmu *mmu) {
+  cpu_decode_init();
   memset(c, 0, sizeof *c);
   c->mmu = mmu;
+  mmu->code_write_hook = code_changed;
+  mmu->code_hook_ctx = c;
+  cpu_set_block_cache(c, true);
   c->rflags = FLAGS_FIXED | FLAG_IF;
   c->flags.op = FLAGS_EAGER;
   c->mxcsr = 0x1f80;     /* all exceptions masked, round to nearest */
@@ -87,6 +107,15 @@ enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns) {
     if (c->trap.kind != TRAP_BP)
       c->rip = c->insn_rip;
     return c->trap.kind;
+  }
+  /* The block loop is the fast path; tracing runs the plain loop so that
+   * the hook costs nothing when it is off. */
+  if (c->blocks && !c->trace_hook) {
+    cpu_run_blocks(c, &left);
+    if (c->trap.kind != TRAP_NONE)
+      return c->trap.kind;
+    c->trap.kind = TRAP_BUDGET;
+    return TRAP_BUDGET;
   }
   struct insn in;
   while (left) {

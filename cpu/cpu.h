@@ -12,6 +12,7 @@
 struct mmu;
 struct cpu;
 struct insn;
+struct block_cache;
 
 enum gpr {
   RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
@@ -91,6 +92,7 @@ struct x87 {
   uint16_t tag;         /* full tag word, 2 bits per register */
   uint16_t last_opcode;
   uint64_t last_ip, last_dp;
+  uint16_t last_cs, last_ds; /* FCS/FDS as fnsave stores them (x87) */
 };
 
 union xmm {
@@ -121,6 +123,8 @@ struct cpu {
   uint64_t instret; /* retired instructions */
 
   struct mmu *mmu;
+  struct block_cache *blocks; /* decoded-block cache; NULL: decode each time */
+  int exit_request;   /* leave the current block (its code changed) */
   jmp_buf *fault_jmp; /* where a faulting access unwinds to */
   uint64_t insn_rip;  /* start of the executing instruction */
   struct trap trap;
@@ -172,6 +176,9 @@ typedef void (*cpu_handler)(struct cpu *, const struct insn *);
 
 /* --- cpu/cpu.c --- */
 void cpu_init(struct cpu *c, struct mmu *mmu);
+void cpu_destroy(struct cpu *c);
+/* Turn the decoded-block cache on (the default after cpu_init) or off. */
+void cpu_set_block_cache(struct cpu *c, bool on);
 /* Run until a trap. Returns the trap kind; details in c->trap. */
 enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns);
 /* Fetch and decode the instruction at c->rip (raises #PF/#UD). */

@@ -64,8 +64,7 @@ static uint64_t lazy_arith_flags(const struct cpu *c) {
     if ((a ^ b) & (a ^ r) & sb)
       f |= FLAG_OF;
     break;
-  case FLAGS_LOGIC:
-    break;
+  case FLAGS_LOGIC: break;
   case FLAGS_INC: /* src2 is 1; CF is kept in c->rflags */
     f |= c->rflags & FLAG_CF;
     if (r == sb)
@@ -76,8 +75,7 @@ static uint64_t lazy_arith_flags(const struct cpu *c) {
     if (r == sb - 1)
       f |= FLAG_OF;
     break;
-  default:
-    break;
+  default: break;
   }
   return f;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../mmu/mmu.h"
+#include "block.h"
 #include "cpu.h"
 
 _Noreturn void cpu_raise(struct cpu *c, enum trap_kind kind, uint32_t error) {
@@ -32,6 +33,11 @@ static uint8_t *host_byte(struct cpu *c, uint64_t addr, enum mmu_access kind) {
   uint32_t err = mmu_translate(c->mmu, addr, kind, &paddr);
   if (err)
     page_fault(c, addr, err);
+  /* A store to a page holding decoded code invalidates those blocks
+   * (self-modifying code); such stores always come this way because
+   * building a block drops the page's write-TLB entry. */
+  if (kind == MMU_WRITE && c->blocks)
+    block_cache_page_changed(c, addr & PAGE_MASK);
   return mmu_phys(c->mmu, paddr);
 }
 

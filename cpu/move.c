@@ -133,8 +133,7 @@ void op_lahf(struct cpu *c, const struct insn *i) {
 void op_sahf(struct cpu *c, const struct insn *i) {
   (void)i;
   uint64_t ah = (c->gpr[RAX] >> 8) & 0xff;
-  cpu_flags_merge(c, ah,
-                  FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF);
+  cpu_flags_merge(c, ah, FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF);
 }
 
 /* F5 cmc, F8 clc, F9 stc, FC cld, FD std: arg selects the operation. */

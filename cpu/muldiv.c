@@ -8,8 +8,8 @@
 __extension__ typedef unsigned __int128 u128;
 __extension__ typedef __int128 i128;
 
-/* CF = OF = `overflow`; SF/ZF/AF/PF are undefined by the SDM. On Zen
- * they are left as they were, except as recorded below. */
+/* CF = OF = `overflow`; SF/ZF/AF/PF are undefined by the SDM and Zen
+ * leaves them as they were. */
 static void mul_flags(struct cpu *c, bool overflow, uint64_t low, int size) {
   (void)low;
   (void)size;
@@ -17,8 +17,8 @@ static void mul_flags(struct cpu *c, bool overflow, uint64_t low, int size) {
 }
 
 /* Write a double-width result: ax for bytes, else rdx:rax halves. */
-static void set_wide(struct cpu *c, const struct insn *i, int size,
-                     uint64_t lo, uint64_t hi) {
+static void set_wide(struct cpu *c, const struct insn *i, int size, uint64_t lo,
+                     uint64_t hi) {
   if (size == 1) {
     cpu_reg_set(c, i, RAX, 2, (lo & 0xff) | (hi & 0xff) << 8);
     return;
@@ -99,6 +99,12 @@ static void set_quot_rem(struct cpu *c, const struct insn *i, int size,
   }
 }
 
+/* Every flag is undefined after div/idiv; Zen clears SF, ZF and PF,
+ * sets AF and keeps CF and OF. */
+static void div_flags(struct cpu *c) {
+  cpu_flags_merge(c, FLAG_AF, FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF);
+}
+
 /* F6/F7 /6: div r/m */
 void op_div(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
@@ -110,6 +116,7 @@ void op_div(struct cpu *c, const struct insn *i) {
   if (q > size_mask(size))
     cpu_raise(c, TRAP_DE, 0);
   set_quot_rem(c, i, size, (uint64_t)q, (uint64_t)(n % d));
+  div_flags(c);
 }
 
 /* F6/F7 /7: idiv r/m; the quotient truncates toward zero. */
@@ -121,7 +128,8 @@ void op_idiv(struct cpu *c, const struct insn *i) {
   int bits = 8 * size;
   u128 raw = dividend(c, i, size);
   /* Sign-extend the 2*size-byte dividend to 128 bits. */
-  i128 n = bits == 64 ? (i128)raw : (i128)(raw << (128 - 2 * bits)) >> (128 - 2 * bits);
+  i128 n = bits == 64 ? (i128)raw
+                      : (i128)(raw << (128 - 2 * bits)) >> (128 - 2 * bits);
   /* -2^127 / -1 cannot be formed in i128; it overflows any size. */
   if (bits == 64 && d == -1 && raw == (u128)1 << 127)
     cpu_raise(c, TRAP_DE, 0);
@@ -131,4 +139,5 @@ void op_idiv(struct cpu *c, const struct insn *i) {
     cpu_raise(c, TRAP_DE, 0);
   set_quot_rem(c, i, size, (uint64_t)q & size_mask(size),
                (uint64_t)r & size_mask(size));
+  div_flags(c);
 }

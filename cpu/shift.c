@@ -7,8 +7,16 @@
 #include "alu.h"
 #include "handlers.h"
 
-enum shift_op { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL,
-                SH_SAR };
+enum shift_op {
+  SH_ROL,
+  SH_ROR,
+  SH_RCL,
+  SH_RCR,
+  SH_SHL,
+  SH_SHR,
+  SH_SAL,
+  SH_SAR
+};
 
 /* Where the count comes from (arg bits 3..4). */
 enum { COUNT_1 = 0, COUNT_CL = 1, COUNT_IMM = 2 };
@@ -68,7 +76,8 @@ uint64_t shift_compute(int op, int size, uint64_t a, unsigned count,
       }
       cf = out;
     }
-    if (op == SH_RCL ? cf ^ msb(res, size) : msb(res, size) ^ msb(res << 1, size))
+    if (op == SH_RCL ? cf ^ msb(res, size)
+                     : msb(res, size) ^ msb(res << 1, size))
       f |= FLAG_OF;
     break;
   }
@@ -80,7 +89,7 @@ uint64_t shift_compute(int op, int size, uint64_t a, unsigned count,
       cf = 0;
     if (cf ^ msb(res, size))
       f |= FLAG_OF;
-    f |= szp(res, size);
+    f |= szp(res, size) | FLAG_AF; /* AF: undefined; Zen sets it */
     *mask |= FLAG_SF | FLAG_ZF | FLAG_PF | FLAG_AF;
     break;
   case SH_SHR:
@@ -88,7 +97,7 @@ uint64_t shift_compute(int op, int size, uint64_t a, unsigned count,
     cf = (a >> (count - 1)) & 1;
     if (msb(a, size) && count == 1)
       f |= FLAG_OF;
-    f |= szp(res, size);
+    f |= szp(res, size) | FLAG_AF; /* AF: undefined; Zen sets it */
     *mask |= FLAG_SF | FLAG_ZF | FLAG_PF | FLAG_AF;
     break;
   default: { /* SAR */
@@ -96,7 +105,7 @@ uint64_t shift_compute(int op, int size, uint64_t a, unsigned count,
     unsigned n = count > 63 ? 63 : count;
     res = (uint64_t)(s >> n) & m;
     cf = (uint64_t)(s >> (n - 1)) & 1;
-    f |= szp(res, size);
+    f |= szp(res, size) | FLAG_AF; /* AF: undefined; Zen sets it */
     *mask |= FLAG_SF | FLAG_ZF | FLAG_PF | FLAG_AF;
     break;
   }
@@ -138,8 +147,9 @@ void op_shift(struct cpu *c, const struct insn *i) {
 
 /* shld/shrd: shift dest, filling from src. Count masked to 5/6 bits.
  * For 16-bit operands and counts above 16 the SDM leaves the result
- * undefined; we shift through the 32-bit concatenation dest:src:dest as
- * AMD does. */
+ * undefined; AMD Zen shifts through the 48-bit patterns dest:src:src
+ * (shld) and src:src:dest (shrd), which the formulas below reproduce
+ * (and which equal the defined result for counts up to 16). */
 uint64_t shift_double(bool left, int size, uint64_t dest, uint64_t src,
                       unsigned count, uint64_t *flags) {
   int bits = 8 * size;
@@ -147,31 +157,28 @@ uint64_t shift_double(bool left, int size, uint64_t dest, uint64_t src,
   dest &= m;
   src &= m;
   if (size == 2) {
-    /* Build a 48-bit pattern dest:src:dest (left) or src:dest... */
-    uint64_t wide = left ? (dest << 32) | (src << 16) | dest
-                         : (dest << 32) | (src << 16) | dest;
     if (left) {
-      res = (wide << count >> 32) & m;
-      cf = (wide << (count - 1) >> 47) & 1;
+      uint64_t w = dest << 32 | src << 16 | src;
+      res = (w << count >> 32) & m;
+      cf = (w >> (48 - count)) & 1;
     } else {
-      wide = (dest << 32) | (src << 16) | dest;
-      wide = (src << 32) | (dest << 16) | src;
-      (void)wide;
-      uint64_t w2 = (dest) | (src << 16) | (dest << 32);
-      res = (w2 >> count) & m;
-      cf = (w2 >> (count - 1)) & 1;
+      uint64_t w = src << 32 | src << 16 | dest;
+      res = (w >> count) & m;
+      cf = (w >> (count - 1)) & 1;
     }
   } else if (left) {
-    res = ((dest << count) | (count ? src >> (bits - count) : 0)) & m;
+    res = ((dest << count) | (src >> (bits - count))) & m;
     cf = (dest >> (bits - count)) & 1;
   } else {
     res = ((dest >> count) | (src << (bits - count))) & m;
     cf = (dest >> (count - 1)) & 1;
   }
-  uint64_t f = szp(res, size);
+  /* OF is defined for a count of 1 only; these expressions give that
+   * and what Zen produces for larger counts. AF: Zen sets it. */
+  uint64_t f = szp(res, size) | FLAG_AF;
   if (cf)
     f |= FLAG_CF;
-  if (msb(res, size) ^ msb(dest, size))
+  if (left ? cf ^ msb(res, size) : msb(res, size) ^ msb(res << 1, size))
     f |= FLAG_OF;
   *flags = f;
   return res;
@@ -180,8 +187,8 @@ uint64_t shift_double(bool left, int size, uint64_t dest, uint64_t src,
 /* 0F A4/A5 shld, 0F AC/AD shrd: arg = 0 left / 1 right, | 2 for CL. */
 void op_shld_shrd(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
-  unsigned count = (unsigned)((i->arg & 2) ? c->gpr[RCX] : i->imm) &
-                   (size == 8 ? 63 : 31);
+  unsigned count =
+      (unsigned)((i->arg & 2) ? c->gpr[RCX] : i->imm) & (size == 8 ? 63 : 31);
   uint64_t addr = 0;
   uint64_t dest = rm_read(c, i, size, &addr);
   if (count == 0) {

@@ -9,7 +9,13 @@
 #include "cpu.h"
 
 /* MXCSR (SDM vol. 1, 10.2.3). */
-#define MXCSR_FLAGS 0x3fu /* IE DE ZE OE UE PE */
+#define MXCSR_FLAGS 0x3fu
+#define MXCSR_IE (1u << 0)
+#define MXCSR_DE (1u << 1)
+#define MXCSR_ZE (1u << 2)
+#define MXCSR_OE (1u << 3)
+#define MXCSR_UE (1u << 4)
+#define MXCSR_PE (1u << 5)
 #define MXCSR_DAZ (1u << 6)
 #define MXCSR_MASKS 0x1f80u
 #define MXCSR_MASK_SHIFT 7
@@ -45,8 +51,7 @@ void sse_src128(struct cpu *c, const struct insn *i, union xmm *v,
 /* The r/m operand of an instruction that reads only `bytes` of memory
  * (scalar forms, pmovzx, movddup): a register is copied whole; memory
  * fills the low bytes and zeroes the rest. No alignment rule applies. */
-void sse_src_low(struct cpu *c, const struct insn *i, union xmm *v,
-                 int bytes);
+void sse_src_low(struct cpu *c, const struct insn *i, union xmm *v, int bytes);
 
 /* --- cpu/sse_fp_env.c: the host-FP bridge --- */
 /* A host operation: computes *d = op(*d, *s) (imm where the instruction

@@ -33,14 +33,14 @@ void op_cvtsd2si(struct cpu *c, const struct insn *i) { cvt_to_int(c, i, 1); }
 
 /* XMM-to-XMM conversions; arg = bytes read from memory (8 for the
  * forms that widen two elements, which take an unaligned m64). */
-#define CVT_XMM(NAME)                                                       \
-  void op_##NAME(struct cpu *c, const struct insn *i) {                     \
-    union xmm s;                                                            \
-    if (i->arg == 16)                                                       \
-      sse_src128(c, i, &s, SSE_ALIGNED);                                    \
-    else                                                                    \
-      sse_src_low(c, i, &s, i->arg);                                        \
-    sse_fp_run(c, i, sse_host_##NAME, &s);                                  \
+#define CVT_XMM(NAME)                                                          \
+  void op_##NAME(struct cpu *c, const struct insn *i) {                        \
+    union xmm s;                                                               \
+    if (i->arg == 16)                                                          \
+      sse_src128(c, i, &s, SSE_ALIGNED);                                       \
+    else                                                                       \
+      sse_src_low(c, i, &s, i->arg);                                           \
+    sse_fp_run(c, i, sse_host_##NAME, &s);                                     \
   }
 
 CVT_XMM(cvtps2pd)
@@ -62,7 +62,7 @@ void op_comis(struct cpu *c, const struct insn *i) {
   union xmm s;
   sse_src_low(c, i, &s, dbl ? 8 : 4);
   uint64_t flags;
-  sse_fp_flags(c, sse_host_comi(sse_dst(c, i), &s, dbl, i->arg >> 1, &flags,
-                                c->mxcsr));
+  sse_fp_flags(
+      c, sse_host_comi(sse_dst(c, i), &s, dbl, i->arg >> 1, &flags, c->mxcsr));
   cpu_flags_merge(c, flags, FLAGS_ARITH);
 }

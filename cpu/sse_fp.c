@@ -20,17 +20,16 @@ static void fp_scalar(struct cpu *c, const struct insn *i, sse_host_fn fn,
   sse_fp_run(c, i, fn, &s);
 }
 
-#define FP_PACKED(NAME)                                                     \
-  void op_##NAME(struct cpu *c, const struct insn *i) {                     \
-    fp_packed(c, i, sse_host_##NAME);                                       \
+#define FP_PACKED(NAME)                                                        \
+  void op_##NAME(struct cpu *c, const struct insn *i) {                        \
+    fp_packed(c, i, sse_host_##NAME);                                          \
   }
-#define FP_SCALAR(NAME, BYTES)                                              \
-  void op_##NAME(struct cpu *c, const struct insn *i) {                     \
-    fp_scalar(c, i, sse_host_##NAME, BYTES);                                \
+#define FP_SCALAR(NAME, BYTES)                                                 \
+  void op_##NAME(struct cpu *c, const struct insn *i) {                        \
+    fp_scalar(c, i, sse_host_##NAME, BYTES);                                   \
   }
-#define FP_ALL_FORMS(OP)                                                    \
-  FP_PACKED(OP##ps) FP_PACKED(OP##pd) FP_SCALAR(OP##ss, 4)                  \
-  FP_SCALAR(OP##sd, 8)
+#define FP_ALL_FORMS(OP)                                                       \
+  FP_PACKED(OP##ps) FP_PACKED(OP##pd) FP_SCALAR(OP##ss, 4) FP_SCALAR(OP##sd, 8)
 
 FP_ALL_FORMS(add)
 FP_ALL_FORMS(sub)
@@ -52,11 +51,11 @@ FP_PACKED(hsubpd)
 
 /* cmpps/cmppd/cmpss/cmpsd: imm8[2:0] is the predicate (EQ, LT, LE,
  * UNORD, NEQ, NLT, NLE, ORD); the legacy encodings ignore imm8[7:3]. */
-#define CMP_TABLE(T)                                                        \
-  static const sse_host_fn cmp_##T[8] = {                                   \
-      sse_host_cmpeq##T,  sse_host_cmplt##T,  sse_host_cmple##T,            \
-      sse_host_cmpunord##T, sse_host_cmpneq##T, sse_host_cmpnlt##T,         \
-      sse_host_cmpnle##T, sse_host_cmpord##T};
+#define CMP_TABLE(T)                                                           \
+  static const sse_host_fn cmp_##T[8] = {                                      \
+      sse_host_cmpeq##T,    sse_host_cmplt##T,  sse_host_cmple##T,             \
+      sse_host_cmpunord##T, sse_host_cmpneq##T, sse_host_cmpnlt##T,            \
+      sse_host_cmpnle##T,   sse_host_cmpord##T};
 CMP_TABLE(ps)
 CMP_TABLE(pd)
 CMP_TABLE(ss)
@@ -109,7 +108,9 @@ void op_roundsd(struct cpu *c, const struct insn *i) {
 /* dpps / dppd (SSE4.1, SDM vol. 2 DPPS): products of the lanes selected
  * by imm8[7:4] (others +0.0), summed pairwise ((0+1)+(2+3)), stored in
  * the lanes selected by imm8[3:0], zero elsewhere. Each step is a host
- * scalar operation so rounding and flags follow the guest MXCSR. */
+ * scalar operation so rounding and flags follow the guest MXCSR; a
+ * denormal intermediate product is not a denormal-operand exception
+ * (measured), so the additions contribute no DE. */
 
 void op_dpps(struct cpu *c, const struct insn *i) {
   union xmm s, *d = sse_dst(c, i), p[4], r = {{0}};
@@ -124,9 +125,9 @@ void op_dpps(struct cpu *c, const struct insn *i) {
       raised |= sse_host_mulss(&p[k], &b, c->mxcsr);
     }
   }
-  raised |= sse_host_addss(&p[0], &p[1], c->mxcsr);
-  raised |= sse_host_addss(&p[2], &p[3], c->mxcsr);
-  raised |= sse_host_addss(&p[0], &p[2], c->mxcsr);
+  raised |= sse_host_addss(&p[0], &p[1], c->mxcsr) & ~MXCSR_DE;
+  raised |= sse_host_addss(&p[2], &p[3], c->mxcsr) & ~MXCSR_DE;
+  raised |= sse_host_addss(&p[0], &p[2], c->mxcsr) & ~MXCSR_DE;
   sse_fp_flags(c, raised);
   for (int k = 0; k < 4; k++)
     if ((i->imm >> k) & 1)
@@ -147,7 +148,7 @@ void op_dppd(struct cpu *c, const struct insn *i) {
       raised |= sse_host_mulsd(&p[k], &b, c->mxcsr);
     }
   }
-  raised |= sse_host_addsd(&p[0], &p[1], c->mxcsr);
+  raised |= sse_host_addsd(&p[0], &p[1], c->mxcsr) & ~MXCSR_DE;
   sse_fp_flags(c, raised);
   for (int k = 0; k < 2; k++)
     if ((i->imm >> k) & 1)

@@ -19,49 +19,68 @@ static uint32_t host_mxcsr_for(uint32_t guest) {
 #define ENTER "stmxcsr %[host]\n\tldmxcsr %[mx]\n\t"
 #define LEAVE "\n\tstmxcsr %[mx]\n\tldmxcsr %[host]"
 
-#define SSE_HOST_DEFINE(NAME, INSN)                                         \
-  uint32_t sse_host_##NAME(union xmm *d, const union xmm *s,                \
-                           uint32_t mxcsr) {                                \
-    __m128 a, b;                                                            \
-    uint32_t mx = host_mxcsr_for(mxcsr), host;                              \
-    memcpy(&a, d, 16);                                                      \
-    memcpy(&b, s, 16);                                                      \
-    __asm__ volatile(ENTER INSN " %[b], %[a]" LEAVE                         \
-                     : [a] "+x"(a), [mx] "+m"(mx), [host] "=m"(host)        \
-                     : [b] "x"(b));                                         \
-    memcpy(d, &a, 16);                                                      \
-    return mx & MXCSR_FLAGS;                                                \
+/* With underflow unmasked, hardware reports underflow for every tiny
+ * result, exact or not (SDM vol. 1, 4.9.1.5), while the masked run we
+ * can afford flags only inexact ones. A second masked run with FTZ set
+ * flushes, and so flags, every tiny result: it supplies the UE bit. */
+typedef uint32_t (*host_once_fn)(union xmm *d, const union xmm *s, uint32_t mx);
+
+static uint32_t host_run(host_once_fn once, union xmm *d, const union xmm *s,
+                         uint32_t guest) {
+  uint32_t mx = host_mxcsr_for(guest);
+  if (guest & (MXCSR_UE << MXCSR_MASK_SHIFT))
+    return once(d, s, mx);
+  /* FTZ applies only to masked underflow (SDM vol. 1, 10.2.3.3). */
+  union xmm probe = *d;
+  uint32_t tiny = once(&probe, s, mx | MXCSR_FTZ) & MXCSR_UE;
+  return once(d, s, mx & ~MXCSR_FTZ) | tiny;
+}
+
+#define SSE_HOST_DEFINE(NAME, INSN)                                            \
+  static uint32_t once_##NAME(union xmm *d, const union xmm *s, uint32_t mx) { \
+    __m128 a, b;                                                               \
+    uint32_t host;                                                             \
+    memcpy(&a, d, 16);                                                         \
+    memcpy(&b, s, 16);                                                         \
+    __asm__ volatile(ENTER INSN " %[b], %[a]" LEAVE                            \
+                     : [a] "+x"(a), [mx] "+m"(mx), [host] "=m"(host)           \
+                     : [b] "x"(b));                                            \
+    memcpy(d, &a, 16);                                                         \
+    return mx & MXCSR_FLAGS;                                                   \
+  }                                                                            \
+  uint32_t sse_host_##NAME(union xmm *d, const union xmm *s, uint32_t mxcsr) { \
+    return host_run(once_##NAME, d, s, mxcsr);                                 \
   }
 SSE_HOST_OPS(SSE_HOST_DEFINE)
 
-#define CVTSI2(NAME, INSN32, INSN64)                                        \
-  uint32_t sse_host_##NAME(union xmm *d, uint64_t v, int wide,              \
-                           uint32_t mxcsr) {                                \
-    __m128 a;                                                               \
-    uint32_t mx = host_mxcsr_for(mxcsr), host;                              \
-    uint32_t v32 = (uint32_t)v;                                             \
-    memcpy(&a, d, 16);                                                      \
-    if (wide)                                                               \
-      __asm__ volatile(ENTER INSN64 " %[v], %[a]" LEAVE                     \
-                       : [a] "+x"(a), [mx] "+m"(mx), [host] "=m"(host)      \
-                       : [v] "r"(v));                                       \
-    else                                                                    \
-      __asm__ volatile(ENTER INSN32 " %[v], %[a]" LEAVE                     \
-                       : [a] "+x"(a), [mx] "+m"(mx), [host] "=m"(host)      \
-                       : [v] "r"(v32));                                     \
-    memcpy(d, &a, 16);                                                      \
-    return mx & MXCSR_FLAGS;                                                \
+#define CVTSI2(NAME, INSN32, INSN64)                                           \
+  uint32_t sse_host_##NAME(union xmm *d, uint64_t v, int wide,                 \
+                           uint32_t mxcsr) {                                   \
+    __m128 a;                                                                  \
+    uint32_t mx = host_mxcsr_for(mxcsr), host;                                 \
+    uint32_t v32 = (uint32_t)v;                                                \
+    memcpy(&a, d, 16);                                                         \
+    if (wide)                                                                  \
+      __asm__ volatile(ENTER INSN64 " %[v], %[a]" LEAVE                        \
+                       : [a] "+x"(a), [mx] "+m"(mx), [host] "=m"(host)         \
+                       : [v] "r"(v));                                          \
+    else                                                                       \
+      __asm__ volatile(ENTER INSN32 " %[v], %[a]" LEAVE                        \
+                       : [a] "+x"(a), [mx] "+m"(mx), [host] "=m"(host)         \
+                       : [v] "r"(v32));                                        \
+    memcpy(d, &a, 16);                                                         \
+    return mx & MXCSR_FLAGS;                                                   \
   }
 CVTSI2(cvtsi2ss, "cvtsi2ssl", "cvtsi2ssq")
 CVTSI2(cvtsi2sd, "cvtsi2sdl", "cvtsi2sdq")
 
-#define CVT2SI_CASE(INSN, T)                                                \
-  {                                                                         \
-    T r;                                                                    \
-    __asm__ volatile(ENTER INSN " %[s], %[r]" LEAVE                         \
-                     : [r] "=r"(r), [mx] "+m"(mx), [host] "=m"(host)        \
-                     : [s] "x"(a));                                         \
-    *out = (uint64_t)r;                                                     \
+#define CVT2SI_CASE(INSN, T)                                                   \
+  {                                                                            \
+    T r;                                                                       \
+    __asm__ volatile(ENTER INSN " %[s], %[r]" LEAVE                            \
+                     : [r] "=r"(r), [mx] "+m"(mx), [host] "=m"(host)           \
+                     : [s] "x"(a));                                            \
+    *out = (uint64_t)r;                                                        \
   }
 
 uint32_t sse_host_cvt2si(const union xmm *s, int dbl, int trunc, int wide,
@@ -82,10 +101,10 @@ uint32_t sse_host_cvt2si(const union xmm *s, int dbl, int trunc, int wide,
   return mx & MXCSR_FLAGS;
 }
 
-#define COMI_CASE(INSN)                                                     \
-  __asm__ volatile(ENTER INSN " %[b], %[a]" LEAVE                           \
-                   : [mx] "+m"(mx), [host] "=m"(host), "=@ccz"(zf),         \
-                     "=@ccp"(pf), "=@ccc"(cf)                               \
+#define COMI_CASE(INSN)                                                        \
+  __asm__ volatile(ENTER INSN " %[b], %[a]" LEAVE                              \
+                   : [mx] "+m"(mx), [host] "=m"(host), "=@ccz"(zf),            \
+                     "=@ccp"(pf), "=@ccc"(cf)                                  \
                    : [a] "x"(va), [b] "x"(vb))
 
 uint32_t sse_host_comi(const union xmm *a, const union xmm *b, int dbl,
@@ -105,12 +124,24 @@ uint32_t sse_host_comi(const union xmm *a, const union xmm *b, int dbl,
   return mx & MXCSR_FLAGS;
 }
 
+/* SDM vol. 1, 11.5.2: invalid, denormal and divide-by-zero are found
+ * before the operation; when one of them is unmasked (in any element)
+ * the operation is abandoned, so only those flags are set. Otherwise
+ * overflow, underflow and precision come from the result. Known gap:
+ * with overflow or underflow unmasked, this CPU sets the precision flag
+ * only when the exponent-wrapped result is inexact (SDM vol. 1,
+ * 4.9.1.4-5); we report the masked response's precision flag. On an
+ * unmasked exception the destination is left unchanged (11.5.1). */
+#define MXCSR_PRE (MXCSR_IE | MXCSR_DE | MXCSR_ZE)
+
 void sse_fp_flags(struct cpu *c, uint32_t raised) {
+  uint32_t unmasked = ~(c->mxcsr >> MXCSR_MASK_SHIFT) & MXCSR_FLAGS;
+  uint32_t pre = raised & MXCSR_PRE;
+  if (pre & unmasked)
+    raised = pre;
   c->mxcsr |= raised;
-  uint32_t unmasked = raised & ~(c->mxcsr >> MXCSR_MASK_SHIFT) & MXCSR_FLAGS;
-  if (unmasked) {
-    /* SDM vol. 1, 11.5.1: the destination is left unchanged. */
-    c->trap.code = unmasked;
+  if (raised & unmasked) {
+    c->trap.code = raised & unmasked;
     cpu_raise(c, TRAP_XM, 0);
   }
 }

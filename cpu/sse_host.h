@@ -9,36 +9,39 @@
 #include "sse.h"
 
 /* X(name, "host instruction mnemonic, with any immediate") */
-#define SSE_HOST_ARITH(X, T)                                                \
-  X(add##T, "add" #T) X(sub##T, "sub" #T) X(mul##T, "mul" #T)               \
-  X(div##T, "div" #T) X(min##T, "min" #T) X(max##T, "max" #T)               \
-  X(sqrt##T, "sqrt" #T)
+#define SSE_HOST_ARITH(X, T)                                                   \
+  X(add##T, "add" #T)                                                          \
+  X(sub##T, "sub" #T) X(mul##T, "mul" #T) X(div##T, "div" #T)                  \
+      X(min##T, "min" #T) X(max##T, "max" #T) X(sqrt##T, "sqrt" #T)
 
-#define SSE_HOST_CMP(X, T)                                                  \
-  X(cmpeq##T, "cmpeq" #T) X(cmplt##T, "cmplt" #T) X(cmple##T, "cmple" #T)   \
-  X(cmpunord##T, "cmpunord" #T) X(cmpneq##T, "cmpneq" #T)                   \
-  X(cmpnlt##T, "cmpnlt" #T) X(cmpnle##T, "cmpnle" #T)                       \
-  X(cmpord##T, "cmpord" #T)
+#define SSE_HOST_CMP(X, T)                                                     \
+  X(cmpeq##T, "cmpeq" #T)                                                      \
+  X(cmplt##T, "cmplt" #T) X(cmple##T, "cmple" #T)                              \
+      X(cmpunord##T, "cmpunord" #T) X(cmpneq##T, "cmpneq" #T)                  \
+          X(cmpnlt##T, "cmpnlt" #T) X(cmpnle##T, "cmpnle" #T)                  \
+              X(cmpord##T, "cmpord" #T)
 
-#define SSE_HOST_OPS(X)                                                     \
-  SSE_HOST_ARITH(X, ps) SSE_HOST_ARITH(X, pd) SSE_HOST_ARITH(X, ss)         \
-  SSE_HOST_ARITH(X, sd) SSE_HOST_CMP(X, ps) SSE_HOST_CMP(X, pd)             \
-  SSE_HOST_CMP(X, ss) SSE_HOST_CMP(X, sd)                                   \
-  X(rcpps, "rcpps") X(rcpss, "rcpss") X(rsqrtps, "rsqrtps")                 \
-  X(rsqrtss, "rsqrtss") X(addsubps, "addsubps") X(addsubpd, "addsubpd")     \
-  X(haddps, "haddps") X(haddpd, "haddpd") X(hsubps, "hsubps")               \
-  X(hsubpd, "hsubpd") X(cvtps2pd, "cvtps2pd") X(cvtpd2ps, "cvtpd2ps")       \
-  X(cvtss2sd, "cvtss2sd") X(cvtsd2ss, "cvtsd2ss") X(cvtdq2ps, "cvtdq2ps")   \
-  X(cvtps2dq, "cvtps2dq") X(cvttps2dq, "cvttps2dq")                         \
-  X(cvtdq2pd, "cvtdq2pd") X(cvtpd2dq, "cvtpd2dq")                           \
-  X(cvttpd2dq, "cvttpd2dq")                                                 \
-  /* round*: $4 = use MXCSR.RC, $12 = also suppress precision */           \
-  X(roundps, "roundps $4,") X(roundpd, "roundpd $4,")                       \
-  X(roundss, "roundss $4,") X(roundsd, "roundsd $4,")                       \
-  X(roundps_np, "roundps $12,") X(roundpd_np, "roundpd $12,")               \
-  X(roundss_np, "roundss $12,") X(roundsd_np, "roundsd $12,")
+#define SSE_HOST_OPS(X)                                                        \
+  SSE_HOST_ARITH(X, ps)                                                        \
+  SSE_HOST_ARITH(X, pd) SSE_HOST_ARITH(X, ss) SSE_HOST_ARITH(                  \
+      X, sd) SSE_HOST_CMP(X, ps) SSE_HOST_CMP(X, pd) SSE_HOST_CMP(X, ss)       \
+      SSE_HOST_CMP(X, sd) X(rcpps, "rcpps") X(rcpss, "rcpss") X(               \
+          rsqrtps, "rsqrtps") X(rsqrtss, "rsqrtss") X(addsubps, "addsubps")    \
+          X(addsubpd, "addsubpd") X(haddps, "haddps") X(haddpd, "haddpd")      \
+              X(hsubps, "hsubps") X(hsubpd, "hsubpd") X(cvtps2pd, "cvtps2pd")  \
+                  X(cvtpd2ps, "cvtpd2ps") X(cvtss2sd, "cvtss2sd")              \
+                      X(cvtsd2ss, "cvtsd2ss") X(cvtdq2ps, "cvtdq2ps")          \
+                          X(cvtps2dq, "cvtps2dq") X(cvttps2dq, "cvttps2dq") X( \
+                              cvtdq2pd, "cvtdq2pd") X(cvtpd2dq, "cvtpd2dq")    \
+                              X(cvttpd2dq,                                     \
+                                "cvttpd2dq") /* round*: $4 = use MXCSR.RC, $12 \
+                                                = also suppress precision */   \
+      X(roundps, "roundps $4,") X(roundpd, "roundpd $4,")                      \
+          X(roundss, "roundss $4,") X(roundsd, "roundsd $4,")                  \
+              X(roundps_np, "roundps $12,") X(roundpd_np, "roundpd $12,")      \
+                  X(roundss_np, "roundss $12,") X(roundsd_np, "roundsd $12,")
 
-#define SSE_HOST_DECLARE(NAME, INSN)                                        \
+#define SSE_HOST_DECLARE(NAME, INSN)                                           \
   uint32_t sse_host_##NAME(union xmm *d, const union xmm *s, uint32_t mxcsr);
 SSE_HOST_OPS(SSE_HOST_DECLARE)
 #undef SSE_HOST_DECLARE

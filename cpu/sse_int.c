@@ -7,7 +7,9 @@
 static int8_t sat_i8(int v) {
   return (int8_t)(v > 127 ? 127 : v < -128 ? -128 : v);
 }
-static uint8_t sat_u8(int v) { return (uint8_t)(v > 255 ? 255 : v < 0 ? 0 : v); }
+static uint8_t sat_u8(int v) {
+  return (uint8_t)(v > 255 ? 255 : v < 0 ? 0 : v);
+}
 static int16_t sat_i16(int v) {
   return (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
 }
@@ -17,16 +19,16 @@ static uint16_t sat_u16(int v) {
 
 /* One handler per lane-wise operation: d.F[k] = EXPR over A = d.F[k] and
  * B = s.F[k], with a 16-byte-aligned memory source. */
-#define LANEWISE(NAME, LANES, F, EXPR)                                      \
-  void NAME(struct cpu *c, const struct insn *i) {                          \
-    union xmm s, *d = sse_dst(c, i);                                        \
-    sse_src128(c, i, &s, SSE_ALIGNED);                                      \
-    for (int k = 0; k < LANES; k++) {                                       \
-      __typeof__(d->F[0]) A = d->F[k], B = s.F[k];                          \
-      (void)A;                                                              \
-      (void)B;                                                              \
-      d->F[k] = (__typeof__(d->F[0]))(EXPR);                                \
-    }                                                                       \
+#define LANEWISE(NAME, LANES, F, EXPR)                                         \
+  void NAME(struct cpu *c, const struct insn *i) {                             \
+    union xmm s, *d = sse_dst(c, i);                                           \
+    sse_src128(c, i, &s, SSE_ALIGNED);                                         \
+    for (int k = 0; k < LANES; k++) {                                          \
+      __typeof__(d->F[0]) A = d->F[k], B = s.F[k];                             \
+      (void)A;                                                                 \
+      (void)B;                                                                 \
+      d->F[k] = (__typeof__(d->F[0]))(EXPR);                                   \
+    }                                                                          \
   }
 
 LANEWISE(op_paddb, 16, u8, A + B)
@@ -45,7 +47,7 @@ LANEWISE(op_psubsb, 16, i8, sat_i8(A - B))
 LANEWISE(op_psubsw, 8, i16, sat_i16(A - B))
 LANEWISE(op_psubusb, 16, u8, sat_u8(A - B))
 LANEWISE(op_psubusw, 8, u16, sat_u16(A - B))
-LANEWISE(op_pmullw, 8, i16, (int32_t)A * B)
+LANEWISE(op_pmullw, 8, i16, (int32_t)A *B)
 LANEWISE(op_pmulhw, 8, i16, ((int32_t)A * B) >> 16)
 LANEWISE(op_pmulhuw, 8, u16, ((uint32_t)A * B) >> 16)
 LANEWISE(op_pavgb, 16, u8, (A + B + 1) >> 1)
@@ -55,7 +57,7 @@ LANEWISE(op_pmaxub, 16, u8, A > B ? A : B)
 LANEWISE(op_pminsw, 8, i16, A < B ? A : B)
 LANEWISE(op_pmaxsw, 8, i16, A > B ? A : B)
 LANEWISE(op_pand, 2, u64, A &B)
-LANEWISE(op_pandn, 2, u64, ~A & B)
+LANEWISE(op_pandn, 2, u64, ~A &B)
 LANEWISE(op_por, 2, u64, A | B)
 LANEWISE(op_pxor, 2, u64, A ^ B)
 LANEWISE(op_pcmpeqb, 16, u8, A == B ? 0xff : 0)
@@ -132,14 +134,14 @@ static void shift_lanes(union xmm *d, int bits, enum shift_kind kind,
 }
 
 /* Each shift has an xmm/m128-count form and an imm8 form (0F 71..73). */
-#define SHIFT_OPS(NAME, BITS, KIND)                                         \
-  void op_##NAME(struct cpu *c, const struct insn *i) {                     \
-    union xmm s;                                                            \
-    sse_src128(c, i, &s, SSE_ALIGNED);                                      \
-    shift_lanes(sse_dst(c, i), BITS, KIND, s.u64[0]);                       \
-  }                                                                         \
-  void op_##NAME##_imm(struct cpu *c, const struct insn *i) {               \
-    shift_lanes(&c->xmm[i->rm], BITS, KIND, i->imm);                        \
+#define SHIFT_OPS(NAME, BITS, KIND)                                            \
+  void op_##NAME(struct cpu *c, const struct insn *i) {                        \
+    union xmm s;                                                               \
+    sse_src128(c, i, &s, SSE_ALIGNED);                                         \
+    shift_lanes(sse_dst(c, i), BITS, KIND, s.u64[0]);                          \
+  }                                                                            \
+  void op_##NAME##_imm(struct cpu *c, const struct insn *i) {                  \
+    shift_lanes(&c->xmm[i->rm], BITS, KIND, i->imm);                           \
   }
 
 SHIFT_OPS(psllw, 16, SHIFT_LEFT)

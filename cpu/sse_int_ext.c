@@ -3,15 +3,15 @@
  * multiply forms, ptest, phminposuw, mpsadbw (SDM vol. 2). */
 #include "sse.h"
 
-#define LANEWISE(NAME, LANES, F, EXPR)                                      \
-  void NAME(struct cpu *c, const struct insn *i) {                          \
-    union xmm s, *d = sse_dst(c, i);                                        \
-    sse_src128(c, i, &s, SSE_ALIGNED);                                      \
-    for (int k = 0; k < LANES; k++) {                                       \
-      __typeof__(d->F[0]) A = d->F[k], B = s.F[k];                          \
-      (void)A;                                                              \
-      d->F[k] = (__typeof__(d->F[0]))(EXPR);                                \
-    }                                                                       \
+#define LANEWISE(NAME, LANES, F, EXPR)                                         \
+  void NAME(struct cpu *c, const struct insn *i) {                             \
+    union xmm s, *d = sse_dst(c, i);                                           \
+    sse_src128(c, i, &s, SSE_ALIGNED);                                         \
+    for (int k = 0; k < LANES; k++) {                                          \
+      __typeof__(d->F[0]) A = d->F[k], B = s.F[k];                             \
+      (void)A;                                                                 \
+      d->F[k] = (__typeof__(d->F[0]))(EXPR);                                   \
+    }                                                                          \
   }
 
 static int16_t sat16(int32_t v) {
@@ -38,7 +38,8 @@ LANEWISE(op_pminud, 4, u32, A < B ? A : B)
 LANEWISE(op_pmaxud, 4, u32, A > B ? A : B)
 LANEWISE(op_pmulld, 4, u32, A *B)
 LANEWISE(op_pcmpeqq, 2, u64, A == B ? ~0ull : 0)
-/* SSE4.2 */
+/* SSE4.2: not in the table until the rest of SSE4.2 is (CPUID). */
+void op_pcmpgtq(struct cpu *c, const struct insn *i);
 LANEWISE(op_pcmpgtq, 2, i64, A > B ? -1 : 0)
 
 /* pmuldq: signed low dwords of each quadword, 64-bit products. */
@@ -85,8 +86,8 @@ void op_pmaddubsw(struct cpu *c, const struct insn *i) {
   union xmm s, r, *d = sse_dst(c, i);
   sse_src128(c, i, &s, SSE_ALIGNED);
   for (int k = 0; k < 8; k++)
-    r.i16[k] = sat16(d->u8[2 * k] * s.i8[2 * k] +
-                     d->u8[2 * k + 1] * s.i8[2 * k + 1]);
+    r.i16[k] =
+        sat16(d->u8[2 * k] * s.i8[2 * k] + d->u8[2 * k + 1] * s.i8[2 * k + 1]);
   *d = r;
 }
 
@@ -98,7 +99,7 @@ void op_ptest(struct cpu *c, const struct insn *i) {
   sse_src128(c, i, &s, SSE_ALIGNED);
   uint64_t and = (d->u64[0] & s.u64[0]) | (d->u64[1] & s.u64[1]);
   uint64_t andn = (~d->u64[0] & s.u64[0]) | (~d->u64[1] & s.u64[1]);
-  uint64_t f = (and ? 0 : FLAG_ZF) | (andn ? 0 : FLAG_CF);
+  uint64_t f = (and? 0 : FLAG_ZF) | (andn ? 0 : FLAG_CF);
   cpu_flags_merge(c, f, FLAGS_ARITH);
 }
 

@@ -71,15 +71,15 @@ void op_movs_store(struct cpu *c, const struct insn *i) {
 
 /* 0F 12: movlps/movlpd xmm, m64 (low half); movhlps xmm, xmm. */
 void op_movlps_load(struct cpu *c, const struct insn *i) {
-  uint64_t v = i->mod == 3 ? c->xmm[i->rm].u64[1]
-                           : cpu_load(c, cpu_ea(c, i), 8);
+  uint64_t v =
+      i->mod == 3 ? c->xmm[i->rm].u64[1] : cpu_load(c, cpu_ea(c, i), 8);
   sse_dst(c, i)->u64[0] = v;
 }
 
 /* 0F 16: movhps/movhpd xmm, m64 (high half); movlhps xmm, xmm. */
 void op_movhps_load(struct cpu *c, const struct insn *i) {
-  uint64_t v = i->mod == 3 ? c->xmm[i->rm].u64[0]
-                           : cpu_load(c, cpu_ea(c, i), 8);
+  uint64_t v =
+      i->mod == 3 ? c->xmm[i->rm].u64[0] : cpu_load(c, cpu_ea(c, i), 8);
   sse_dst(c, i)->u64[1] = v;
 }
 

@@ -33,8 +33,7 @@ void sse_src128(struct cpu *c, const struct insn *i, union xmm *v,
     sse_load128(c, cpu_ea(c, i), v, align);
 }
 
-void sse_src_low(struct cpu *c, const struct insn *i, union xmm *v,
-                 int bytes) {
+void sse_src_low(struct cpu *c, const struct insn *i, union xmm *v, int bytes) {
   if (i->mod == 3) {
     *v = c->xmm[i->rm];
     return;

@@ -156,6 +156,10 @@ void op_lods(struct cpu *c, const struct insn *i) {
   rep_plain(c, i, lods_one, 0);
 }
 
-void op_cmps(struct cpu *c, const struct insn *i) { rep_compare(c, i, cmps_one); }
+void op_cmps(struct cpu *c, const struct insn *i) {
+  rep_compare(c, i, cmps_one);
+}
 
-void op_scas(struct cpu *c, const struct insn *i) { rep_compare(c, i, scas_one); }
+void op_scas(struct cpu *c, const struct insn *i) {
+  rep_compare(c, i, scas_one);
+}

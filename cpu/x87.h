@@ -31,6 +31,13 @@
 /* Control word (SDM vol. 1, 8.1.5). */
 #define FCW_MASKS 0x003f
 #define FCW_RESET 0x037f
+/* What a loaded control word keeps on this CPU: bits 6 reads as one,
+ * bits 7, 13..15 as zero; bit 12 (the 287's infinity control) is kept. */
+#define FCW_STORED 0x1f3f
+#define FCW_ONES 0x0040
+
+/* The code selector fnsave reports as FCS: Linux's __USER_CS. */
+#define X87_USER_CS 0x33
 
 /* Tag values, two bits per physical register (SDM vol. 1, 8.1.7). */
 enum x87_tag { TAG_VALID, TAG_ZERO, TAG_SPECIAL, TAG_EMPTY };
@@ -77,6 +84,7 @@ uint64_t x87_begin(struct cpu *c, const struct insn *i);
 /* Raise exception flags (sticky) and recompute ES/B. */
 void x87_raise(struct x87 *x, uint16_t flags);
 void x87_update_es(struct x87 *x);
+void x87_set_control(struct x87 *x, uint16_t cw); /* then ES/B */
 bool x87_masked(const struct x87 *x, uint16_t flags);
 /* Stack underflow / overflow: IE|SF with C1 = 0 / 1 (SDM vol. 1,
  * 8.5.1.1). Returns true when IE is masked (the caller then writes the

@@ -5,10 +5,8 @@
 #include "x87.h"
 
 void x87_reset(struct x87 *x) {
-  /* FNINIT: SDM vol. 1, 8.1.5 and table 8-? (FINIT state). FIP, FDP and
-   * FOP are cleared as well on this CPU. */
-  for (int r = 0; r < 8; r++)
-    x->st[r] = (struct x87_reg){0, 0};
+  /* FNINIT (SDM vol. 1, 8.1.5): the registers keep their contents, only
+   * tagged empty; FIP, FDP and FOP are cleared on this CPU. */
   x->control = FCW_RESET;
   x->status = 0;
   x->top = 0;
@@ -16,6 +14,8 @@ void x87_reset(struct x87 *x) {
   x->last_opcode = 0;
   x->last_ip = 0;
   x->last_dp = 0;
+  x->last_cs = 0;
+  x->last_ds = 0;
 }
 
 enum x87_tag x87_classify(const struct x87_reg *r) {
@@ -28,7 +28,8 @@ enum x87_tag x87_classify(const struct x87_reg *r) {
 }
 
 static void set_tag(struct x87 *x, int phys, enum x87_tag t) {
-  x->tag = (uint16_t)((x->tag & ~(3u << (2 * phys))) | (unsigned)t << (2 * phys));
+  x->tag =
+      (uint16_t)((x->tag & ~(3u << (2 * phys))) | (unsigned)t << (2 * phys));
 }
 
 void x87_set(struct x87 *x, int st, struct x87_reg v) {
@@ -88,7 +89,7 @@ bool x87_masked(const struct x87 *x, uint16_t flags) {
  * exception flags the control word leaves unmasked (SDM vol. 1, 8.1.3.3). */
 void x87_update_es(struct x87 *x) {
   if (x87_masked(x, x->status))
-    x->status &= (uint16_t)~(FSW_ES | FSW_B);
+    x->status &= (uint16_t) ~(FSW_ES | FSW_B);
   else
     x->status |= FSW_ES | FSW_B;
 }
@@ -111,8 +112,11 @@ void x87_note(struct cpu *c, const struct insn *i, bool mem, uint64_t ea) {
   uint8_t modrm = (uint8_t)(i->mod << 6 | (i->reg & 7) << 3 | (i->rm & 7));
   c->fpu.last_opcode = (uint16_t)((cpu_ops[i->op].opcode & 7) << 8 | modrm);
   c->fpu.last_ip = c->insn_rip;
-  if (mem)
+  c->fpu.last_cs = X87_USER_CS;
+  if (mem) {
     c->fpu.last_dp = ea;
+    c->fpu.last_ds = 0; /* DS is a null selector in 64-bit user code */
+  }
 }
 
 uint64_t x87_begin(struct cpu *c, const struct insn *i) {
@@ -131,3 +135,8 @@ static bool stack_fault(struct x87 *x, uint16_t c1) {
 bool x87_stack_underflow(struct x87 *x) { return stack_fault(x, 0); }
 
 bool x87_stack_overflow(struct x87 *x) { return stack_fault(x, FSW_C1); }
+
+void x87_set_control(struct x87 *x, uint16_t cw) {
+  x->control = (uint16_t)((cw & FCW_STORED) | FCW_ONES);
+  x87_update_es(x);
+}

@@ -109,8 +109,8 @@ static int take_interp(const uint8_t *data, size_t size, const Elf64_Phdr *ph,
 
 /* One PT_LOAD against the file size, user space and the previous one. */
 static int check_load(const Elf64_Ehdr *h, const Elf64_Phdr *ph, int k,
-                      size_t size, uint64_t prev_end, bool have_prev,
-                      char *err, size_t errlen) {
+                      size_t size, uint64_t prev_end, bool have_prev, char *err,
+                      size_t errlen) {
   if (ph->p_filesz > ph->p_memsz)
     return fail(err, errlen, -EINVAL, "segment %d: p_filesz > p_memsz", k);
   if (ph->p_filesz && !fits(ph->p_offset, ph->p_filesz, size))
@@ -123,12 +123,10 @@ static int check_load(const Elf64_Ehdr *h, const Elf64_Phdr *ph, int k,
                 "size",
                 k);
   if (!fits(ph->p_vaddr, ph->p_memsz, USER_TOP))
-    return fail(err, errlen, -EINVAL, "segment %d lies beyond user space",
-                k);
+    return fail(err, errlen, -EINVAL, "segment %d lies beyond user space", k);
   /* mmap refuses fixed addresses below vm.mmap_min_addr (64 KiB). */
   if (h->e_type == ET_EXEC && ph->p_memsz && ph->p_vaddr < ELF_MIN_VADDR)
-    return fail(err, errlen, -EPERM, "segment %d lies below mmap_min_addr",
-                k);
+    return fail(err, errlen, -EPERM, "segment %d lies below mmap_min_addr", k);
   /* The ELF spec sorts PT_LOAD by p_vaddr; sharing a page is fine (the
    * later mapping wins, as with Linux's MAP_FIXED), overlapping is not. */
   if (have_prev && ph->p_vaddr < prev_end)
@@ -137,8 +135,8 @@ static int check_load(const Elf64_Ehdr *h, const Elf64_Phdr *ph, int k,
   return 0;
 }
 
-int elf_parse(const uint8_t *data, size_t size, struct elf_file *f,
-              char *err, size_t errlen) {
+int elf_parse(const uint8_t *data, size_t size, struct elf_file *f, char *err,
+              size_t errlen) {
   memset(f, 0, sizeof *f);
   int r = check_header(data, size, &f->ehdr, err, errlen);
   if (r)

@@ -22,13 +22,13 @@ struct elf_file {
   Elf64_Ehdr ehdr;
   Elf64_Phdr *phdrs; /* ehdr.e_phnum entries, malloc'd */
   int phnum;
-  int nload;                     /* PT_LOAD count (at least 1) */
-  uint64_t load_min;             /* page start of the lowest PT_LOAD */
-  uint64_t load_end;             /* highest p_vaddr + p_memsz */
-  uint64_t max_align;            /* largest power-of-two PT_LOAD p_align */
+  int nload;          /* PT_LOAD count (at least 1) */
+  uint64_t load_min;  /* page start of the lowest PT_LOAD */
+  uint64_t load_end;  /* highest p_vaddr + p_memsz */
+  uint64_t max_align; /* largest power-of-two PT_LOAD p_align */
   bool has_interp;
-  char interp[ELF_INTERP_MAX];   /* PT_INTERP path, NUL-terminated */
-  bool exec_stack;               /* PT_GNU_STACK with PF_X */
+  char interp[ELF_INTERP_MAX]; /* PT_INTERP path, NUL-terminated */
+  bool exec_stack;             /* PT_GNU_STACK with PF_X */
 };
 
 /* Parse and validate an ELF64 x86-64 executable or shared object held in
@@ -36,8 +36,8 @@ struct elf_file {
  * file that is not a loadable x86-64 ELF, -EINVAL for segment values
  * Linux refuses when mapping) with a one-line reason in err. On success
  * elf_free must be called. */
-int elf_parse(const uint8_t *data, size_t size, struct elf_file *out,
-              char *err, size_t errlen);
+int elf_parse(const uint8_t *data, size_t size, struct elf_file *out, char *err,
+              size_t errlen);
 void elf_free(struct elf_file *f);
 
 /* The name of an ELF machine for messages ("aarch64"), or NULL. */

@@ -114,8 +114,8 @@ int stack_build(const struct stack_args *a, struct stack_image *out) {
   for (int k = 0; k < a->envc; k++)
     strings += strlen(a->envp[k]) + 1;
   size_t items = (size_t)a->argc + 1 + (size_t)a->envc + 1 + 1;
-  size_t bound = strings + 16 + sizeof PLATFORM + 16 + AUXV_MAX * 16 +
-                 items * 8 + 16;
+  size_t bound =
+      strings + 16 + sizeof PLATFORM + 16 + AUXV_MAX * 16 + items * 8 + 16;
   if (strings > STACK_ARGS_LIMIT * 2 || bound > a->top)
     return -E2BIG;
 

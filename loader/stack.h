@@ -36,10 +36,10 @@ struct stack_args {
 };
 
 struct stack_image {
-  uint8_t *buf;         /* allocation; free with stack_image_free */
-  const uint8_t *bytes; /* the image of guest memory [rsp, top) */
-  size_t size;          /* top - rsp */
-  uint64_t rsp;         /* &argc, 16-byte aligned */
+  uint8_t *buf;           /* allocation; free with stack_image_free */
+  const uint8_t *bytes;   /* the image of guest memory [rsp, top) */
+  size_t size;            /* top - rsp */
+  uint64_t rsp;           /* &argc, 16-byte aligned */
   uint64_t strings_start; /* lowest byte of the argv strings */
   uint64_t auxv, random, platform, execfn; /* guest addresses */
 };

@@ -111,6 +111,9 @@ uint32_t mmu_translate(struct mmu *m, uint64_t vaddr, enum mmu_access kind,
 /* --- mmu/tlb.c --- */
 void tlb_flush_all(struct mmu *m);
 void tlb_flush_page(struct mmu *m, uint64_t vaddr);
+/* Drop only the write entry, so the next store to vaddr's page takes the
+ * slow path (the CPU does this for pages holding decoded code). */
+void tlb_flush_write(struct mmu *m, uint64_t vaddr);
 
 static inline struct tlb_entry *tlb_slot(struct mmu *m, enum mmu_access kind,
                                          uint64_t vaddr) {

@@ -17,3 +17,9 @@ void tlb_flush_page(struct mmu *m, uint64_t vaddr) {
       e->page = TLB_INVALID;
   }
 }
+
+void tlb_flush_write(struct mmu *m, uint64_t vaddr) {
+  struct tlb_entry *e = tlb_slot(m, MMU_WRITE, vaddr);
+  if (e->page == (vaddr & PAGE_MASK))
+    e->page = TLB_INVALID;
+}

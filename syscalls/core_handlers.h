@@ -19,6 +19,7 @@ CORE_SYSCALL(execve)
 CORE_SYSCALL(exit)
 CORE_SYSCALL(exit_group)
 CORE_SYSCALL(arch_prctl)
+CORE_SYSCALL(rt_sigreturn)
 #undef CORE_SYSCALL
 
 #endif

@@ -9,10 +9,14 @@
 #include "strace.h"
 #include "syscall_table.h"
 
-#define SC_ARGS(...) {__VA_ARGS__}
-#define SYS(nr, name_, ret_, args_) \
-  [nr] = {.name = #name_, .handler = sys_##name_, .ret = ret_, .args = SC_ARGS args_},
-#define NOSYS(nr, name_, ret_, args_) \
+#define SC_ARGS(...)                                                           \
+  { __VA_ARGS__ }
+#define SYS(nr, name_, ret_, args_)                                            \
+  [nr] = {.name = #name_,                                                      \
+          .handler = sys_##name_,                                              \
+          .ret = ret_,                                                         \
+          .args = SC_ARGS args_},
+#define NOSYS(nr, name_, ret_, args_)                                          \
   [nr] = {.name = #name_, .handler = NULL, .ret = ret_, .args = SC_ARGS args_},
 const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 #include "syscalls.def"
@@ -26,8 +30,8 @@ static int64_t sys_enosys(struct process *p, uint64_t nr) {
   uint64_t *word = &p->enosys_seen[bit / 64];
   if (p->opt && p->opt->verbose && !(*word & (1ull << (bit % 64)))) {
     const char *name = nr < SYSCALL_MAX ? syscall_table[nr].name : NULL;
-    fprintf(stderr, "emu: unimplemented syscall %s (%llu)\n",
-            name ? name : "?", (unsigned long long)nr);
+    fprintf(stderr, "emu: unimplemented syscall %s (%llu)\n", name ? name : "?",
+            (unsigned long long)nr);
   }
   *word |= 1ull << (bit % 64);
   return -ENOSYS;

@@ -42,6 +42,7 @@ int process_init(struct process *p, struct emu_options *opt) {
 
 void process_destroy(struct process *p) {
   mm_clear(p);
+  cpu_destroy(&p->cpu);
   free(p->vmas.v);
   p->vmas.v = NULL;
   for (int k = 3; k < FD_MAX; k++)
@@ -78,7 +79,11 @@ int kernel_run(struct process *p) {
   while (!p->exited) {
     struct trap *t = &p->cpu.trap;
     switch (cpu_run(&p->cpu, UINT64_MAX)) {
-    case TRAP_SYSCALL: sys_dispatch(p); break;
+    case TRAP_SYSCALL:
+      sys_dispatch(p);
+      if (p->sigpending)
+        signal_check(p);
+      break;
     case TRAP_PF: handle_fault(p); break;
     case TRAP_UD: signal_raise_trap(p, SIGILL, ILL_ILLOPN, t->rip); break;
     case TRAP_DE: signal_raise_trap(p, SIGFPE, FPE_INTDIV, t->rip); break;

@@ -12,6 +12,7 @@ static const char *kind_name(int kind) {
   case VMA_STACK: return "[stack]";
   case VMA_VDSO: return "[vdso]";
   case VMA_VVAR: return "[vvar]";
+  case VMA_VVAR_VCLOCK: return "[vvar_vclock]";
   default: return NULL;
   }
 }

@@ -26,7 +26,7 @@ struct mapped_file {
   char *path; /* as /proc/self/maps shows it */
 };
 
-enum vma_kind { VMA_PLAIN, VMA_HEAP, VMA_STACK, VMA_VDSO, VMA_VVAR };
+enum vma_kind { VMA_PLAIN, VMA_HEAP, VMA_STACK, VMA_VDSO, VMA_VVAR, VMA_VVAR_VCLOCK };
 
 struct vma {
   uint64_t start, end; /* page aligned, end exclusive */
@@ -82,14 +82,20 @@ struct process {
   uint64_t brk_start, brk; /* program break, brk_start = end of bss */
   uint64_t mmap_base;      /* top of the top-down mmap area */
   uint64_t stack_start;    /* lowest address of the initial stack VMA */
+  uint64_t vdso_base;      /* AT_SYSINFO_EHDR, 0 when no vDSO is mapped */
   struct fd_entry fds[FD_MAX];
   int pid, ppid, tid;
   uint64_t clear_child_tid;
   uint64_t robust_list, robust_len;
   uint64_t rseq_addr;
   uint32_t umask;
-  uint64_t sigmask;
-  struct guest_sigaction sigactions[64];
+  uint64_t sigmask;         /* blocked signals, bit (sig - 1) */
+  uint64_t sigpending;      /* raised but not yet delivered, bit (sig - 1) */
+  struct guest_sigaction sigactions[64]; /* index sig - 1 */
+  struct {
+    uint64_t sp, size;
+    int flags; /* SS_DISABLE / SS_ONSTACK as sigaltstack(2) reports */
+  } altstack;
   char exe_path[4096];      /* absolute path of the running image */
   char *symbols_path;        /* ELF with the symbol table for --trace */
   bool exited;
@@ -127,6 +133,13 @@ uint64_t pte_flags_for(int prot);
 /* Tear down the whole address space (execve, exit). */
 void mm_clear(struct process *p);
 
+/* --- syscalls/vdso.c --- */
+/* Map [vvar], [vvar_vclock] and [vdso] top-down as Linux 6.x does after
+ * the interpreter; sets p->vdso_base. Returns 0 or -errno. */
+int vdso_map(struct process *p);
+/* True when rip lies in the vDSO (its calls are not traced). */
+bool vdso_contains(struct process *p, uint64_t rip);
+
 /* --- syscalls/fault.c: demand paging --- */
 /* Resolve a #PF at addr with error code err: allocate and fill the page
  * from its VMA, or grow the stack. Returns FAULT_OK, or why the access is
@@ -148,6 +161,17 @@ void sys_dispatch(struct process *p);
  * SIGBUS). Delivers to a guest handler when one is installed, else kills
  * the process with a crash report. */
 void signal_raise_trap(struct process *p, int sig, int si_code, uint64_t addr);
+/* Queue a signal from kill/tgkill/raise; delivered by signal_check. */
+void signal_send(struct process *p, int sig);
+/* Deliver a pending unblocked signal, if any (after each system call). */
+void signal_check(struct process *p);
+/* Kill the process with sig (default action), with a crash report for
+ * the signals that dump core. */
+void signal_kill(struct process *p, int sig, int si_code, uint64_t addr);
+/* --- syscalls/sigframe.c --- */
+/* Enter the guest's handler for sig. False when the frame cannot be
+ * written (the caller then kills the process with SIGSEGV). */
+bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr);
 
 /* --- syscalls/symbolize.c --- */
 const char *symbolize(struct process *p, uint64_t addr, char *buf, size_t size);

@@ -14,26 +14,26 @@ typedef int64_t (*syscall_handler)(struct process *p, const uint64_t a[6]);
 /* How the tracer prints one argument. Kinds marked "out" are decoded
  * after the call (strace prints them on exit); the rest on entry. */
 enum sc_arg {
-  A_NONE,       /* no more arguments */
-  A_INT,        /* int, decimal */
-  A_UINT,       /* unsigned int, decimal */
-  A_LONG,       /* long, decimal */
-  A_ULONG,      /* unsigned long / size_t, decimal */
-  A_HEX,        /* %#lx */
-  A_PTR,        /* NULL or 0x... */
-  A_MODE,       /* mode_t in octal: 0644 */
-  A_FD,         /* int descriptor */
-  A_DIRFD,      /* AT_FDCWD or a descriptor */
-  A_PATH,       /* NUL-terminated path, printed whole */
-  A_STR_IN,     /* buffer, length = next argument */
-  A_STR_OUT,    /* out: buffer, length = result */
-  A_HEX_OUT,    /* out: buffer printed as \x.. (getrandom), len = result */
-  A_OPEN_FLAGS, /* O_RDONLY|O_CLOEXEC... */
-  A_OPEN_MODE,  /* the mode of open/openat, only with O_CREAT/O_TMPFILE */
-  A_FD_FLAGS,   /* O_CLOEXEC|O_NONBLOCK (dup3, pipe2) */
-  A_ACCESS,     /* R_OK|W_OK|X_OK or F_OK */
-  A_AT_FLAGS,   /* AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH... */
-  A_AT_EACCESS, /* faccessat2 flags */
+  A_NONE,         /* no more arguments */
+  A_INT,          /* int, decimal */
+  A_UINT,         /* unsigned int, decimal */
+  A_LONG,         /* long, decimal */
+  A_ULONG,        /* unsigned long / size_t, decimal */
+  A_HEX,          /* %#lx */
+  A_PTR,          /* NULL or 0x... */
+  A_MODE,         /* mode_t in octal: 0644 */
+  A_FD,           /* int descriptor */
+  A_DIRFD,        /* AT_FDCWD or a descriptor */
+  A_PATH,         /* NUL-terminated path, printed whole */
+  A_STR_IN,       /* buffer, length = next argument */
+  A_STR_OUT,      /* out: buffer, length = result */
+  A_HEX_OUT,      /* out: buffer printed as \x.. (getrandom), len = result */
+  A_OPEN_FLAGS,   /* O_RDONLY|O_CLOEXEC... */
+  A_OPEN_MODE,    /* the mode of open/openat, only with O_CREAT/O_TMPFILE */
+  A_FD_FLAGS,     /* O_CLOEXEC|O_NONBLOCK (dup3, pipe2) */
+  A_ACCESS,       /* R_OK|W_OK|X_OK or F_OK */
+  A_AT_FLAGS,     /* AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH... */
+  A_AT_EACCESS,   /* faccessat2 flags */
   A_AT_REMOVEDIR, /* unlinkat flags */
   A_STATX_FLAGS,
   A_STATX_MASK,
@@ -68,10 +68,10 @@ enum sc_arg {
   A_STACK_IN,      /* stack_t */
   A_STACK_OUT,     /* out */
   A_FUTEX_OP,
-  A_FUTEX_TAIL, /* val, timeout, uaddr2, val3 as the operation uses them */
-  A_IOVEC_IN,   /* iovec array, count = next argument */
-  A_IOVEC_OUT,  /* out: filled up to the result */
-  A_PIPE_OUT,   /* out: [rfd, wfd] */
+  A_FUTEX_TAIL,  /* val, timeout, uaddr2, val3 as the operation uses them */
+  A_IOVEC_IN,    /* iovec array, count = next argument */
+  A_IOVEC_OUT,   /* out: filled up to the result */
+  A_PIPE_OUT,    /* out: [rfd, wfd] */
   A_DIRENTS_OUT, /* out: 0x... / * N entries * / */
   A_ARGV,        /* execve argv: ["a", "b"] */
   A_ENVP,        /* execve envp: 0x... / * N vars * / */
@@ -87,6 +87,9 @@ enum sc_arg {
   A_CPUSET_OUT, /* out: [0 1] */
   A_SOCK_DOMAIN,
   A_SOCK_TYPE,
+  A_FLOCK_OP,  /* LOCK_EX|LOCK_NB */
+  A_FADVISE,   /* POSIX_FADV_* */
+  A_RENAME_FLAGS,
   A_ARG_KINDS
 };
 
@@ -111,7 +114,7 @@ struct syscall_desc {
 extern const struct syscall_desc syscall_table[SYSCALL_MAX];
 
 /* Handlers implemented by this layer (the X-macro declares them all). */
-#define SYS(nr, name, ret, args) \
+#define SYS(nr, name, ret, args)                                               \
   int64_t sys_##name(struct process *p, const uint64_t a[6]);
 #define NOSYS(nr, name, ret, args)
 #include "syscalls.def"

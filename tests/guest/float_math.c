@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-static volatile const double inputs[] = {0.0,  -0.0, 1.0,   -1.0,    0.5,
-                                         3.25, -7.75, 1e-3, 12345.678, 1e300,
-                                         -1e-300, 0.1,  2.0 / 3.0, 1e16};
+static volatile const double inputs[] = {
+    0.0,  -0.0,      1.0,   -1.0,    0.5, 3.25,      -7.75,
+    1e-3, 12345.678, 1e300, -1e-300, 0.1, 2.0 / 3.0, 1e16};
 #define N (sizeof inputs / sizeof inputs[0])
 
 int main(void) {

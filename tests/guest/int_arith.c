@@ -44,54 +44,54 @@ static uint64_t mix(uint64_t h, uint64_t v) {
 #define BITS(T) ((int)(sizeof(T) * 8))
 
 /* One function per type: U is the unsigned type of the same width. */
-#define ARITH_TEST(T, U, NAME, SIGNED, TMIN)                                 \
-  static void test_##NAME(void) {                                            \
-    uint64_t h_add = 0, h_sub = 0, h_mul = 0, h_div = 0, h_mod = 0;          \
-    uint64_t h_logic = 0, h_shl = 0, h_shr = 0, h_rot = 0, h_cmp = 0;        \
-    uint64_t h_ovf = 0, h_neg = 0;                                           \
-    for (unsigned i = 0; i < NSEEDS; i++) {                                  \
-      T a = (T)seeds[i];                                                     \
-      h_neg = mix(h_neg, (uint64_t)(T)(U)(-(U)a));                           \
-      h_neg = mix(h_neg, (uint64_t)(T)(U)~(U)a);                             \
-      for (unsigned j = 0; j < NSEEDS; j++) {                                \
-        T b = (T)seeds[j];                                                   \
-        h_add = mix(h_add, (uint64_t)(T)(U)((U)a + (U)b));                   \
-        h_sub = mix(h_sub, (uint64_t)(T)(U)((U)a - (U)b));                   \
-        h_mul = mix(h_mul, (uint64_t)(T)(U)((U)a * (U)b));                   \
-        if (b != 0 && !(SIGNED && a == (T)(TMIN) && b == (T)-1)) {           \
-          h_div = mix(h_div, (uint64_t)(T)(a / b));                          \
-          h_mod = mix(h_mod, (uint64_t)(T)(a % b));                          \
-        }                                                                    \
-        h_logic = mix(h_logic, (uint64_t)(T)(a & b));                        \
-        h_logic = mix(h_logic, (uint64_t)(T)(a | b));                        \
-        h_logic = mix(h_logic, (uint64_t)(T)(a ^ b));                        \
-        h_cmp = mix(h_cmp, (uint64_t)((a < b) | (a <= b) << 1 |              \
-                                      (a > b) << 2 | (a == b) << 3));        \
-        T r;                                                                 \
-        h_ovf = mix(h_ovf, (uint64_t)__builtin_add_overflow(a, b, &r));      \
-        h_ovf = mix(h_ovf, (uint64_t)r);                                     \
-        h_ovf = mix(h_ovf, (uint64_t)__builtin_sub_overflow(a, b, &r));      \
-        h_ovf = mix(h_ovf, (uint64_t)r);                                     \
-        h_ovf = mix(h_ovf, (uint64_t)__builtin_mul_overflow(a, b, &r));      \
-        h_ovf = mix(h_ovf, (uint64_t)r);                                     \
-      }                                                                      \
-      for (int s = 0; s < BITS(T); s++) {                                    \
-        h_shl = mix(h_shl, (uint64_t)(T)(U)((U)a << s));                     \
-        h_shr = mix(h_shr, (uint64_t)(T)(a >> s));                           \
-        U ua = (U)a;                                                         \
-        U rol = (U)(ua << s | ua >> ((BITS(T) - s) % BITS(T)));              \
-        h_rot = mix(h_rot, (uint64_t)rol);                                   \
-      }                                                                      \
-    }                                                                        \
-    printf("%-8s add %016" PRIx64 " sub %016" PRIx64 " mul %016" PRIx64 "\n", \
-           #NAME, h_add, h_sub, h_mul);                                      \
-    printf("%-8s div %016" PRIx64 " mod %016" PRIx64 " neg %016" PRIx64 "\n", \
-           #NAME, h_div, h_mod, h_neg);                                      \
-    printf("%-8s and/or/xor %016" PRIx64 " cmp %016" PRIx64 "\n", #NAME,     \
-           h_logic, h_cmp);                                                  \
-    printf("%-8s shl %016" PRIx64 " shr %016" PRIx64 " rot %016" PRIx64 "\n", \
-           #NAME, h_shl, h_shr, h_rot);                                      \
-    printf("%-8s overflow %016" PRIx64 "\n", #NAME, h_ovf);                  \
+#define ARITH_TEST(T, U, NAME, SIGNED, TMIN)                                   \
+  static void test_##NAME(void) {                                              \
+    uint64_t h_add = 0, h_sub = 0, h_mul = 0, h_div = 0, h_mod = 0;            \
+    uint64_t h_logic = 0, h_shl = 0, h_shr = 0, h_rot = 0, h_cmp = 0;          \
+    uint64_t h_ovf = 0, h_neg = 0;                                             \
+    for (unsigned i = 0; i < NSEEDS; i++) {                                    \
+      T a = (T)seeds[i];                                                       \
+      h_neg = mix(h_neg, (uint64_t)(T)(U)(-(U)a));                             \
+      h_neg = mix(h_neg, (uint64_t)(T)(U) ~(U)a);                              \
+      for (unsigned j = 0; j < NSEEDS; j++) {                                  \
+        T b = (T)seeds[j];                                                     \
+        h_add = mix(h_add, (uint64_t)(T)(U)((U)a + (U)b));                     \
+        h_sub = mix(h_sub, (uint64_t)(T)(U)((U)a - (U)b));                     \
+        h_mul = mix(h_mul, (uint64_t)(T)(U)((U)a * (U)b));                     \
+        if (b != 0 && !(SIGNED && a == (T)(TMIN) && b == (T)-1)) {             \
+          h_div = mix(h_div, (uint64_t)(T)(a / b));                            \
+          h_mod = mix(h_mod, (uint64_t)(T)(a % b));                            \
+        }                                                                      \
+        h_logic = mix(h_logic, (uint64_t)(T)(a & b));                          \
+        h_logic = mix(h_logic, (uint64_t)(T)(a | b));                          \
+        h_logic = mix(h_logic, (uint64_t)(T)(a ^ b));                          \
+        h_cmp = mix(h_cmp, (uint64_t)((a < b) | (a <= b) << 1 | (a > b) << 2 | \
+                                      (a == b) << 3));                         \
+        T r;                                                                   \
+        h_ovf = mix(h_ovf, (uint64_t)__builtin_add_overflow(a, b, &r));        \
+        h_ovf = mix(h_ovf, (uint64_t)r);                                       \
+        h_ovf = mix(h_ovf, (uint64_t)__builtin_sub_overflow(a, b, &r));        \
+        h_ovf = mix(h_ovf, (uint64_t)r);                                       \
+        h_ovf = mix(h_ovf, (uint64_t)__builtin_mul_overflow(a, b, &r));        \
+        h_ovf = mix(h_ovf, (uint64_t)r);                                       \
+      }                                                                        \
+      for (int s = 0; s < BITS(T); s++) {                                      \
+        h_shl = mix(h_shl, (uint64_t)(T)(U)((U)a << s));                       \
+        h_shr = mix(h_shr, (uint64_t)(T)(a >> s));                             \
+        U ua = (U)a;                                                           \
+        U rol = (U)(ua << s | ua >> ((BITS(T) - s) % BITS(T)));                \
+        h_rot = mix(h_rot, (uint64_t)rol);                                     \
+      }                                                                        \
+    }                                                                          \
+    printf("%-8s add %016" PRIx64 " sub %016" PRIx64 " mul %016" PRIx64 "\n",  \
+           #NAME, h_add, h_sub, h_mul);                                        \
+    printf("%-8s div %016" PRIx64 " mod %016" PRIx64 " neg %016" PRIx64 "\n",  \
+           #NAME, h_div, h_mod, h_neg);                                        \
+    printf("%-8s and/or/xor %016" PRIx64 " cmp %016" PRIx64 "\n", #NAME,       \
+           h_logic, h_cmp);                                                    \
+    printf("%-8s shl %016" PRIx64 " shr %016" PRIx64 " rot %016" PRIx64 "\n",  \
+           #NAME, h_shl, h_shr, h_rot);                                        \
+    printf("%-8s overflow %016" PRIx64 "\n", #NAME, h_ovf);                    \
   }
 
 ARITH_TEST(int8_t, uint8_t, int8, 1, INT8_MIN)
@@ -109,8 +109,8 @@ static void test_int128(void) {
   for (unsigned i = 0; i < NSEEDS; i++)
     for (unsigned j = 0; j < NSEEDS; j++) {
       __int128 a = (__int128)seeds[i] * (seeds[j] | 1);
-      unsigned __int128 ua = (unsigned __int128)(uint64_t)seeds[i] *
-                             (uint64_t)seeds[j];
+      unsigned __int128 ua =
+          (unsigned __int128)(uint64_t)seeds[i] * (uint64_t)seeds[j];
       int64_t b = seeds[(i + j) % NSEEDS];
       h = mix(h, (uint64_t)a);
       h = mix(h, (uint64_t)(a >> 64));

@@ -38,8 +38,8 @@ fi
 make_scratch
 ulimit -c 0 # guests that crash on purpose must not leave core files
 
-# Each run is its own subshell with stderr captured, so the shell's
-# "Segmentation fault" notice does not clutter the log.
+# Each run is a subshell; the shell's notice when it dies of a signal
+# ("Segmentation fault") goes to /dev/null, not into the log.
 {
   ( exec "${native_prefix[@]}" "$@" <"$stdin" >"$scratch/native.out" \
     2>"$scratch/native.err" )

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""emu's benchmark: each workload run natively, under emu and (when
+installed) under qemu-x86_64, alternating, several times each; prints
+median wall times, the slowdown ratios emu/native and emu/qemu, guest MIPS
+(retired instructions from --stats over emu's wall time) and peak RSS.
+It checks that emu's output equals native's. A benchmark, not a test: it
+never fails on time."""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def run_measured(argv, stdin_path=None):
+    stdin = open(stdin_path, "rb") if stdin_path else None
+    r_out, w_out = os.pipe()
+    r_err, w_err = os.pipe()
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if stdin:
+                os.dup2(stdin.fileno(), 0)
+            else:
+                fd = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(fd, 0)
+            os.dup2(w_out, 1)
+            os.dup2(w_err, 2)
+            os.execvp(argv[0], argv)
+        finally:
+            os._exit(127)
+    os.close(w_out)
+    os.close(w_err)
+    chunks = {r_out: [], r_err: []}
+    open_fds = [r_out, r_err]
+    import select
+    while open_fds:
+        ready, _, _ = select.select(open_fds, [], [])
+        for fd in ready:
+            data = os.read(fd, 1 << 16)
+            if data:
+                chunks[fd].append(data)
+            else:
+                open_fds.remove(fd)
+                os.close(fd)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    if stdin:
+        stdin.close()
+    code = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss, b"".join(chunks[r_out]), b"".join(chunks[r_err]), code
+
+
+def stats_instructions(err):
+    for line in err.decode(errors="replace").splitlines():
+        if line.startswith("instructions "):
+            return int(line.split()[-1])
+    return None
+
+
+def build_workloads(build, cc):
+    os.makedirs(build, exist_ok=True)
+    made = []
+    for src in sorted(os.listdir(os.path.join(HERE, "workloads"))):
+        if not src.endswith(".c"):
+            continue
+        name = src[:-2]
+        for kind, flags in (("static", ["-static"]), ("dynamic", [])):
+            exe = os.path.join(build, f"{name}-{kind}")
+            path = os.path.join(HERE, "workloads", src)
+            if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(path):
+                subprocess.check_call([cc, "-O2", *flags, "-o", exe, path, "-lm"])
+            made.append((f"{name} ({kind})", exe))
+    return made
+
+
+def make_fixtures(build):
+    rnd = os.path.join(build, "random16m.bin")
+    if not os.path.exists(rnd):
+        with open(rnd, "wb") as f:
+            x = 0x12345678
+            out = bytearray()
+            for _ in range(16 << 20 // 4):
+                x = (x * 1103515245 + 12345) & 0xffffffff
+                out += x.to_bytes(4, "little")
+            f.write(out)
+    text = os.path.join(build, "text8m.txt")
+    if not os.path.exists(text):
+        words = ["emu", "page", "table", "walk", "cycle", "decode", "block",
+                 "kernel", "signal", "fault", "tlb", "x86", "linux", "guest"]
+        with open(text, "w") as f:
+            n, i = 0, 0
+            while n < (8 << 20):
+                line = " ".join(words[(i * 7 + k * 3) % len(words)] for k in range(12)) + f" {i}\n"
+                f.write(line)
+                n += len(line)
+                i += 1
+    return rnd, text
+
+
+def real_programs(build, quick):
+    rnd, text = make_fixtures(build)
+    progs = []
+    if shutil.which("sha256sum"):
+        progs.append(("sha256sum 16 MiB", ["sha256sum", rnd], None))
+    if shutil.which("gzip"):
+        progs.append(("gzip -6 8 MiB text", ["gzip", "-6", "-c", text], None))
+    awk = shutil.which("mawk") or shutil.which("gawk") or shutil.which("awk")
+    if awk:
+        progs.append(("awk sum over 8 MiB", [awk, "{ s += $NF } END { print s }", text], None))
+    lua = shutil.which("lua5.4")
+    if lua:
+        progs.append(("lua5.4 loop", [lua, "-e", "local s=0 for i=1,3000000 do s=s+i%7 end print(s)"], None))
+    if shutil.which("python3"):
+        py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
+        progs.append(("python3 loop", [py, "-c", "print(sum(i % 7 for i in range(300000)))"], None))
+    return progs
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--emu", default=os.path.join(ROOT, "build", "emu"))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--build", default=os.path.join(ROOT, "build", "bench"))
+    ap.add_argument("--cc", default="gcc")
+    ap.add_argument("--only", help="run only workloads whose name contains this")
+    ap.add_argument("--quick", action="store_true", help="one run each, smaller sets")
+    args = ap.parse_args()
+    if args.quick:
+        args.runs = 1
+    emu = os.path.abspath(args.emu)
+    qemu = shutil.which("qemu-x86_64")
+    work = [(n, [exe], None) for n, exe in build_workloads(args.build, args.cc)]
+    work += real_programs(args.build, args.quick)
+    rows = []
+    print(f"emu: {emu}\nqemu-x86_64: {qemu or 'not installed'}\nruns: {args.runs} each, alternating\n")
+    header = f"{'workload':28} {'native s':>9} {'emu s':>9} {'emu/nat':>8} {'qemu s':>9} {'emu/qemu':>8} {'MIPS':>7} {'RSS MiB nat/emu/qemu':>22} ok"
+    print(header)
+    print("-" * len(header))
+    workloads = work + [("/bin/true x50 (start-up)", None, None)]
+    for name, argv, stdin in workloads:
+        if args.only and args.only not in name:
+            continue
+        runners = {"native": None, "emu": [emu, "--stats"], "qemu": [qemu] if qemu else None}
+        times = {k: [] for k in runners}
+        rss = {k: 0 for k in runners}
+        outs = {}
+        instructions = None
+        for _ in range(args.runs):
+            for kind, prefix in runners.items():
+                if kind == "qemu" and not qemu:
+                    continue
+                if argv is None:  # the start-up loop: the runner is $0
+                    loop_runner = "" if kind == "native" else " ".join(prefix if kind != "emu" else [emu])
+                    cmd = ["sh", "-c", f'for i in $(seq 50); do {loop_runner} /bin/true; done']
+                else:
+                    cmd = (prefix or []) + argv
+                wall, maxrss, out, err, code = run_measured(cmd, stdin)
+                times[kind].append(wall)
+                rss[kind] = max(rss[kind], maxrss)
+                outs[kind] = (out, code)
+                if kind == "emu" and argv is not None:
+                    instructions = stats_instructions(err) or instructions
+        nat, em = median(times["native"]), median(times["emu"])
+        qe = median(times["qemu"]) if qemu else float("nan")
+        ok = outs.get("emu") == outs.get("native")
+        mips = instructions / em / 1e6 if instructions and em else float("nan")
+        rows.append((name, nat, em, qe, ok))
+        qs = f"{qe:9.3f}" if qemu else f"{'-':>9}"
+        qr = f"{em / qe:8.2f}" if qemu and qe else f"{'-':>8}"
+        rs = f"{rss['native'] / 1024:.0f}/{rss['emu'] / 1024:.0f}/" + (f"{rss['qemu'] / 1024:.0f}" if qemu else "-")
+        print(f"{name:28} {nat:9.3f} {em:9.3f} {em / nat:8.1f} {qs} {qr} {mips:7.1f} {rs:>22} {'yes' if ok else 'NO'}", flush=True)
+    c_rows = [r for r in rows if "(static)" in r[0] or "(dynamic)" in r[0]]
+    if c_rows:
+        import math
+        g = math.exp(sum(math.log(r[2] / r[1]) for r in c_rows) / len(c_rows))
+        print(f"\ngeometric-mean slowdown emu/native over {len(c_rows)} C workloads: {g:.1f}x")
+        if qemu:
+            gq = math.exp(sum(math.log(r[2] / r[3]) for r in c_rows) / len(c_rows))
+            print(f"geometric-mean emu/qemu over the same: {gq:.2f}x")
+    bad = [r[0] for r in rows if not r[4]]
+    if bad:
+        print("output differs from native for: " + ", ".join(bad))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

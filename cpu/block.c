@@ -1,0 +1,236 @@
+/* The decoded-block cache and the fast run loop (see block.h). A block is
+ * decoded up to a page end, an unconditional transfer or BLOCK_MAX_INSNS;
+ * conditional branches do not end it: after each instruction the loop
+ * compares RIP with the next instruction's address and leaves the block
+ * when they differ, so not-taken branches keep running in-block. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../mmu/mmu.h"
+#include "block.h"
+#include "optable.h"
+
+/* --- the set of pages holding decoded code --- */
+
+static uint64_t page_hash(uint64_t page, uint64_t cap) {
+  return ((page >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
+}
+
+static bool code_page_has(const struct code_pages *s, uint64_t page) {
+  if (!s->used)
+    return false;
+  for (uint64_t h = page_hash(page, s->cap);; h = (h + 1) & (s->cap - 1)) {
+    if (s->slots[h] == page)
+      return true;
+    if (!s->slots[h])
+      return false;
+  }
+}
+
+static void code_page_add(struct code_pages *s, uint64_t page);
+
+static void code_page_rehash(struct code_pages *s, uint64_t cap) {
+  struct code_pages old = *s;
+  s->slots = calloc(cap, sizeof *s->slots);
+  if (!s->slots)
+    abort(); /* host out of memory: emulator invariant */
+  s->cap = cap;
+  s->used = 0;
+  for (uint64_t k = 0; k < old.cap; k++)
+    if (old.slots[k])
+      code_page_add(s, old.slots[k]);
+  free(old.slots);
+}
+
+static void code_page_add(struct code_pages *s, uint64_t page) {
+  if ((s->used + 1) * 2 > s->cap)
+    code_page_rehash(s, s->cap ? s->cap * 2 : 1024);
+  uint64_t h = page_hash(page, s->cap);
+  while (s->slots[h] && s->slots[h] != page)
+    h = (h + 1) & (s->cap - 1);
+  if (!s->slots[h]) {
+    s->slots[h] = page;
+    s->used++;
+  }
+}
+
+static void code_page_remove(struct code_pages *s, uint64_t page) {
+  /* Rebuild without it: removals are rare (a write to a code page). */
+  struct code_pages old = *s;
+  s->slots = calloc(old.cap, sizeof *s->slots);
+  if (!s->slots)
+    abort();
+  s->used = 0;
+  for (uint64_t k = 0; k < old.cap; k++)
+    if (old.slots[k] && old.slots[k] != page)
+      code_page_add(s, old.slots[k]);
+  free(old.slots);
+}
+
+/* --- the cache --- */
+
+static unsigned bucket_of(uint64_t rip) { return (unsigned)(rip & (BLOCK_BUCKETS - 1)); }
+
+struct block_cache *block_cache_new(void) {
+  return calloc(1, sizeof(struct block_cache));
+}
+
+static void free_chain(struct block *b) {
+  while (b) {
+    struct block *next = b->next;
+    free(b);
+    b = next;
+  }
+}
+
+void block_cache_flush(struct block_cache *bc) {
+  for (unsigned k = 0; k < BLOCK_BUCKETS; k++) {
+    struct block *b = bc->buckets[k];
+    while (b) {
+      struct block *next = b->next;
+      b->next = bc->retired;
+      bc->retired = b;
+      b = next;
+    }
+    bc->buckets[k] = NULL;
+  }
+  free(bc->pages.slots);
+  memset(&bc->pages, 0, sizeof bc->pages);
+}
+
+void block_cache_free(struct block_cache *bc) {
+  if (!bc)
+    return;
+  block_cache_flush(bc);
+  free_chain(bc->retired);
+  free(bc);
+}
+
+static void invalidate_range(struct block_cache *bc, uint64_t page,
+                             uint64_t from, uint64_t to) {
+  for (uint64_t rip = from; rip < to; rip++) {
+    struct block **link = &bc->buckets[bucket_of(rip)];
+    while (*link) {
+      struct block *b = *link;
+      if (b->page_first == page || b->page_last == page) {
+        *link = b->next;
+        b->next = bc->retired;
+        bc->retired = b;
+        bc->blocks_invalidated++;
+      } else {
+        link = &b->next;
+      }
+    }
+  }
+}
+
+void block_cache_page_changed(struct cpu *c, uint64_t page) {
+  struct block_cache *bc = c->blocks;
+  if (!bc || !code_page_has(&bc->pages, page))
+    return;
+  /* Blocks starting in this page, and those starting in the page before
+   * whose last instruction reaches into it. */
+  invalidate_range(bc, page, page - PAGE_SIZE, page + PAGE_SIZE);
+  code_page_remove(&bc->pages, page);
+  c->exit_request = 1; /* the running block may be one of them */
+}
+
+static bool ends_block(const struct insn *in) {
+  static int8_t ender[OP_COUNT];
+  static int ready;
+  if (!ready) {
+    static const char *const names[] = {"jmp", "ret", "call", "syscall", "ud2",
+                                        "hlt", "int3", "ud0", "ud1"};
+    for (int k = 0; k < OP_COUNT; k++)
+      for (unsigned n = 0; n < sizeof names / sizeof *names; n++)
+        if (!strcmp(cpu_ops[k].name, names[n]))
+          ender[k] = 1;
+    ready = 1;
+  }
+  return ender[in->op];
+}
+
+/* Decode a block at c->rip. The first instruction's fetch faults as usual;
+ * later ones stop the block instead, to fault only if reached. */
+static struct block *build(struct cpu *c) {
+  struct block_cache *bc = c->blocks;
+  struct insn first;
+  cpu_fetch_decode(c, &first);
+  struct block *b = malloc(sizeof *b + BLOCK_MAX_INSNS * sizeof(struct insn));
+  if (!b)
+    abort();
+  b->rip = c->rip;
+  b->page_first = c->rip & PAGE_MASK;
+  b->insns[0] = first;
+  b->count = 1;
+  b->ends_in_ud = false;
+  uint64_t at = c->rip + first.len;
+  uint64_t page = b->page_first;
+  while (b->count < BLOCK_MAX_INSNS && !ends_block(&b->insns[b->count - 1]) &&
+         (at & PAGE_MASK) == page) {
+    /* Decode only from this page's bytes: an instruction that would cross
+     * into the next page ends the block here. */
+    const uint8_t *bytes = tlb_lookup(c->mmu, MMU_FETCH, at, 1);
+    if (!bytes)
+      break;
+    int avail = (int)(PAGE_SIZE - (at & ~PAGE_MASK));
+    struct insn in;
+    int r = cpu_decode(bytes, avail < 15 ? avail : 15, &in);
+    if (r != 0)
+      break;
+    b->insns[b->count++] = in;
+    at += in.len;
+  }
+  b->page_last = (at - 1) & PAGE_MASK;
+  struct block *shrunk =
+      realloc(b, sizeof *b + b->count * sizeof(struct insn));
+  if (shrunk)
+    b = shrunk;
+  unsigned h = bucket_of(b->rip);
+  b->next = bc->buckets[h];
+  bc->buckets[h] = b;
+  bc->blocks_built++;
+  /* Writes to these pages must now take the slow path that invalidates. */
+  code_page_add(&bc->pages, b->page_first);
+  code_page_add(&bc->pages, b->page_last);
+  tlb_flush_write(c->mmu, b->page_first);
+  tlb_flush_write(c->mmu, b->page_last);
+  return b;
+}
+
+static struct block *lookup(struct cpu *c) {
+  struct block *b = c->blocks->buckets[bucket_of(c->rip)];
+  for (; b; b = b->next)
+    if (b->rip == c->rip)
+      return b;
+  return build(c);
+}
+
+/* The fast loop. Returns when a trap is pending, an exit was requested
+ * (invalidated code) or the budget is spent. */
+void cpu_run_blocks(struct cpu *c, volatile uint64_t *left) {
+  struct block_cache *bc = c->blocks;
+  while (*left) {
+    if (bc->retired) {
+      free_chain(bc->retired);
+      bc->retired = NULL;
+    }
+    c->exit_request = 0;
+    c->insn_rip = c->rip; /* a fetch fault while building restarts here */
+    struct block *b = lookup(c);
+    const struct insn *in = b->insns, *end = in + b->count;
+    for (; in < end; in++) {
+      uint64_t next = c->rip + in->len;
+      c->insn_rip = c->rip;
+      c->rip = next;
+      in->handler(c, in);
+      c->cycles += in->cycles;
+      c->instret++;
+      (*left)--;
+      if (c->rip != next || c->exit_request || !*left)
+        break;
+    }
+    if (c->trap.kind != TRAP_NONE)
+      return;
+  }
+}

@@ -1,0 +1,48 @@
+/* The decoded-block cache: runs of sequentially decoded instructions
+ * keyed by their guest virtual start address, so that each instruction is
+ * decoded once and run many times. A block stays valid while the pages
+ * it was decoded from are neither written nor remapped: the MMU's
+ * code-write hook and the CPU's store slow path invalidate it. */
+#ifndef EMU_BLOCK_H
+#define EMU_BLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu.h"
+
+#define BLOCK_MAX_INSNS 64
+#define BLOCK_BUCKETS 65536 /* hashed by the low bits of the address */
+
+struct block {
+  uint64_t rip;          /* guest address of the first instruction */
+  uint64_t page_first;   /* the page of the first byte */
+  uint64_t page_last;    /* the page of the last byte (may be the next) */
+  struct block *next;    /* bucket chain */
+  uint16_t count;        /* decoded instructions */
+  bool ends_in_ud;       /* the instruction after the last one is #UD */
+  struct insn insns[];
+};
+
+struct code_pages {
+  uint64_t *slots; /* open addressing; 0 = empty, pages are never 0 here */
+  uint64_t used, cap;
+};
+
+struct block_cache {
+  struct block *buckets[BLOCK_BUCKETS];
+  struct block *retired; /* invalidated while possibly running: freed later */
+  struct code_pages pages;
+  uint64_t blocks_built, blocks_invalidated;
+};
+
+struct block_cache *block_cache_new(void);
+void block_cache_free(struct block_cache *bc);
+/* Drop every block (execve, CR3 load). */
+void block_cache_flush(struct block_cache *bc);
+/* Called when guest memory in `page` was written or remapped. */
+void block_cache_page_changed(struct cpu *c, uint64_t page);
+/* Run blocks until a trap or until *left instructions have retired. */
+void cpu_run_blocks(struct cpu *c, volatile uint64_t *left);
+
+#endif

@@ -1,0 +1,26 @@
+/* What special paths open: /proc/self/... and /proc/cpuinfo are
+ * generated from the emulated process and CPU; /dev/null, /dev/zero,
+ * /dev/urandom and /dev/tty are the host's own. Only absolute paths are
+ * recognised. */
+#ifndef EMU_DEV_H
+#define EMU_DEV_H
+
+#include <limits.h>
+#include <stddef.h>
+
+struct process;
+
+#define DEV_NOT_SPECIAL INT_MIN
+
+/* A host fd for a generated file, -errno, or DEV_NOT_SPECIAL. */
+int dev_open(struct process *p, const char *path, int flags);
+/* The host path that stands for a guest path in stat/access/readlink and
+ * opens of links (/proc/self/exe is the guest's image, /proc/self/fd/N
+ * the guest's descriptor N); `path` itself when nothing changes. */
+const char *dev_resolve(struct process *p, const char *path, char *buf,
+                        size_t len);
+/* readlink of the links Linux fakes for a process: the target length,
+ * -errno, or DEV_NOT_SPECIAL. */
+int dev_readlink(struct process *p, const char *path, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,146 @@
+/* /proc for the emulated process. Generated files (maps, status,
+ * cpuinfo) are built when opened into a host memfd, which is what the
+ * guest's descriptor refers to: read, lseek, fstat and mmap then behave
+ * as on any file. Links Linux fakes (/proc/self/exe, /proc/self/fd/N)
+ * resolve to the guest's image and descriptors, not emu's. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../syscalls/process.h"
+#include "dev.h"
+#include "proc.h"
+
+/* If path names a file of our own process (/proc/self/X,
+ * /proc/thread-self/X, /proc/<pid>/X, /proc/<pid>/task/<tid>/X), return
+ * X; else NULL. */
+static const char *self_entry(struct process *p, const char *path) {
+  if (strncmp(path, "/proc/", 6) != 0)
+    return NULL;
+  const char *s = path + 6;
+  if (strncmp(s, "self/", 5) == 0)
+    return s + 5;
+  if (strncmp(s, "thread-self/", 12) == 0)
+    return s + 12;
+  char *end;
+  long pid = strtol(s, &end, 10);
+  if (end == s || *end != '/' || pid != p->pid)
+    return NULL;
+  s = end + 1;
+  if (strncmp(s, "task/", 5) == 0) {
+    long tid = strtol(s + 5, &end, 10);
+    if (end == s + 5 || *end != '/' || tid != p->tid)
+      return NULL;
+    s = end + 1;
+  }
+  return s;
+}
+
+/* Text into a fresh memfd positioned at 0: the guest's view of it. */
+int proc_memfd(const char *text, size_t len) {
+  int fd = memfd_create("emu-proc", MFD_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  size_t done = 0;
+  while (done < len) {
+    ssize_t w = write(fd, text + done, len - done);
+    if (w < 0) {
+      int err = errno;
+      close(fd);
+      return -err;
+    }
+    done += (size_t)w;
+  }
+  lseek(fd, 0, SEEK_SET);
+  return fd;
+}
+
+/* Run a generator writing to a FILE and wrap its text in a memfd. */
+static int generated(struct process *p, int flags,
+                     void (*gen)(struct process *, FILE *)) {
+  if ((flags & O_ACCMODE) != O_RDONLY)
+    return -EACCES;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f)
+    return -ENOMEM;
+  gen(p, f);
+  fclose(f);
+  int fd = proc_memfd(text, len);
+  free(text);
+  return fd;
+}
+
+static void gen_maps(struct process *p, FILE *f) { vma_format_maps(p, f, ""); }
+
+int dev_open(struct process *p, const char *path, int flags) {
+  const char *e = self_entry(p, path);
+  if (e) {
+    if (strcmp(e, "maps") == 0)
+      return generated(p, flags, gen_maps);
+    if (strcmp(e, "status") == 0)
+      return generated(p, flags, proc_status);
+    return DEV_NOT_SPECIAL;
+  }
+  if (strcmp(path, "/proc/cpuinfo") == 0)
+    return generated(p, flags, proc_cpuinfo);
+  return DEV_NOT_SPECIAL;
+}
+
+/* The host file behind guest descriptor n, as /proc/self/fd/n. */
+static const char *fd_link(struct process *p, const char *n, char *buf,
+                           size_t len) {
+  char *end;
+  long fd = strtol(n, &end, 10);
+  if (end == n || *end || fd < 0 || fd >= FD_MAX || p->fds[fd].host_fd < 0)
+    return NULL;
+  snprintf(buf, len, "/proc/self/fd/%d", p->fds[fd].host_fd);
+  return buf;
+}
+
+const char *dev_resolve(struct process *p, const char *path, char *buf,
+                        size_t len) {
+  const char *e = self_entry(p, path);
+  if (!e)
+    return path;
+  if (strcmp(e, "exe") == 0 && p->exe_path[0]) {
+    snprintf(buf, len, "%s", p->exe_path);
+    return buf;
+  }
+  if (strncmp(e, "fd/", 3) == 0) {
+    const char *r = fd_link(p, e + 3, buf, len);
+    if (r)
+      return r;
+    /* A guest fd that is not open: a name that cannot exist. */
+    snprintf(buf, len, "/proc/self/fd/-1");
+    return buf;
+  }
+  return path;
+}
+
+int dev_readlink(struct process *p, const char *path, char *buf, size_t len) {
+  const char *e = self_entry(p, path);
+  if (!e)
+    return DEV_NOT_SPECIAL;
+  if (strcmp(e, "exe") == 0) {
+    size_t n = strlen(p->exe_path);
+    if (!n)
+      return -ENOENT;
+    n = n < len ? n : len; /* readlink truncates silently */
+    memcpy(buf, p->exe_path, n);
+    return (int)n;
+  }
+  if (strncmp(e, "fd/", 3) == 0) {
+    char host[64];
+    if (!fd_link(p, e + 3, host, sizeof host))
+      return -ENOENT;
+    ssize_t n = readlink(host, buf, len);
+    return n < 0 ? -errno : (int)n;
+  }
+  return DEV_NOT_SPECIAL;
+}

@@ -1,0 +1,88 @@
+/* /proc/self/status of the emulated process, in Linux 6.x's field
+ * order (fs/proc/array.c, task_mmu.c task_mem). Memory figures come from
+ * the VMAs and the frames the MMU holds; ids and credentials are the
+ * host process's, as emu runs the guest as itself. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../syscalls/process.h"
+#include "proc.h"
+
+static void kb(FILE *f, const char *name, uint64_t bytes) {
+  fprintf(f, "%s:\t%8llu kB\n", name, (unsigned long long)(bytes >> 10));
+}
+
+void proc_status(struct process *p, FILE *f) {
+  const char *base = strrchr(p->exe_path, '/');
+  base = base ? base + 1 : p->exe_path;
+  uid_t ruid, euid, suid;
+  gid_t rgid, egid, sgid;
+  getresuid(&ruid, &euid, &suid);
+  getresgid(&rgid, &egid, &sgid);
+
+  fprintf(f, "Name:\t%.15s\n", base);
+  fprintf(f, "Umask:\t%04o\n", p->umask);
+  fprintf(f, "State:\tR (running)\n");
+  fprintf(f, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
+          p->pid, p->pid, p->ppid);
+  fprintf(f, "Uid:\t%u\t%u\t%u\t%u\n", ruid, euid, suid, euid);
+  fprintf(f, "Gid:\t%u\t%u\t%u\t%u\n", rgid, egid, sgid, egid);
+  int top = 0;
+  for (int k = 0; k < FD_MAX; k++)
+    if (p->fds[k].host_fd >= 0)
+      top = k + 1;
+  fprintf(f, "FDSize:\t%d\n", top <= 64 ? 64 : (top + 63) / 64 * 64);
+  gid_t groups[256];
+  int ng = getgroups(256, groups);
+  fprintf(f, "Groups:\t");
+  for (int k = 0; k < ng; k++)
+    fprintf(f, "%u ", groups[k]);
+  fprintf(f, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p->pid,
+          p->pid, (int)getpgrp(), (int)getsid(0));
+
+  uint64_t size = 0, data = 0, stack = 0, exec = 0;
+  for (int k = 0; k < p->vmas.n; k++) {
+    const struct vma *v = &p->vmas.v[k];
+    uint64_t len = v->end - v->start;
+    size += len;
+    if (v->kind == VMA_STACK)
+      stack += len;
+    else if ((v->prot & PROT_EXEC) && !(v->prot & PROT_WRITE) && v->file)
+      exec += len;
+    else if ((v->prot & PROT_WRITE) && !(v->flags & MAP_SHARED))
+      data += len;
+  }
+  uint64_t rss = p->mmu.frames_used * PAGE_SIZE;
+  kb(f, "VmPeak", size);
+  kb(f, "VmSize", size);
+  kb(f, "VmLck", 0);
+  kb(f, "VmPin", 0);
+  kb(f, "VmHWM", rss);
+  kb(f, "VmRSS", rss);
+  kb(f, "VmData", data);
+  kb(f, "VmStk", stack);
+  kb(f, "VmExe", exec);
+  kb(f, "VmSwap", 0);
+  fprintf(f, "Threads:\t1\n");
+  fprintf(f, "SigQ:\t0/%ld\n", sysconf(_SC_SIGQUEUE_MAX));
+  uint64_t ign = 0, cgt = 0;
+  for (int sig = 1; sig <= 64; sig++) {
+    uint64_t h = p->sigactions[sig - 1].handler;
+    if (h == (uint64_t)(uintptr_t)SIG_IGN)
+      ign |= 1ull << (sig - 1);
+    else if (h != (uint64_t)(uintptr_t)SIG_DFL)
+      cgt |= 1ull << (sig - 1);
+  }
+  fprintf(f, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n",
+          (unsigned long long)p->sigpending, (unsigned long long)p->sigpending);
+  fprintf(f, "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n",
+          (unsigned long long)p->sigmask, (unsigned long long)ign,
+          (unsigned long long)cgt);
+  fprintf(f, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
+  /* One emulated CPU (sched_getaffinity says the same). */
+  fprintf(f, "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
+  fprintf(f, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+}

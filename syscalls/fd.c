@@ -1,0 +1,89 @@
+/* The guest's descriptor table: guest numbers (allocated lowest-free as
+ * Linux's alloc_fd does) map to host descriptors. emu's own files (trace
+ * output, mapped files) never enter the table, so the guest cannot see or
+ * close them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "fs.h"
+#include "process.h"
+
+/* The host's 0, 1 and 2 are emu's too (--strace and diagnostics write to
+ * stderr): a guest close drops the guest's reference only. */
+static void host_close(int host_fd) {
+  if (host_fd > 2)
+    close(host_fd);
+}
+
+static bool fd_in_use_elsewhere(struct process *p, int host_fd, int except) {
+  for (int k = 0; k < FD_MAX; k++)
+    if (k != except && p->fds[k].host_fd == host_fd)
+      return true;
+  return false;
+}
+
+static void fd_release(struct process *p, int guest_fd) {
+  struct fd_entry *e = &p->fds[guest_fd];
+  /* Two guest slots may share a host descriptor only for 0..2 at start
+   * (e.g. stdout and stderr both the terminal): close it once. */
+  if (!fd_in_use_elsewhere(p, e->host_fd, guest_fd))
+    host_close(e->host_fd);
+  free(e->path);
+  e->path = NULL;
+  e->host_fd = -1;
+  e->fd_flags = 0;
+}
+
+int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd) {
+  if (min_fd < 0)
+    min_fd = 0;
+  for (int k = min_fd; k < FD_MAX; k++) {
+    if (p->fds[k].host_fd < 0) {
+      p->fds[k].host_fd = host_fd;
+      p->fds[k].fd_flags = fd_flags & FD_CLOEXEC;
+      p->fds[k].path = NULL;
+      return k;
+    }
+  }
+  host_close(host_fd);
+  return min_fd >= FD_MAX ? -EINVAL : -EMFILE;
+}
+
+int fd_install_at(struct process *p, int guest_fd, int host_fd, int fd_flags) {
+  if (guest_fd < 0 || guest_fd >= FD_MAX) {
+    host_close(host_fd);
+    return -EBADF;
+  }
+  if (p->fds[guest_fd].host_fd >= 0)
+    fd_release(p, guest_fd);
+  p->fds[guest_fd].host_fd = host_fd;
+  p->fds[guest_fd].fd_flags = fd_flags & FD_CLOEXEC;
+  return guest_fd;
+}
+
+int fd_host(struct process *p, int guest_fd) {
+  if (guest_fd < 0 || guest_fd >= FD_MAX || p->fds[guest_fd].host_fd < 0)
+    return -EBADF;
+  return p->fds[guest_fd].host_fd;
+}
+
+struct fd_entry *fd_entry_of(struct process *p, int guest_fd) {
+  if (guest_fd < 0 || guest_fd >= FD_MAX || p->fds[guest_fd].host_fd < 0)
+    return NULL;
+  return &p->fds[guest_fd];
+}
+
+int fd_close(struct process *p, int guest_fd) {
+  if (fd_host(p, guest_fd) < 0)
+    return -EBADF;
+  fd_release(p, guest_fd);
+  return 0;
+}
+
+void fd_close_on_exec(struct process *p) {
+  for (int k = 0; k < FD_MAX; k++)
+    if (p->fds[k].host_fd >= 0 && (p->fds[k].fd_flags & FD_CLOEXEC))
+      fd_release(p, k);
+}

@@ -1,0 +1,39 @@
+/* Shared by the file-system calls (fs*.c), the descriptor table (fd.c)
+ * and the special files (devices/). */
+#ifndef EMU_FS_H
+#define EMU_FS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "process.h"
+
+/* Bounce buffers between host calls and guest memory are this big: a
+ * guest length never sizes a host allocation. */
+#define FS_CHUNK (64 * 1024)
+#define FS_PATH_MAX 4096
+
+/* --- fd.c --- */
+/* Put host_fd in slot guest_fd (closing what was there), as dup2 does.
+ * Returns guest_fd or -EBADF (host_fd is closed on failure). fd_install
+ * also closes host_fd when it fails (-EMFILE). */
+int fd_install_at(struct process *p, int guest_fd, int host_fd, int fd_flags);
+struct fd_entry *fd_entry_of(struct process *p, int guest_fd);
+
+/* --- fs_path.c --- */
+/* Copy a path from the guest: 0, -EFAULT or -ENAMETOOLONG. */
+int fs_get_path(struct process *p, uint64_t addr, char out[FS_PATH_MAX]);
+/* A guest dirfd as a host one (AT_FDCWD passes), or -EBADF. */
+int fs_dirfd(struct process *p, int64_t guest_dirfd);
+/* -errno from a host call that returned -1. */
+int64_t fs_host_ret(long r);
+
+/* --- time.c --- */
+struct timespec;
+/* Sleep on `clock` (TIMER_ABSTIME in flags for a deadline): the host
+ * sleeps, or the virtual clock advances with --deterministic. 0 or
+ * -errno. */
+int time_sleep(struct process *p, int clock, int flags,
+               const struct timespec *req, struct timespec *rem);
+
+#endif

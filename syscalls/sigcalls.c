@@ -1,0 +1,175 @@
+/* The signal system calls that only record state (dispositions, the
+ * blocked mask, the alternate stack), sending signals to ourselves, and
+ * the single-threaded forms of futex. Delivery is signal.c/sigframe.c's. */
+#include <errno.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include "fs.h"
+#include "syscall_table.h"
+
+#define KERNEL_SIGSET_SIZE 8
+#define GUEST_SS_AUTODISARM (1u << 31)
+#define GUEST_MINSIGSTKSZ 2048
+#define SIG_BIT(sig) (1ull << ((sig)-1))
+#define UNBLOCKABLE (SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))
+
+int64_t sys_rt_sigaction(struct process *p, const uint64_t a[6]) {
+  int sig = (int)a[0];
+  struct guest_sigaction act;
+  if (a[3] != KERNEL_SIGSET_SIZE || sig < 1 || sig > 64)
+    return -EINVAL;
+  /* SIGKILL and SIGSTOP may be queried but never changed. */
+  if (a[1] && (sig == SIGKILL || sig == SIGSTOP))
+    return -EINVAL;
+  if (a[1] && copy_from_guest(&p->mmu, &act, a[1], sizeof act) < 0)
+    return -EFAULT;
+  if (a[2] &&
+      copy_to_guest(&p->mmu, a[2], &p->sigactions[sig - 1], sizeof act) < 0)
+    return -EFAULT;
+  if (a[1]) {
+    act.mask &= ~UNBLOCKABLE;
+    p->sigactions[sig - 1] = act;
+  }
+  return 0;
+}
+
+int64_t sys_rt_sigprocmask(struct process *p, const uint64_t a[6]) {
+  uint64_t set, old = p->sigmask;
+  if (a[3] != KERNEL_SIGSET_SIZE)
+    return -EINVAL;
+  if (a[1]) {
+    if (copy_from_guest(&p->mmu, &set, a[1], sizeof set) < 0)
+      return -EFAULT;
+    set &= ~UNBLOCKABLE;
+    switch (a[0]) {
+    case SIG_BLOCK: p->sigmask |= set; break;
+    case SIG_UNBLOCK: p->sigmask &= ~set; break;
+    case SIG_SETMASK: p->sigmask = set; break;
+    default: return -EINVAL;
+    }
+  }
+  if (a[2] && copy_to_guest(&p->mmu, a[2], &old, sizeof old) < 0) {
+    p->sigmask = old;
+    return -EFAULT;
+  }
+  return 0;
+}
+
+/* sigaltstack (kernel/signal.c do_sigaltstack): while running on the
+ * alternate stack it cannot be changed (-EPERM); MINSIGSTKSZ is 2048. */
+int64_t sys_sigaltstack(struct process *p, const uint64_t a[6]) {
+  stack_t ss, old;
+  uint64_t sp = p->cpu.gpr[RSP];
+  bool on = p->altstack.size && sp > p->altstack.sp &&
+            sp <= p->altstack.sp + p->altstack.size;
+  memset(&old, 0, sizeof old);
+  old.ss_sp = (void *)(uintptr_t)p->altstack.sp;
+  old.ss_size = p->altstack.size;
+  old.ss_flags = on ? SS_ONSTACK : p->altstack.size ? 0 : SS_DISABLE;
+  if (a[1] && copy_to_guest(&p->mmu, a[1], &old, sizeof old) < 0)
+    return -EFAULT;
+  if (!a[0])
+    return 0;
+  if (copy_from_guest(&p->mmu, &ss, a[0], sizeof ss) < 0)
+    return -EFAULT;
+  if (on)
+    return -EPERM;
+  int mode = (int)((unsigned)ss.ss_flags & ~GUEST_SS_AUTODISARM);
+  if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+    return -EINVAL;
+  if (mode == SS_DISABLE) {
+    p->altstack.sp = p->altstack.size = 0;
+    p->altstack.flags = SS_DISABLE;
+    return 0;
+  }
+  if (ss.ss_size < GUEST_MINSIGSTKSZ)
+    return -ENOMEM;
+  p->altstack.sp = (uint64_t)(uintptr_t)ss.ss_sp;
+  p->altstack.size = ss.ss_size;
+  p->altstack.flags = (int)((unsigned)ss.ss_flags & GUEST_SS_AUTODISARM);
+  return 0;
+}
+
+/* Signals to ourselves are queued; others' pids do not exist here. */
+static int64_t send_self(struct process *p, int sig) {
+  if (sig < 0 || sig > 64)
+    return -EINVAL;
+  if (sig)
+    signal_send(p, sig);
+  return 0;
+}
+
+int64_t sys_kill(struct process *p, const uint64_t a[6]) {
+  int pid = (int)a[0];
+  /* 0 and -pgrp address our group, -1 everyone we may signal: only us. */
+  if (pid != 0 && pid != -1 && pid != p->pid && pid != -p->pid)
+    return -ESRCH;
+  return send_self(p, (int)a[1]);
+}
+
+int64_t sys_tkill(struct process *p, const uint64_t a[6]) {
+  if ((int)a[0] <= 0)
+    return -EINVAL;
+  if ((int)a[0] != p->tid)
+    return -ESRCH;
+  return send_self(p, (int)a[1]);
+}
+
+int64_t sys_tgkill(struct process *p, const uint64_t a[6]) {
+  if ((int)a[0] <= 0 || (int)a[1] <= 0)
+    return -EINVAL;
+  if ((int)a[0] != p->pid || (int)a[1] != p->tid)
+    return -ESRCH;
+  return send_self(p, (int)a[2]);
+}
+
+/* futex with one thread: nobody else can wake a waiter, so a wait whose
+ * value matches would sleep forever (or until its timeout); wakes find
+ * no waiters. The value check and -EAGAIN are Linux's futex_wait_setup. */
+int64_t sys_futex(struct process *p, const uint64_t a[6]) {
+  int cmd = (int)(a[1] & FUTEX_CMD_MASK);
+  uint32_t val;
+  switch (cmd) {
+  case FUTEX_WAKE:
+  case FUTEX_WAKE_BITSET:
+    if (cmd == FUTEX_WAKE_BITSET && (uint32_t)a[5] == 0)
+      return -EINVAL;
+    return 0;
+  case FUTEX_WAIT:
+  case FUTEX_WAIT_BITSET:
+    if (cmd == FUTEX_WAIT_BITSET && (uint32_t)a[5] == 0)
+      return -EINVAL;
+    if (a[0] & 3)
+      return -EINVAL;
+    if (copy_from_guest(&p->mmu, &val, a[0], sizeof val) < 0)
+      return -EFAULT;
+    if (val != (uint32_t)a[2])
+      return -EAGAIN;
+    /* No other thread can wake us: a wait with a timeout sleeps it out;
+     * one without would block forever, which emu does not emulate. */
+    if (!a[3])
+      return -ENOSYS;
+    struct timespec t;
+    if (copy_from_guest(&p->mmu, &t, a[3], sizeof t) < 0)
+      return -EFAULT;
+    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
+      return -EINVAL;
+    int clock = a[1] & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+    int r =
+        time_sleep(p, clock, cmd == FUTEX_WAIT ? 0 : TIMER_ABSTIME, &t, NULL);
+    return r < 0 ? r : -ETIMEDOUT;
+  case FUTEX_REQUEUE:
+  case FUTEX_CMP_REQUEUE:
+    if (cmd == FUTEX_CMP_REQUEUE) {
+      if (copy_from_guest(&p->mmu, &val, a[0], sizeof val) < 0)
+        return -EFAULT;
+      if (val != (uint32_t)a[5])
+        return -EAGAIN;
+    }
+    return 0;
+  default: return -ENOSYS;
+  }
+}

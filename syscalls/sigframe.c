@@ -1,0 +1,187 @@
+/* Signal delivery to guest handlers and rt_sigreturn, with the x86-64
+ * frame Linux builds (arch/x86/kernel/signal.c, signal_64.c): below the
+ * red zone, the FXSAVE-format FPU state, then struct rt_sigframe
+ * { pretcode, ucontext, siginfo }, aligned so that the handler starts as
+ * if called (RSP + 8 is 16-byte aligned). */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../cpu/x87.h"
+#include "core_handlers.h"
+#include "process.h"
+
+#define K_SA_SIGINFO 0x00000004u
+#define K_SA_ONSTACK 0x08000000u
+#define K_SA_RESTORER 0x04000000u
+#define K_SA_NODEFER 0x40000000u
+#define K_SA_RESETHAND 0x80000000u
+#define K_SS_ONSTACK 1
+#define K_SS_DISABLE 2
+
+/* struct sigcontext (arch/x86/include/uapi/asm/sigcontext.h), 256 bytes. */
+struct k_sigcontext {
+  uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+  uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+  uint16_t cs, gs, fs, ss;
+  uint64_t err, trapno, oldmask, cr2;
+  uint64_t fpstate;
+  uint64_t reserved1[8];
+};
+
+struct k_ucontext {
+  uint64_t uc_flags;
+  uint64_t uc_link;
+  uint64_t ss_sp;
+  int32_t ss_flags, pad;
+  uint64_t ss_size;
+  struct k_sigcontext mcontext;
+  uint64_t sigmask;
+};
+
+struct k_siginfo {
+  int32_t signo, errno_, code, pad;
+  union {
+    uint64_t addr;
+    struct {
+      int32_t pid;
+      uint32_t uid;
+    } kill;
+    uint8_t bytes[112];
+  } u;
+};
+
+struct k_rt_sigframe {
+  uint64_t pretcode;
+  struct k_ucontext uc;
+  struct k_siginfo info;
+};
+
+_Static_assert(sizeof(struct k_sigcontext) == 256, "sigcontext layout");
+_Static_assert(sizeof(struct k_siginfo) == 128, "siginfo layout");
+
+#define UC_FP_XSTATE 1
+#define UC_SIGCONTEXT_SS 2
+#define UC_STRICT_RESTORE_SS 4
+#define FXSAVE_BYTES 512
+
+static void save_fpu(struct cpu *c, uint8_t img[FXSAVE_BYTES]) {
+  memset(img, 0, FXSAVE_BYTES);
+  x87_fxsave(&c->fpu, img, true);
+  memcpy(img + 24, &c->mxcsr, 4);
+  uint32_t mask = 0xffff;
+  memcpy(img + 28, &mask, 4);
+  memcpy(img + 160, c->xmm, sizeof c->xmm);
+}
+
+static void restore_fpu(struct cpu *c, const uint8_t img[FXSAVE_BYTES]) {
+  x87_fxrstor(&c->fpu, img, true);
+  uint32_t mxcsr;
+  memcpy(&mxcsr, img + 24, 4);
+  c->mxcsr = mxcsr & 0xffff;
+  memcpy(c->xmm, img + 160, sizeof c->xmm);
+}
+
+static bool on_altstack(struct process *p, uint64_t sp) {
+  return p->altstack.size && sp > p->altstack.sp &&
+         sp <= p->altstack.sp + p->altstack.size;
+}
+
+bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr) {
+  struct cpu *c = &p->cpu;
+  struct guest_sigaction *act = &p->sigactions[sig - 1];
+  uint64_t sp = c->gpr[RSP];
+  int ss_flags = p->altstack.size ? (on_altstack(p, sp) ? K_SS_ONSTACK : 0)
+                                  : K_SS_DISABLE;
+  if ((act->flags & K_SA_ONSTACK) && ss_flags == 0)
+    sp = p->altstack.sp + p->altstack.size;
+  else
+    sp -= 128; /* the ABI's red zone */
+  uint64_t fp = (sp - FXSAVE_BYTES) & ~63ull;
+  uint64_t frame = ((fp - sizeof(struct k_rt_sigframe)) & ~15ull) - 8;
+
+  struct k_rt_sigframe f;
+  memset(&f, 0, sizeof f);
+  f.pretcode = act->restorer;
+  f.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+  f.uc.uc_flags &= ~(uint64_t)UC_FP_XSTATE; /* plain FXSAVE format */
+  f.uc.ss_sp = p->altstack.sp;
+  f.uc.ss_flags = ss_flags;
+  f.uc.ss_size = p->altstack.size;
+  struct k_sigcontext *m = &f.uc.mcontext;
+  const uint64_t *g = c->gpr;
+  m->r8 = g[R8], m->r9 = g[R9], m->r10 = g[R10], m->r11 = g[R11];
+  m->r12 = g[R12], m->r13 = g[R13], m->r14 = g[R14], m->r15 = g[R15];
+  m->rdi = g[RDI], m->rsi = g[RSI], m->rbp = g[RBP], m->rbx = g[RBX];
+  m->rdx = g[RDX], m->rax = g[RAX], m->rcx = g[RCX], m->rsp = g[RSP];
+  m->rip = c->rip;
+  m->eflags = cpu_get_flags(c);
+  m->cs = 0x33, m->ss = 0x2b; /* Linux's __USER_CS / __USER_DS */
+  m->cr2 = sig == SIGSEGV || sig == SIGBUS ? addr : 0;
+  m->trapno = sig == SIGSEGV ? 14 : sig == SIGILL ? 6 : sig == SIGFPE ? 0 : 0;
+  m->oldmask = p->sigmask;
+  m->fpstate = fp;
+  f.uc.sigmask = p->sigmask;
+  f.info.signo = sig;
+  f.info.code = si_code;
+  if (si_code == SI_USER || si_code == SI_TKILL) {
+    f.info.u.kill.pid = p->pid;
+    f.info.u.kill.uid = (uint32_t)getuid();
+  } else {
+    f.info.u.addr = addr;
+  }
+  uint8_t fpu[FXSAVE_BYTES];
+  save_fpu(c, fpu);
+  if (!(act->flags & K_SA_RESTORER) ||
+      copy_to_guest(&p->mmu, fp, fpu, sizeof fpu) < 0 ||
+      copy_to_guest(&p->mmu, frame, &f, sizeof f) < 0)
+    return false;
+
+  c->gpr[RDI] = (uint64_t)sig;
+  c->gpr[RSI] = frame + offsetof(struct k_rt_sigframe, info);
+  c->gpr[RDX] = frame + offsetof(struct k_rt_sigframe, uc);
+  c->gpr[RAX] = 0;
+  c->gpr[RSP] = frame;
+  c->rip = act->handler;
+  /* The handler runs with DF and TF clear (Linux clears them). */
+  cpu_set_flags(c, cpu_get_flags(c) & ~(uint64_t)(FLAG_DF | FLAG_TF));
+  p->sigmask |= act->mask;
+  if (!(act->flags & K_SA_NODEFER))
+    p->sigmask |= 1ull << (sig - 1);
+  p->sigmask &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+  if (act->flags & K_SA_RESETHAND)
+    act->handler = (uint64_t)SIG_DFL;
+  p->stats.signals++;
+  return true;
+}
+
+int64_t sys_rt_sigreturn(struct process *p, const uint64_t a[6]) {
+  (void)a;
+  struct cpu *c = &p->cpu;
+  /* The handler's ret popped pretcode: the frame starts 8 bytes below. */
+  uint64_t frame = c->gpr[RSP] - 8;
+  struct k_rt_sigframe f;
+  if (copy_from_guest(&p->mmu, &f, frame, sizeof f) < 0) {
+    signal_kill(p, SIGSEGV, SI_KERNEL, 0);
+    return 0;
+  }
+  const struct k_sigcontext *m = &f.uc.mcontext;
+  uint64_t *g = c->gpr;
+  g[R8] = m->r8, g[R9] = m->r9, g[R10] = m->r10, g[R11] = m->r11;
+  g[R12] = m->r12, g[R13] = m->r13, g[R14] = m->r14, g[R15] = m->r15;
+  g[RDI] = m->rdi, g[RSI] = m->rsi, g[RBP] = m->rbp, g[RBX] = m->rbx;
+  g[RDX] = m->rdx, g[RCX] = m->rcx, g[RSP] = m->rsp;
+  c->rip = m->rip;
+  uint64_t keep = cpu_get_flags(c) & ~(uint64_t)FLAGS_USER_WRITABLE;
+  cpu_set_flags(c, keep | (m->eflags & FLAGS_USER_WRITABLE));
+  p->sigmask = f.uc.sigmask &
+               ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+  if (m->fpstate) {
+    uint8_t fpu[FXSAVE_BYTES];
+    if (copy_from_guest(&p->mmu, fpu, m->fpstate, sizeof fpu) == 0)
+      restore_fpu(c, fpu);
+  }
+  return (int64_t)m->rax;
+}

@@ -1,0 +1,629 @@
+/* --strace: each call is printed from its syscalls.def line. Arguments
+ * known on entry are printed when the call is entered; the first
+ * out-argument and everything after it, the result and its errno when it
+ * returns (strace's syscall_entering/exiting_trace). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "strace.h"
+#include "strace_internal.h"
+#include "syscall_table.h"
+
+/* In/out values read on entry (sendfile's offset) for "[old] => [new]". */
+static int64_t st_saved[6];
+
+static const struct syscall_desc *desc_of(uint64_t nr) {
+  if (nr < SYSCALL_MAX && syscall_table[nr].name)
+    return &syscall_table[nr];
+  return NULL;
+}
+
+static int nargs_of(const struct syscall_desc *d) {
+  if (!d)
+    return 6;
+  int n = 0;
+  while (n < 6 && d->args[n] != A_NONE)
+    n++;
+  return n;
+}
+
+static bool fcntl_is_get(uint64_t cmd) {
+  return cmd == F_GETFD || cmd == F_GETFL || cmd == F_GETOWN ||
+         cmd == F_GETSIG || cmd == F_GETLEASE || cmd == F_GETPIPE_SZ ||
+         cmd == F_GET_SEALS;
+}
+
+/* Does the argument exist for these values (open's mode only with
+ * O_CREAT, fcntl's third only for the F_SET* commands)? */
+static bool arg_present(int kind, const uint64_t a[6], int i) {
+  switch (kind) {
+  case A_OPEN_MODE: return a[i - 1] & (O_CREAT | __O_TMPFILE);
+  case A_FCNTL_ARG: return !fcntl_is_get(a[1]);
+  default: return true;
+  }
+}
+
+static bool arg_is_out(int kind, const uint64_t a[6]) {
+  switch (kind) {
+  case A_STR_OUT:
+  case A_HEX_OUT:
+  case A_IOCTL_ARG:
+  case A_STAT_OUT:
+  case A_STATX_OUT:
+  case A_RLIMIT_OUT:
+  case A_TIMESPEC_OUT:
+  case A_TIMEVAL_OUT:
+  case A_UTSNAME_OUT:
+  case A_SIGSET_OUT:
+  case A_SIGACTION_OUT:
+  case A_STACK_OUT:
+  case A_IOVEC_OUT:
+  case A_PIPE_OUT:
+  case A_DIRENTS_OUT:
+  case A_INT_OUT:
+  case A_GROUPS_OUT:
+  case A_SYSINFO_OUT:
+  case A_TMS_OUT:
+  case A_RUSAGE_OUT:
+  case A_CPUSET_OUT:
+  case A_LOFF_INOUT: return true;
+  case A_FCNTL_ARG: return a[1] == F_GETLK || a[1] == F_OFD_GETLK;
+  default: return false;
+  }
+}
+
+static void st_futex(struct process *p, const uint64_t a[6]) {
+  unsigned cmd = a[1] & FUTEX_CMD_MASK;
+  uint32_t val3 = (uint32_t)a[5];
+  st_printf(p, "%u", (unsigned)a[2]);
+  switch (cmd) {
+  case FUTEX_WAIT:
+    st_puts(p, ", ");
+    st_timespec(p, a[3]);
+    break;
+  case FUTEX_WAIT_BITSET:
+    st_puts(p, ", ");
+    st_timespec(p, a[3]);
+    /* fall through */
+  case FUTEX_WAKE_BITSET:
+    if (val3 == FUTEX_BITSET_MATCH_ANY)
+      st_puts(p, ", FUTEX_BITSET_MATCH_ANY");
+    else
+      st_printf(p, ", %#x", val3);
+    break;
+  case FUTEX_REQUEUE:
+    st_printf(p, ", %u, %#llx", (unsigned)a[3], (unsigned long long)a[4]);
+    break;
+  case FUTEX_CMP_REQUEUE:
+    st_printf(p, ", %u, %#llx, %u", (unsigned)a[3], (unsigned long long)a[4],
+              val3);
+    break;
+  case FUTEX_WAKE: break;
+  default:
+    st_printf(p, ", %#llx, %#llx, %#x", (unsigned long long)a[3],
+              (unsigned long long)a[4], val3);
+  }
+}
+
+static void st_futex_op(struct process *p, uint64_t op) {
+  const char *name = st_lookup(futex_op_names, op & FUTEX_CMD_MASK);
+  if (!name) {
+    st_printf(p, "%#llx", (unsigned long long)op);
+    return;
+  }
+  st_printf(p, "%s%s%s", name, op & FUTEX_PRIVATE_FLAG ? "_PRIVATE" : "",
+            op & FUTEX_CLOCK_REALTIME ? "|FUTEX_CLOCK_REALTIME" : "");
+}
+
+static void st_map_flags(struct process *p, uint64_t flags) {
+  const char *type = st_lookup(map_type_names, flags & MAP_TYPE);
+  if (type)
+    st_puts(p, type);
+  else
+    st_printf(p, "%#llx /* MAP_??? */", (unsigned long long)(flags & MAP_TYPE));
+  uint64_t huge = flags >> MAP_HUGE_SHIFT;
+  flags &= ~(uint64_t)MAP_TYPE & ((1ull << MAP_HUGE_SHIFT) - 1);
+  if (flags) {
+    st_puts(p, "|");
+    st_flags(p, map_flag_names, flags, NULL);
+  }
+  if (huge)
+    st_printf(p, "|%llu<<MAP_HUGE_SHIFT", (unsigned long long)huge);
+}
+
+static void st_argv(struct process *p, uint64_t addr) {
+  if (!addr) {
+    st_puts(p, "NULL");
+    return;
+  }
+  st_puts(p, "[");
+  for (int k = 0;; k++) {
+    uint64_t s;
+    if (copy_from_guest(&p->mmu, &s, addr + 8 * (uint64_t)k, 8) < 0) {
+      if (!k) {
+        st_ptr(p, addr); /* strace prints the bad pointer instead */
+        return;
+      }
+      break;
+    }
+    if (!s)
+      break;
+    if (k == STRACE_STRLEN) {
+      st_puts(p, ", ...");
+      break;
+    }
+    if (k)
+      st_puts(p, ", ");
+    st_guest_str(p, s, STRACE_STRLEN);
+  }
+  st_puts(p, "]");
+}
+
+static void st_envp(struct process *p, uint64_t addr) {
+  int n = 0;
+  uint64_t s = 1;
+  st_ptr(p, addr);
+  if (!addr)
+    return;
+  while (n < 1 << 16 &&
+         copy_from_guest(&p->mmu, &s, addr + 8 * (uint64_t)n, 8) == 0 && s)
+    n++;
+  st_printf(p, " /* %d var%s */", n, n == 1 ? "" : "s");
+}
+
+static void st_dirents(struct process *p, uint64_t addr, int64_t ret) {
+  st_ptr(p, addr);
+  if (ret < 0)
+    return;
+  int n = 0;
+  for (int64_t off = 0; off < ret;) {
+    uint16_t reclen;
+    if (copy_from_guest(&p->mmu, &reclen, addr + (uint64_t)off + 16, 2) < 0 ||
+        !reclen)
+      break;
+    off += reclen;
+    n++;
+  }
+  st_printf(p, " /* %d entr%s */", n, n == 1 ? "y" : "ies");
+}
+
+static void st_int_array(struct process *p, uint64_t addr, int64_t count,
+                         const char *sep) {
+  st_puts(p, "[");
+  for (int64_t k = 0; k < count && k < STRACE_STRLEN; k++) {
+    uint32_t v;
+    if (copy_from_guest(&p->mmu, &v, addr + 4 * (uint64_t)k, 4) < 0)
+      break;
+    st_printf(p, "%s%u", k ? sep : "", v);
+  }
+  st_puts(p, "]");
+}
+
+static void st_cpuset(struct process *p, uint64_t addr, int64_t bytes) {
+  uint8_t set[128];
+  if (bytes > (int64_t)sizeof set)
+    bytes = sizeof set;
+  if (copy_from_guest(&p->mmu, set, addr, (size_t)bytes) < 0) {
+    st_ptr(p, addr);
+    return;
+  }
+  st_puts(p, "[");
+  const char *sep = "";
+  for (int cpu = 0; cpu < bytes * 8; cpu++)
+    if (set[cpu / 8] >> (cpu % 8) & 1) {
+      st_printf(p, "%s%d", sep, cpu);
+      sep = " ";
+    }
+  st_puts(p, "]");
+}
+
+static void st_statx_flags(struct process *p, uint64_t flags) {
+  uint64_t sync = flags & 0x6000;
+  st_puts(p, sync ? st_lookup(statx_sync_names, sync)
+                        ? st_lookup(statx_sync_names, sync)
+                        : "0x6000"
+                  : "AT_STATX_SYNC_AS_STAT");
+  flags &= ~0x6000ull;
+  if (flags) {
+    st_puts(p, "|");
+    st_flags(p, at_flag_names, flags, NULL);
+  }
+}
+
+static void st_loff_entry(int i, struct process *p, uint64_t addr) {
+  int64_t v = 0;
+  if (addr && copy_from_guest(&p->mmu, &v, addr, 8) == 0)
+    st_saved[i] = v;
+  else
+    st_saved[i] = INT64_MIN;
+}
+
+/* Print argument i of kind `kind`; ret is valid for out-arguments. */
+static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
+                      int64_t ret) {
+  uint64_t v = a[i];
+  bool failed = ret < 0;
+  switch (kind) {
+  case A_INT:
+  case A_FD: st_printf(p, "%d", (int)v); break;
+  case A_UINT: st_printf(p, "%u", (unsigned)v); break;
+  case A_LONG: st_printf(p, "%lld", (long long)v); break;
+  case A_ULONG: st_printf(p, "%llu", (unsigned long long)v); break;
+  case A_HEX: st_printf(p, "%#llx", (unsigned long long)v); break;
+  case A_PTR: st_ptr(p, v); break;
+  case A_MODE:
+  case A_OPEN_MODE: st_printf(p, "%#03o", (unsigned)v); break;
+  case A_DIRFD:
+    if ((int)v == AT_FDCWD)
+      st_puts(p, "AT_FDCWD");
+    else
+      st_printf(p, "%d", (int)v);
+    break;
+  case A_PATH: st_guest_path(p, v); break;
+  case A_STR_IN: st_guest_buf(p, v, a[i + 1], QUOTE_PLAIN); break;
+  case A_STR_OUT:
+  case A_HEX_OUT:
+    if (failed)
+      st_ptr(p, v);
+    else
+      st_guest_buf(p, v, (uint64_t)ret,
+                   kind == A_HEX_OUT ? QUOTE_FORCE_HEX : QUOTE_PLAIN);
+    break;
+  case A_OPEN_FLAGS: st_open_flags(p, v); break;
+  case A_FD_FLAGS: st_flags(p, open_flag_names, v, NULL); break;
+  case A_ACCESS: st_flags(p, access_names, v, "F_OK"); break;
+  case A_AT_FLAGS: st_flags(p, at_flag_names, v, NULL); break;
+  case A_AT_EACCESS: st_flags(p, at_eaccess_names, v, NULL); break;
+  case A_AT_REMOVEDIR: {
+    static const struct flag_name t[] = {{AT_REMOVEDIR, "AT_REMOVEDIR"},
+                                         FLAG_END};
+    st_flags(p, t, v, NULL);
+    break;
+  }
+  case A_STATX_FLAGS: st_statx_flags(p, v); break;
+  case A_STATX_MASK: st_flags(p, statx_mask_names, (uint32_t)v, NULL); break;
+  case A_PROT: st_flags(p, prot_names, v, "PROT_NONE"); break;
+  case A_MAP_FLAGS: st_map_flags(p, v); break;
+  case A_MREMAP_FLAGS: st_flags(p, mremap_names, v, NULL); break;
+  case A_MADVISE: st_xlat(p, madvise_names, v, "MADV_???"); break;
+  case A_MSYNC_FLAGS: st_flags(p, msync_names, v, NULL); break;
+  case A_WHENCE: st_xlat(p, whence_names, v, "SEEK_???"); break;
+  case A_FCNTL_CMD: st_xlat(p, fcntl_cmd_names, v, "F_???"); break;
+  case A_FCNTL_ARG:
+    if (a[1] == F_SETFD) {
+      static const struct flag_name t[] = {{FD_CLOEXEC, "FD_CLOEXEC"},
+                                           FLAG_END};
+      st_flags(p, t, v, NULL);
+    } else if (a[1] == F_SETFL) {
+      st_open_flags(p, v);
+    } else if (a[1] == F_SETLK || a[1] == F_SETLKW || a[1] == F_OFD_SETLK ||
+               a[1] == F_OFD_SETLKW) {
+      st_flock(p, v, false);
+    } else if (a[1] == F_GETLK || a[1] == F_OFD_GETLK) {
+      if (failed)
+        st_ptr(p, v);
+      else
+        st_flock(p, v, true);
+    } else {
+      st_printf(p, "%d", (int)v);
+    }
+    break;
+  case A_IOCTL_CMD: st_xlat(p, ioctl_names, v, NULL); break;
+  case A_IOCTL_ARG: st_ioctl_arg(p, a[1], v, ret); break;
+  case A_STAT_OUT: failed ? st_ptr(p, v) : st_stat(p, v); break;
+  case A_STATX_OUT: failed ? st_ptr(p, v) : st_statx(p, v); break;
+  case A_RLIMIT_RES: st_xlat(p, rlimit_names, v, "RLIMIT_???"); break;
+  case A_RLIMIT_IN: st_rlimit(p, v); break;
+  case A_RLIMIT_OUT: failed ? st_ptr(p, v) : st_rlimit(p, v); break;
+  case A_TIMESPEC_IN: st_timespec(p, v); break;
+  case A_TIMESPEC_OUT: failed ? st_ptr(p, v) : st_timespec(p, v); break;
+  case A_TIMEVAL_OUT: failed ? st_ptr(p, v) : st_timeval(p, v); break;
+  case A_UTIMENS_IN: st_utimens(p, v); break;
+  case A_CLOCKID: st_xlat(p, clock_names, v, NULL); break;
+  case A_TIMER_FLAGS: {
+    static const struct flag_name t[] = {{TIMER_ABSTIME, "TIMER_ABSTIME"},
+                                         FLAG_END};
+    st_flags(p, t, v, NULL);
+    break;
+  }
+  case A_UTSNAME_OUT: failed ? st_ptr(p, v) : st_utsname(p, v); break;
+  case A_SIGNAL:
+    if (v == 0)
+      st_puts(p, "0");
+    else
+      st_signal(p, (int)v);
+    break;
+  case A_SIGHOW: st_xlat(p, sighow_names, v, "SIG_???"); break;
+  case A_SIGSET_IN: st_sigset_at(p, v, a[3]); break;
+  case A_SIGSET_OUT: failed ? st_ptr(p, v) : st_sigset_at(p, v, a[3]); break;
+  case A_SIGACTION_IN: st_sigaction(p, v); break;
+  case A_SIGACTION_OUT: failed ? st_ptr(p, v) : st_sigaction(p, v); break;
+  case A_STACK_IN: st_stack(p, v); break;
+  case A_STACK_OUT: failed ? st_ptr(p, v) : st_stack(p, v); break;
+  case A_FUTEX_OP: st_futex_op(p, v); break;
+  case A_FUTEX_TAIL: st_futex(p, a); break;
+  case A_IOVEC_IN: st_iovec(p, v, a[i + 1], -1); break;
+  case A_IOVEC_OUT:
+    if (failed)
+      st_ptr(p, v);
+    else
+      st_iovec(p, v, a[i + 1], ret);
+    break;
+  case A_PIPE_OUT:
+    if (failed)
+      st_ptr(p, v);
+    else
+      st_int_array(p, v, 2, ", ");
+    break;
+  case A_DIRENTS_OUT: st_dirents(p, v, ret); break;
+  case A_ARGV: st_argv(p, v); break;
+  case A_ENVP: st_envp(p, v); break;
+  case A_ARCH_PRCTL: st_xlat(p, arch_prctl_names, v, "ARCH_???"); break;
+  case A_GRND_FLAGS: st_flags(p, grnd_names, v, NULL); break;
+  case A_INT_OUT:
+    if (failed || !v)
+      st_ptr(p, v);
+    else
+      st_int_array(p, v, 1, "");
+    break;
+  case A_LOFF_INOUT:
+    if (!v) {
+      st_puts(p, "NULL");
+    } else if (st_saved[i] == INT64_MIN) {
+      st_ptr(p, v);
+    } else {
+      int64_t now = 0;
+      st_printf(p, "[%lld]", (long long)st_saved[i]);
+      if (!failed && copy_from_guest(&p->mmu, &now, v, 8) == 0)
+        st_printf(p, " => [%lld]", (long long)now);
+    }
+    break;
+  case A_GROUPS_OUT:
+    if (failed || !v || !a[0])
+      st_ptr(p, v);
+    else
+      st_int_array(p, v, ret, ", ");
+    break;
+  case A_SYSINFO_OUT: failed ? st_ptr(p, v) : st_sysinfo(p, v); break;
+  case A_TMS_OUT: st_tms(p, v); break;
+  case A_RUSAGE_WHO:
+    st_xlat(p, rusage_who_names, (uint64_t)(int64_t)(int)v, NULL);
+    break;
+  case A_RUSAGE_OUT: failed ? st_ptr(p, v) : st_rusage(p, v); break;
+  case A_CPUSET_OUT: failed ? st_ptr(p, v) : st_cpuset(p, v, ret); break;
+  case A_SOCK_DOMAIN: st_xlat(p, af_names, v, "AF_???"); break;
+  case A_SOCK_TYPE:
+    st_xlat(p, sock_type_names, v & 0xf, "SOCK_???");
+    if (v & ~0xfull) {
+      st_puts(p, "|");
+      st_flags(p, sock_flag_names, v & ~0xfull, NULL);
+    }
+    break;
+  case A_FLOCK_OP: {
+    static const struct flag_name t[] = {
+        {1, "LOCK_SH"}, {2, "LOCK_EX"}, {8, "LOCK_UN"}, {4, "LOCK_NB"},
+        FLAG_END};
+    st_flags(p, t, v, NULL);
+    break;
+  }
+  case A_FADVISE: {
+    static const struct flag_name t[] = {
+        {0, "POSIX_FADV_NORMAL"},     {1, "POSIX_FADV_RANDOM"},
+        {2, "POSIX_FADV_SEQUENTIAL"}, {3, "POSIX_FADV_WILLNEED"},
+        {4, "POSIX_FADV_DONTNEED"},   {5, "POSIX_FADV_NOREUSE"},
+        FLAG_END};
+    st_xlat(p, t, v, NULL);
+    break;
+  }
+  case A_RENAME_FLAGS: {
+    static const struct flag_name t[] = {{1, "RENAME_NOREPLACE"},
+                                         {2, "RENAME_EXCHANGE"},
+                                         {4, "RENAME_WHITEOUT"},
+                                         FLAG_END};
+    st_flags(p, t, v, NULL);
+    break;
+  }
+  default: st_printf(p, "%#llx", (unsigned long long)v); break;
+  }
+}
+
+/* Print arguments [from, n); stops before the first out-argument when
+ * `entering`. Returns the index it stopped at. */
+static int print_args(struct process *p, const struct syscall_desc *d,
+                      const uint64_t a[6], int from, bool entering,
+                      int64_t ret) {
+  int n = nargs_of(d);
+  int i = from;
+  for (; i < n; i++) {
+    int kind = d ? d->args[i] : A_HEX;
+    if (entering && arg_is_out(kind, a))
+      break;
+    if (!arg_present(kind, a, i))
+      continue;
+    if (i)
+      st_puts(p, ", ");
+    print_arg(p, kind, a, i, ret);
+  }
+  return i;
+}
+
+/* Where the entry half stopped, for the exit half. */
+static int st_resume;
+
+void strace_enter(struct process *p, uint64_t nr, const uint64_t a[6]) {
+  const struct syscall_desc *d = desc_of(nr);
+  if (d)
+    st_printf(p, "%s(", d->name);
+  else
+    st_printf(p, "syscall_%#llx(", (unsigned long long)nr);
+  for (int i = 0; d && i < 6; i++)
+    if (d->args[i] == A_LOFF_INOUT)
+      st_loff_entry(i, p, a[i]);
+  st_resume = print_args(p, d, a, 0, true, 0);
+  st_flush(p);
+}
+
+static void print_result(struct process *p, const struct syscall_desc *d,
+                         const uint64_t a[6], int64_t ret) {
+  int kind = d ? d->ret : R_DEC;
+  if (kind == R_NONE) {
+    st_puts(p, "?");
+    return;
+  }
+  if (ret < 0 && ret > -4096) {
+    int err = (int)-ret;
+    const char *name = strace_errno_name(err);
+    if (name)
+      st_printf(p, "-1 %s (%s)", name, strerror(err));
+    else
+      st_printf(p, "-1 E??? (errno %d)", err);
+    return;
+  }
+  switch (kind) {
+  case R_HEX: st_printf(p, "%#llx", (unsigned long long)ret); break;
+  case R_OCT: st_printf(p, "%#03llo", (unsigned long long)ret); break;
+  case R_TIME: {
+    char date[64];
+    struct tm tm;
+    time_t t = ret;
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S+0000", &tm);
+    st_printf(p, "%lld (%s)", (long long)ret, date);
+    break;
+  }
+  case R_FCNTL:
+    if (a[1] == F_GETFD && ret) {
+      st_printf(p, "%#llx (flags ", (unsigned long long)ret);
+      st_puts(p, ret & FD_CLOEXEC ? "FD_CLOEXEC" : "0");
+      st_puts(p, ")");
+      break;
+    }
+    if (a[1] == F_GETFL) {
+      st_printf(p, "%#llx (flags ", (unsigned long long)ret);
+      st_open_flags(p, (uint64_t)ret);
+      st_puts(p, ")");
+      break;
+    }
+    /* fall through */
+  default: st_printf(p, "%lld", (long long)ret); break;
+  }
+}
+
+/* ")" then strace's tabto(): pad to the result column, at least one
+ * space, then "= ". */
+static void st_close_call(struct process *p) {
+  st_puts(p, ")");
+  int pad = STRACE_RESULT_COLUMN - st_column();
+  st_printf(p, "%*s= ", pad > 1 ? pad : 1, "");
+}
+
+void strace_leave(struct process *p, uint64_t nr, const uint64_t a[6],
+                  int64_t ret) {
+  const struct syscall_desc *d = desc_of(nr);
+  print_args(p, d, a, st_resume, false, ret);
+  st_close_call(p);
+  print_result(p, d, a, ret);
+  st_newline(p);
+}
+
+void strace_execve(struct process *p, const char *path, char *const argv[],
+                   int envc) {
+  extern char **environ;
+  st_puts(p, "execve(");
+  st_quote(p, (const uint8_t *)path, strlen(path), QUOTE_PLAIN, false);
+  st_puts(p, ", [");
+  for (int k = 0; argv && argv[k]; k++) {
+    size_t len = strlen(argv[k]);
+    if (k)
+      st_puts(p, ", ");
+    if (k == STRACE_STRLEN) {
+      st_puts(p, "...");
+      break;
+    }
+    st_quote(p, (const uint8_t *)argv[k],
+             len > STRACE_STRLEN ? STRACE_STRLEN : len, QUOTE_PLAIN,
+             len > STRACE_STRLEN);
+  }
+  /* strace shows the envp pointer of the process that called execve;
+   * emu's own environment block is the nearest equivalent. */
+  st_printf(p, "], %p /* %d var%s */", (void *)environ, envc,
+            envc == 1 ? "" : "s");
+  st_close_call(p);
+  st_puts(p, "0");
+  st_newline(p);
+}
+
+/* siginfo as strace prints it: the code by name, then the sender for
+ * signals from a process, the address for faults. */
+void strace_signal(struct process *p, int sig, int si_code, uint64_t addr) {
+  static const struct flag_name user_codes[] = {{0, "SI_USER"},
+                                                {0x80, "SI_KERNEL"},
+                                                {(uint64_t)-6, "SI_TKILL"},
+                                                {(uint64_t)-1, "SI_QUEUE"},
+                                                FLAG_END};
+  static const struct flag_name segv_codes[] = {{1, "SEGV_MAPERR"},
+                                                {2, "SEGV_ACCERR"},
+                                                {3, "SEGV_BNDERR"},
+                                                {4, "SEGV_PKUERR"},
+                                                FLAG_END};
+  static const struct flag_name ill_codes[] = {
+      {1, "ILL_ILLOPC"}, {2, "ILL_ILLOPN"}, {3, "ILL_ILLADR"},
+      {4, "ILL_ILLTRP"}, {5, "ILL_PRVOPC"}, {6, "ILL_PRVREG"},
+      {7, "ILL_COPROC"}, {8, "ILL_BADSTK"}, FLAG_END};
+  static const struct flag_name fpe_codes[] = {
+      {1, "FPE_INTDIV"}, {2, "FPE_INTOVF"}, {3, "FPE_FLTDIV"},
+      {4, "FPE_FLTOVF"}, {5, "FPE_FLTUND"}, {6, "FPE_FLTRES"},
+      {7, "FPE_FLTINV"}, {8, "FPE_FLTSUB"}, FLAG_END};
+  static const struct flag_name trap_codes[] = {
+      {1, "TRAP_BRKPT"}, {2, "TRAP_TRACE"}, FLAG_END};
+  static const struct flag_name bus_codes[] = {
+      {1, "BUS_ADRALN"}, {2, "BUS_ADRERR"}, {3, "BUS_OBJERR"}, FLAG_END};
+  if (st_column())
+    st_newline(p);
+  st_puts(p, "--- ");
+  st_signal(p, sig);
+  st_puts(p, " {si_signo=");
+  st_signal(p, sig);
+  st_puts(p, ", si_code=");
+  const struct flag_name *codes = NULL;
+  if (si_code > 0 && si_code < 0x80) {
+    switch (sig) {
+    case SIGSEGV: codes = segv_codes; break;
+    case SIGILL: codes = ill_codes; break;
+    case SIGFPE: codes = fpe_codes; break;
+    case SIGTRAP: codes = trap_codes; break;
+    case SIGBUS: codes = bus_codes; break;
+    default: break;
+    }
+  }
+  const char *name =
+      st_lookup(codes ? codes : user_codes, (uint64_t)(int64_t)si_code);
+  if (name)
+    st_puts(p, name);
+  else
+    st_printf(p, "%d", si_code);
+  if (si_code <= 0)
+    st_printf(p, ", si_pid=%d, si_uid=%u}", p->pid, (unsigned)getuid());
+  else {
+    st_puts(p, ", si_addr=");
+    st_ptr(p, addr);
+    st_puts(p, "}");
+  }
+  st_puts(p, " ---");
+  st_newline(p);
+}
+
+void strace_killed(struct process *p, int sig) {
+  if (st_column())
+    st_newline(p);
+  st_puts(p, "+++ killed by ");
+  st_signal(p, sig);
+  st_puts(p, " +++");
+  st_newline(p);
+}

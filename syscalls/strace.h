@@ -1,0 +1,31 @@
+/* --strace: system calls, signals and exits printed exactly as strace 6.1
+ * prints them (so `emu --strace P` can be compared line by line with
+ * `setarch -R strace P`). The call is printed when it is entered, its
+ * out-arguments and result when it returns, so the guest's own output
+ * interleaves as it does under strace. */
+#ifndef EMU_STRACE_H
+#define EMU_STRACE_H
+
+#include <stdint.h>
+
+struct process;
+
+/* The first line: execve("path", ["argv0", ...], 0x... / * N vars * /) = 0,
+ * printed by main before the first instruction. */
+void strace_execve(struct process *p, const char *path, char *const argv[],
+                   int envc);
+/* Called by sys_dispatch around every call. */
+void strace_enter(struct process *p, uint64_t nr, const uint64_t a[6]);
+void strace_leave(struct process *p, uint64_t nr, const uint64_t a[6],
+                  int64_t ret);
+/* A signal reported to the guest:
+ * --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10} --- */
+void strace_signal(struct process *p, int sig, int si_code, uint64_t addr);
+/* The process died of a signal: +++ killed by SIGSEGV +++ */
+void strace_killed(struct process *p, int sig);
+
+/* Names shared with the crash report and the handlers. */
+const char *strace_signal_name(int sig); /* "SIGSEGV", NULL if unknown */
+const char *strace_errno_name(int err);  /* "ENOENT", NULL if unknown */
+
+#endif

@@ -1,0 +1,115 @@
+/* The tracer's own toolbox, shared by strace*.c: output with column
+ * tracking, strace's string quoting, flag and constant tables. */
+#ifndef EMU_STRACE_INTERNAL_H
+#define EMU_STRACE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "process.h"
+
+/* strace -s 32: strings are cut to 32 bytes and followed by "...". */
+#define STRACE_STRLEN 32
+/* strace's result column: "name(args) " is padded to 40 before "= ". */
+#define STRACE_RESULT_COLUMN 40
+/* The kernel's SA_RESTORER (glibc does not export it). */
+#define GUEST_SA_RESTORER 0x04000000
+
+/* --- strace_print.c --- */
+void st_printf(struct process *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void st_puts(struct process *p, const char *s);
+void st_newline(struct process *p); /* ends the line, resets the column */
+int st_column(void);
+void st_flush(struct process *p);
+
+enum quote_style {
+  QUOTE_PLAIN = 0,
+  QUOTE_FORCE_HEX = 1, /* every byte as \xHH (getrandom) */
+};
+/* Quote n bytes as strace does; `more` appends ... after the quote. */
+void st_quote(struct process *p, const uint8_t *s, size_t n, int style,
+              bool more);
+void st_ptr(struct process *p, uint64_t addr); /* NULL or 0x... */
+/* A guest buffer of len bytes: printed up to 32 bytes, or its address
+ * when it cannot be read. */
+void st_guest_buf(struct process *p, uint64_t addr, uint64_t len, int style);
+/* A NUL-terminated guest string, cut at `max` bytes. */
+void st_guest_str(struct process *p, uint64_t addr, size_t max);
+void st_guest_path(struct process *p, uint64_t addr);
+/* Read a guest struct for printing; on failure print the address and
+ * return false. NULL prints "NULL". */
+bool st_fetch(struct process *p, uint64_t addr, void *dst, size_t n);
+
+/* --- strace_flags.c: constant and flag tables --- */
+struct flag_name {
+  uint64_t value;
+  const char *name;
+};
+#define FLAG_END                                                               \
+  { 0, NULL }
+/* Names of the set bits in table order joined by '|', then the rest in
+ * hex; `zero` (or "0") when v is 0. */
+void st_flags(struct process *p, const struct flag_name *t, uint64_t v,
+              const char *zero);
+const char *st_lookup(const struct flag_name *t, uint64_t v);
+/* A constant by name, else the number and strace's unknown comment
+ * ("0x3001 / * ARCH_??? * /"). */
+void st_xlat(struct process *p, const struct flag_name *t, uint64_t v,
+             const char *unknown);
+
+extern const struct flag_name open_access_names[];
+extern const struct flag_name open_flag_names[];
+extern const struct flag_name at_flag_names[];
+extern const struct flag_name at_eaccess_names[];
+extern const struct flag_name prot_names[];
+extern const struct flag_name map_type_names[];
+extern const struct flag_name map_flag_names[];
+extern const struct flag_name mremap_names[];
+extern const struct flag_name madvise_names[];
+extern const struct flag_name msync_names[];
+extern const struct flag_name access_names[];
+extern const struct flag_name whence_names[];
+extern const struct flag_name fcntl_cmd_names[];
+extern const struct flag_name ioctl_names[];
+extern const struct flag_name rlimit_names[];
+extern const struct flag_name clock_names[];
+extern const struct flag_name sighow_names[];
+extern const struct flag_name sa_flag_names[];
+extern const struct flag_name futex_op_names[];
+extern const struct flag_name arch_prctl_names[];
+extern const struct flag_name grnd_names[];
+extern const struct flag_name statx_mask_names[];
+extern const struct flag_name statx_sync_names[];
+extern const struct flag_name rusage_who_names[];
+extern const struct flag_name ss_flag_names[];
+extern const struct flag_name af_names[];
+extern const struct flag_name sock_type_names[];
+extern const struct flag_name sock_flag_names[];
+
+void st_mode(struct process *p, uint32_t mode); /* S_IFREG|0644 */
+void st_open_flags(struct process *p, uint64_t flags);
+void st_sigset(struct process *p, uint64_t set);
+void st_signal(struct process *p, int sig); /* SIGINT or the number */
+
+/* --- strace_struct.c: out-structures --- */
+void st_stat(struct process *p, uint64_t addr);
+void st_statx(struct process *p, uint64_t addr);
+void st_rlimit(struct process *p, uint64_t addr);
+void st_timespec(struct process *p, uint64_t addr);
+void st_timeval(struct process *p, uint64_t addr);
+void st_utimens(struct process *p, uint64_t addr);
+void st_utsname(struct process *p, uint64_t addr);
+void st_sigaction(struct process *p, uint64_t addr);
+void st_sigset_at(struct process *p, uint64_t addr, uint64_t size);
+void st_stack(struct process *p, uint64_t addr);
+void st_iovec(struct process *p, uint64_t addr, uint64_t count,
+              int64_t limit); /* limit < 0: whole buffers */
+void st_sysinfo(struct process *p, uint64_t addr);
+void st_tms(struct process *p, uint64_t addr);
+void st_rusage(struct process *p, uint64_t addr);
+void st_ioctl_arg(struct process *p, uint64_t cmd, uint64_t addr, int64_t ret);
+void st_flock(struct process *p, uint64_t addr, bool with_pid);
+
+#endif

@@ -1,0 +1,252 @@
+/* Printers for the structures system calls read and write, in strace
+ * 6.1's abbreviated (non -v) form. Guest layouts are the x86-64 kernel's,
+ * which glibc's types match on this host except where noted. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "strace_internal.h"
+
+void st_stat(struct process *p, uint64_t addr) {
+  struct stat s;
+  if (!st_fetch(p, addr, &s, sizeof s))
+    return;
+  st_puts(p, "{st_mode=");
+  st_mode(p, s.st_mode);
+  if (S_ISCHR(s.st_mode) || S_ISBLK(s.st_mode))
+    st_printf(p, ", st_rdev=makedev(%#x, %#x)", major(s.st_rdev),
+              minor(s.st_rdev));
+  else
+    st_printf(p, ", st_size=%lld", (long long)s.st_size);
+  st_puts(p, ", ...}");
+}
+
+void st_statx(struct process *p, uint64_t addr) {
+  static const struct flag_name attrs[] = {
+      {0x4, "STATX_ATTR_COMPRESSED"},    {0x10, "STATX_ATTR_IMMUTABLE"},
+      {0x20, "STATX_ATTR_APPEND"},       {0x40, "STATX_ATTR_NODUMP"},
+      {0x800, "STATX_ATTR_ENCRYPTED"},   {0x1000, "STATX_ATTR_AUTOMOUNT"},
+      {0x2000, "STATX_ATTR_MOUNT_ROOT"}, {0x100000, "STATX_ATTR_VERITY"},
+      {0x200000, "STATX_ATTR_DAX"},      FLAG_END};
+  struct statx s;
+  if (!st_fetch(p, addr, &s, sizeof s))
+    return;
+  st_puts(p, "{stx_mask=");
+  st_flags(p, statx_mask_names, s.stx_mask, NULL);
+  st_puts(p, ", stx_attributes=");
+  st_flags(p, attrs, s.stx_attributes, NULL);
+  st_puts(p, ", stx_mode=");
+  st_mode(p, s.stx_mode);
+  st_printf(p, ", stx_size=%llu, ...}", (unsigned long long)s.stx_size);
+}
+
+/* strace prints limits that are multiples of 1024 as N*1024. */
+static void st_rlim_value(struct process *p, uint64_t v) {
+  if (v == ~0ull)
+    st_puts(p, "RLIM64_INFINITY");
+  else if (v && v % 1024 == 0)
+    st_printf(p, "%llu*1024", (unsigned long long)(v / 1024));
+  else
+    st_printf(p, "%llu", (unsigned long long)v);
+}
+
+void st_rlimit(struct process *p, uint64_t addr) {
+  uint64_t r[2];
+  if (!st_fetch(p, addr, r, sizeof r))
+    return;
+  st_puts(p, "{rlim_cur=");
+  st_rlim_value(p, r[0]);
+  st_puts(p, ", rlim_max=");
+  st_rlim_value(p, r[1]);
+  st_puts(p, "}");
+}
+
+void st_timespec(struct process *p, uint64_t addr) {
+  struct timespec t;
+  if (st_fetch(p, addr, &t, sizeof t))
+    st_printf(p, "{tv_sec=%lld, tv_nsec=%ld}", (long long)t.tv_sec, t.tv_nsec);
+}
+
+void st_timeval(struct process *p, uint64_t addr) {
+  struct timeval t;
+  if (st_fetch(p, addr, &t, sizeof t))
+    st_printf(p, "{tv_sec=%lld, tv_usec=%ld}", (long long)t.tv_sec,
+              (long)t.tv_usec);
+}
+
+/* utimensat's pair: UTIME_NOW/UTIME_OMIT by name, other times with the
+ * date strace adds as a comment. */
+void st_utimens(struct process *p, uint64_t addr) {
+  struct timespec t[2];
+  if (!st_fetch(p, addr, t, sizeof t))
+    return;
+  st_puts(p, "[");
+  for (int k = 0; k < 2; k++) {
+    if (k)
+      st_puts(p, ", ");
+    if (t[k].tv_nsec == UTIME_NOW) {
+      st_puts(p, "UTIME_NOW");
+      continue;
+    }
+    if (t[k].tv_nsec == UTIME_OMIT) {
+      st_puts(p, "UTIME_OMIT");
+      continue;
+    }
+    char date[64];
+    struct tm tm;
+    time_t sec = t[k].tv_sec;
+    gmtime_r(&sec, &tm);
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+    st_printf(p, "{tv_sec=%lld, tv_nsec=%ld} /* %s.%09ld+0000 */",
+              (long long)t[k].tv_sec, t[k].tv_nsec, date, t[k].tv_nsec);
+  }
+  st_puts(p, "]");
+}
+
+void st_utsname(struct process *p, uint64_t addr) {
+  struct utsname u;
+  if (!st_fetch(p, addr, &u, sizeof u))
+    return;
+  st_puts(p, "{sysname=");
+  st_quote(p, (const uint8_t *)u.sysname, strnlen(u.sysname, 65), 0, false);
+  st_puts(p, ", nodename=");
+  st_quote(p, (const uint8_t *)u.nodename, strnlen(u.nodename, 65), 0, false);
+  st_puts(p, ", ...}");
+}
+
+/* The kernel's struct sigaction on x86-64: handler, flags, restorer,
+ * mask (arch/x86/include/uapi/asm/signal.h). */
+void st_sigaction(struct process *p, uint64_t addr) {
+  struct guest_sigaction sa;
+  if (!st_fetch(p, addr, &sa, sizeof sa))
+    return;
+  st_puts(p, "{sa_handler=");
+  if (sa.handler == 0)
+    st_puts(p, "SIG_DFL");
+  else if (sa.handler == 1)
+    st_puts(p, "SIG_IGN");
+  else
+    st_printf(p, "%#llx", (unsigned long long)sa.handler);
+  st_puts(p, ", sa_mask=");
+  st_sigset(p, sa.mask);
+  st_puts(p, ", sa_flags=");
+  st_flags(p, sa_flag_names, sa.flags, NULL);
+  if (sa.flags & GUEST_SA_RESTORER)
+    st_printf(p, ", sa_restorer=%#llx", (unsigned long long)sa.restorer);
+  st_puts(p, "}");
+}
+
+void st_sigset_at(struct process *p, uint64_t addr, uint64_t size) {
+  uint64_t set = 0;
+  if (size != 8) {
+    st_ptr(p, addr);
+    return;
+  }
+  if (st_fetch(p, addr, &set, sizeof set))
+    st_sigset(p, set);
+}
+
+void st_stack(struct process *p, uint64_t addr) {
+  stack_t s;
+  if (!st_fetch(p, addr, &s, sizeof s))
+    return;
+  st_puts(p, "{ss_sp=");
+  st_ptr(p, (uint64_t)(uintptr_t)s.ss_sp);
+  st_puts(p, ", ss_flags=");
+  st_flags(p, ss_flag_names, (uint32_t)s.ss_flags, NULL);
+  st_printf(p, ", ss_size=%zu}", s.ss_size);
+}
+
+void st_iovec(struct process *p, uint64_t addr, uint64_t count, int64_t limit) {
+  if (!addr) {
+    st_puts(p, "NULL");
+    return;
+  }
+  st_puts(p, "[");
+  for (uint64_t k = 0; k < count; k++) {
+    struct iovec v;
+    if (k == STRACE_STRLEN) {
+      st_puts(p, ", ...");
+      break;
+    }
+    if (copy_from_guest(&p->mmu, &v, addr + k * sizeof v, sizeof v) < 0) {
+      if (k)
+        st_puts(p, ", ...");
+      else
+        st_ptr(p, addr);
+      break;
+    }
+    uint64_t len = v.iov_len;
+    if (limit >= 0 && (uint64_t)limit < len)
+      len = (uint64_t)limit;
+    st_puts(p, k ? ", {iov_base=" : "{iov_base=");
+    st_guest_buf(p, (uint64_t)(uintptr_t)v.iov_base, len, QUOTE_PLAIN);
+    st_printf(p, ", iov_len=%zu}", v.iov_len);
+    if (limit >= 0)
+      limit -= (int64_t)len;
+  }
+  st_puts(p, "]");
+}
+
+void st_sysinfo(struct process *p, uint64_t addr) {
+  struct sysinfo s;
+  if (!st_fetch(p, addr, &s, sizeof s))
+    return;
+  st_printf(p,
+            "{uptime=%ld, loads=[%lu, %lu, %lu], totalram=%lu, freeram=%lu, "
+            "sharedram=%lu, bufferram=%lu, totalswap=%lu, freeswap=%lu, "
+            "procs=%u, totalhigh=%lu, freehigh=%lu, mem_unit=%u}",
+            s.uptime, s.loads[0], s.loads[1], s.loads[2], s.totalram, s.freeram,
+            s.sharedram, s.bufferram, s.totalswap, s.freeswap,
+            (unsigned)s.procs, s.totalhigh, s.freehigh, s.mem_unit);
+}
+
+void st_tms(struct process *p, uint64_t addr) {
+  struct tms t;
+  if (st_fetch(p, addr, &t, sizeof t))
+    st_printf(p,
+              "{tms_utime=%ld, tms_stime=%ld, tms_cutime=%ld, "
+              "tms_cstime=%ld}",
+              (long)t.tms_utime, (long)t.tms_stime, (long)t.tms_cutime,
+              (long)t.tms_cstime);
+}
+
+void st_rusage(struct process *p, uint64_t addr) {
+  struct rusage r;
+  if (st_fetch(p, addr, &r, sizeof r))
+    st_printf(p,
+              "{ru_utime={tv_sec=%ld, tv_usec=%ld}, ru_stime={tv_sec=%ld, "
+              "tv_usec=%ld}, ...}",
+              (long)r.ru_utime.tv_sec, (long)r.ru_utime.tv_usec,
+              (long)r.ru_stime.tv_sec, (long)r.ru_stime.tv_usec);
+}
+
+void st_flock(struct process *p, uint64_t addr, bool with_pid) {
+  static const struct flag_name types[] = {
+      {0, "F_RDLCK"}, {1, "F_WRLCK"}, {2, "F_UNLCK"}, FLAG_END};
+  struct {
+    int16_t type, whence;
+    int64_t start, len;
+    int32_t pid;
+  } f;
+  if (!st_fetch(p, addr, &f, sizeof f))
+    return;
+  st_puts(p, "{l_type=");
+  st_xlat(p, types, (uint16_t)f.type, NULL);
+  st_puts(p, ", l_whence=");
+  st_xlat(p, whence_names, (uint16_t)f.whence, NULL);
+  st_printf(p, ", l_start=%lld, l_len=%lld", (long long)f.start,
+            (long long)f.len);
+  if (with_pid)
+    st_printf(p, ", l_pid=%d", f.pid);
+  st_puts(p, "}");
+}

@@ -1,0 +1,98 @@
+#!/bin/bash
+# The project's best oracle: `emu --strace PROGRAM` against the real
+# kernel's `setarch x86_64 -R strace PROGRAM` (ASLR off, the layout emu
+# reproduces). Same program path (argv[0]), same cwd, same environment,
+# stdout to a fresh empty file in both runs (its fstat is traced). Only
+# what must differ is normalized: the pid (set_tid_address, getpid,
+# gettid), getrandom's bytes and execve's envp pointer. Then the traces
+# are diffed; stdout and exit status must match too. (A static program
+# never shows the vDSO's address; dynamic ones may need it added here.)
+#
+# usage: strace_compare.sh EMU PROGRAM [ARGS...]
+# Exits 77 (skipped) when strace or setarch is missing or cannot trace.
+set -u
+. "$(dirname "$0")/common.sh"
+
+if [ $# -lt 2 ]; then
+  echo "usage: strace_compare.sh EMU PROGRAM [ARGS...]" >&2
+  exit 2
+fi
+emu=$1
+shift
+
+for tool in strace setarch; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "SKIP: $tool is not installed"
+    exit $SKIP
+  fi
+done
+if ! setarch x86_64 -R strace -o /dev/null true >/dev/null 2>&1; then
+  echo "SKIP: strace cannot trace here (ptrace or personality denied)"
+  exit $SKIP
+fi
+
+make_scratch
+ulimit -c 0
+
+# The same small environment for both runs (execve shows its size), with
+# the sanitizer settings an ASan build of emu may need.
+fixed_env=(env -i "PATH=$PATH" "HOME=${HOME:-/}" LC_ALL=C TZ=UTC)
+for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+  [ -n "${!v+set}" ] && fixed_env+=("$v=${!v}")
+done
+
+{
+  ( exec "${fixed_env[@]}" setarch x86_64 -R strace -o "$scratch/native.strace" "$@" \
+    </dev/null >"$scratch/native.out" 2>"$scratch/native.err" )
+  native_status=$?
+} 2>/dev/null
+{
+  ( exec timeout -k 10 "$EMU_TIMEOUT" "${fixed_env[@]}" "$emu" --strace -o "$scratch/emu.strace" \
+    "$@" </dev/null >"$scratch/emu.out" 2>"$scratch/emu.err" )
+  emu_status=$?
+} 2>/dev/null
+
+# Normalize one trace: only values that legitimately differ between two
+# runs of the same program.
+normalize() {
+  sed -E \
+    -e 's/^(set_tid_address\(.*\)) += [0-9]+$/\1 = PID/' \
+    -e 's/^(getpid\(\)|gettid\(\)|getppid\(\)) += [0-9]+$/\1 = PID/' \
+    -e 's/^getrandom\("(\\x[0-9a-f]{2})*"(\.\.\.)?/getrandom("BYTES"/' \
+    -e 's/^(execve\(.*\], )0x[0-9a-f]+ (\/\* [0-9]+ vars \*\/)/\1ENVP \2/' \
+    "$1"
+}
+normalize "$scratch/native.strace" >"$scratch/native.norm"
+normalize "$scratch/emu.strace" >"$scratch/emu.norm" 2>/dev/null ||
+  : >"$scratch/emu.norm"
+
+echo "command: $*"
+echo "native:  status $(describe_status $native_status)," \
+  "$(wc -l <"$scratch/native.norm") trace lines"
+echo "emu:     status $(describe_status $emu_status)," \
+  "$(wc -l <"$scratch/emu.norm") trace lines"
+fail=0
+if ! cmp -s "$scratch/native.norm" "$scratch/emu.norm"; then
+  echo "FAIL: traces differ (--- strace, +++ emu --strace):"
+  diff -u --label strace --label 'emu --strace' "$scratch/native.norm" \
+    "$scratch/emu.norm" | head -n 120
+  fail=1
+fi
+if ! cmp -s "$scratch/native.out" "$scratch/emu.out"; then
+  echo "FAIL: stdout differs"
+  diff -u --label native --label emu "$scratch/native.out" \
+    "$scratch/emu.out" | head -n 40
+  fail=1
+fi
+if [ "$native_status" != "$emu_status" ]; then
+  echo "FAIL: exit status differs: native $native_status, emu $emu_status"
+  fail=1
+fi
+if [ $fail != 0 ]; then
+  echo "--- emu stderr (last 20 lines):"
+  tail -n 20 "$scratch/emu.err"
+  exit 1
+fi
+echo "PASS: identical traces after normalizing"
+cat "$scratch/emu.norm"
+exit 0
