@@ -122,12 +122,15 @@ enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns) {
     left--;
     c->insn_rip = c->rip;
     cpu_fetch_decode(c, &in);
-    if (c->trace_hook)
-      c->trace_hook(c, &in, c->trace_ctx);
+    uint64_t start = c->cycles;
     c->rip += in.len;
     in.handler(c, &in);
     c->cycles += in.cycles;
     c->instret++;
+    /* Traced when it retires, so a faulting (restarted) instruction
+     * appears once, with the cycle count at its start. */
+    if (c->trace_hook)
+      c->trace_hook(c, &in, start, c->trace_ctx);
     if (c->trap.kind != TRAP_NONE)
       return c->trap.kind;
   }

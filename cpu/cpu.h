@@ -129,7 +129,8 @@ struct cpu {
   uint64_t insn_rip;  /* start of the executing instruction */
   struct trap trap;
   bool trace;           /* --trace: run the separate traced loop */
-  void (*trace_hook)(struct cpu *, const struct insn *, void *);
+  void (*trace_hook)(struct cpu *, const struct insn *, uint64_t start_cycle,
+                     void *);
   void *trace_ctx;
 };
 

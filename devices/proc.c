@@ -76,7 +76,14 @@ static int generated(struct process *p, int flags,
   return fd;
 }
 
-static void gen_maps(struct process *p, FILE *f) { vma_format_maps(p, f, ""); }
+/* After the VMAs Linux lists the vsyscall page, a gate area every x86-64
+ * process has (vsyscall=xonly: execute-only). */
+static void gen_maps(struct process *p, FILE *f) {
+  vma_format_maps(p, f, "");
+  int len = fprintf(f, "%016llx-%016llx --xp 00000000 00:00 0 ",
+                    0xffffffffff600000ull, 0xffffffffff601000ull);
+  fprintf(f, "%*s[vsyscall]\n", len < 73 ? 73 - len : 0, "");
+}
 
 int dev_open(struct process *p, const char *path, int flags) {
   const char *e = self_entry(p, path);

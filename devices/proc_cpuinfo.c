@@ -131,6 +131,12 @@ void proc_cpuinfo(struct process *p, FILE *f) {
       cpu_cpuid(0x80000002 + k, 0, r);
       memcpy(model_name + 16 * k, r, 16);
     }
+  /* Linux trims the brand string's padding (get_model_name). */
+  char *name = model_name;
+  while (*name == ' ')
+    name++;
+  for (size_t n = strlen(name); n && name[n - 1] == ' '; n--)
+    name[n - 1] = 0;
   cpu_cpuid(1, 0, r);
   unsigned family = (r[0] >> 8) & 0xf, model = (r[0] >> 4) & 0xf;
   if (family == 0xf)

@@ -3,6 +3,7 @@
  * address. Every offset read from the file is bounds-checked. */
 #include <elf.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,7 +37,11 @@ static void load_section(struct symtab *st, const uint8_t *file, size_t size,
     Elf64_Sym s;
     memcpy(&s, file + sh->sh_offset + k * sizeof s, sizeof s);
     int type = ELF64_ST_TYPE(s.st_info);
-    if ((type != STT_FUNC && type != STT_OBJECT) || !s.st_value ||
+    /* Functions and objects, and the untyped labels of hand-written
+     * assembly (_start), but not section, file or absolute symbols. */
+    bool label = type == STT_NOTYPE && s.st_shndx != SHN_UNDEF &&
+                 s.st_shndx < SHN_LORESERVE;
+    if ((type != STT_FUNC && type != STT_OBJECT && !label) || !s.st_value ||
         s.st_name >= strsh->sh_size)
       continue;
     const char *name = strings + s.st_name;

@@ -37,7 +37,8 @@ static void print_instruction(struct process *p, FILE *out, uint64_t rip) {
     n++;
   char sym[256];
   symbolize(p, rip, sym, sizeof sym);
-  fprintf(out, "emu:   at 0x%llx %s: ", (unsigned long long)rip, sym);
+  fprintf(out, "emu:   at 0x%llx%s%s%s: ", (unsigned long long)rip,
+          sym[0] ? " <" : "", sym, sym[0] ? ">" : "");
   if (n == 0) {
     fprintf(out, "(instruction bytes not readable)\n");
     return;

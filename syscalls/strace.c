@@ -43,7 +43,8 @@ static bool fcntl_is_get(uint64_t cmd) {
  * O_CREAT, fcntl's third only for the F_SET* commands)? */
 static bool arg_present(int kind, const uint64_t a[6], int i) {
   switch (kind) {
-  case A_OPEN_MODE: return a[i - 1] & (O_CREAT | __O_TMPFILE);
+  case A_OPEN_MODE: /* O_CREAT or O_TMPFILE's own bit (020000000) */
+    return a[i - 1] & (O_CREAT | 020000000);
   case A_FCNTL_ARG: return !fcntl_is_get(a[1]);
   default: return true;
   }
@@ -52,6 +53,8 @@ static bool arg_present(int kind, const uint64_t a[6], int i) {
 static bool arg_is_out(int kind, const uint64_t a[6]) {
   switch (kind) {
   case A_STR_OUT:
+  case A_PATH_OUT:
+  case A_TIME_OUT:
   case A_HEX_OUT:
   case A_IOCTL_ARG:
   case A_STAT_OUT:
@@ -266,6 +269,13 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
       st_printf(p, "%d", (int)v);
     break;
   case A_PATH: st_guest_path(p, v); break;
+  case A_PATH_OUT: failed ? st_ptr(p, v) : st_guest_path(p, v); break;
+  case A_SOCK_PROTO: /* strace names protocol 0 for the IP families */
+    if (v == 0 && (a[0] == 2 || a[0] == 10))
+      st_puts(p, "IPPROTO_IP");
+    else
+      st_printf(p, "%d", (int)v);
+    break;
   case A_STR_IN: st_guest_buf(p, v, a[i + 1], QUOTE_PLAIN); break;
   case A_STR_OUT:
   case A_HEX_OUT:
@@ -405,19 +415,39 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
       st_flags(p, sock_flag_names, v & ~0xfull, NULL);
     }
     break;
+  case A_TIME_OUT: {
+    int64_t t;
+    if (failed || !v) {
+      st_ptr(p, v);
+    } else if (copy_from_guest(&p->mmu, &t, v, sizeof t) == 0) {
+      char date[64];
+      struct tm tm;
+      time_t tt = t;
+      gmtime_r(&tt, &tm);
+      strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S+0000", &tm);
+      st_printf(p, "[%lld /* %s */]", (long long)t, date);
+    } else {
+      st_ptr(p, v);
+    }
+    break;
+  }
   case A_FLOCK_OP: {
-    static const struct flag_name t[] = {
-        {1, "LOCK_SH"}, {2, "LOCK_EX"}, {8, "LOCK_UN"}, {4, "LOCK_NB"},
-        FLAG_END};
+    static const struct flag_name t[] = {{1, "LOCK_SH"},
+                                         {2, "LOCK_EX"},
+                                         {8, "LOCK_UN"},
+                                         {4, "LOCK_NB"},
+                                         FLAG_END};
     st_flags(p, t, v, NULL);
     break;
   }
   case A_FADVISE: {
-    static const struct flag_name t[] = {
-        {0, "POSIX_FADV_NORMAL"},     {1, "POSIX_FADV_RANDOM"},
-        {2, "POSIX_FADV_SEQUENTIAL"}, {3, "POSIX_FADV_WILLNEED"},
-        {4, "POSIX_FADV_DONTNEED"},   {5, "POSIX_FADV_NOREUSE"},
-        FLAG_END};
+    static const struct flag_name t[] = {{0, "POSIX_FADV_NORMAL"},
+                                         {1, "POSIX_FADV_RANDOM"},
+                                         {2, "POSIX_FADV_SEQUENTIAL"},
+                                         {3, "POSIX_FADV_WILLNEED"},
+                                         {4, "POSIX_FADV_DONTNEED"},
+                                         {5, "POSIX_FADV_NOREUSE"},
+                                         FLAG_END};
     st_xlat(p, t, v, NULL);
     break;
   }

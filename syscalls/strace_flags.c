@@ -349,8 +349,8 @@ const struct flag_name madvise_names[] = {
     N(MADV_WIPEONFORK),   N(MADV_KEEPONFORK),  {20, "MADV_COLD"},
     {21, "MADV_PAGEOUT"}, N(MADV_HWPOISON),    FLAG_END};
 
-const struct flag_name msync_names[] = {N(MS_ASYNC), N(MS_INVALIDATE),
-                                        N(MS_SYNC), FLAG_END};
+const struct flag_name msync_names[] = {N(MS_ASYNC), N(MS_SYNC),
+                                        N(MS_INVALIDATE), FLAG_END};
 
 const struct flag_name access_names[] = {N(R_OK), N(W_OK), N(X_OK), FLAG_END};
 

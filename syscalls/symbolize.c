@@ -39,7 +39,7 @@ void symbolize_free_all(void) {
   cache_n = 0;
 }
 
-/* Writes "<name+0xoff>" into buf, or "" when nothing is known. */
+/* Writes "name+0xoff" into buf, or "" when nothing is known. */
 const char *symbolize(struct process *p, uint64_t addr, char *buf,
                       size_t size) {
   buf[0] = 0;
@@ -57,8 +57,8 @@ const char *symbolize(struct process *p, uint64_t addr, char *buf,
     return buf;
   uint64_t off = addr - bias - s->addr;
   if (off)
-    snprintf(buf, size, "<%s+0x%llx>", s->name, (unsigned long long)off);
+    snprintf(buf, size, "%s+0x%llx", s->name, (unsigned long long)off);
   else
-    snprintf(buf, size, "<%s>", s->name);
+    snprintf(buf, size, "%s", s->name);
   return buf;
 }

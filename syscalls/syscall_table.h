@@ -25,6 +25,7 @@ enum sc_arg {
   A_FD,           /* int descriptor */
   A_DIRFD,        /* AT_FDCWD or a descriptor */
   A_PATH,         /* NUL-terminated path, printed whole */
+  A_PATH_OUT,     /* out: NUL-terminated string (getcwd) */
   A_STR_IN,       /* buffer, length = next argument */
   A_STR_OUT,      /* out: buffer, length = result */
   A_HEX_OUT,      /* out: buffer printed as \x.. (getrandom), len = result */
@@ -87,8 +88,10 @@ enum sc_arg {
   A_CPUSET_OUT, /* out: [0 1] */
   A_SOCK_DOMAIN,
   A_SOCK_TYPE,
-  A_FLOCK_OP,  /* LOCK_EX|LOCK_NB */
-  A_FADVISE,   /* POSIX_FADV_* */
+  A_SOCK_PROTO,
+  A_TIME_OUT, /* out: time()'s [seconds / * date * /] */
+  A_FLOCK_OP, /* LOCK_EX|LOCK_NB */
+  A_FADVISE,  /* POSIX_FADV_* */
   A_RENAME_FLAGS,
   A_ARG_KINDS
 };

@@ -189,6 +189,7 @@ static void sse_emu_run(struct sse_state *s, const uint8_t *code, int len) {
   s->flags = cpu_get_flags(c) & (FLAGS_ARITH | FLAG_DF);
   for (unsigned p = 0; p < SSE_DATA_SIZE / 4096; p++)
     memcpy(s->data + 4096 * p, mmu_phys(&sse_mmu, sse_data_frame[p]), 4096);
+  cpu_destroy(c); /* frees the block cache cpu_init made */
 }
 
 static void sse_harness_setup(void) {
