@@ -55,6 +55,20 @@ static const char *rom_path(const char *name, char *buf, size_t size) {
   return buf;
 }
 
+static const char *search_path(const char *name, char *buf, size_t size) {
+  const char *dirs = getenv("PATH");
+  if (!dirs)
+    dirs = "/usr/local/bin:/usr/bin:/bin";
+  while (*dirs) {
+    size_t len = strcspn(dirs, ":");
+    snprintf(buf, size, "%.*s/%s", (int)len, dirs, name);
+    if (len && access(buf, X_OK) == 0)
+      return buf;
+    dirs += len + (dirs[len] == ':');
+  }
+  return NULL;
+}
+
 static void print_stats(struct process *p) {
   FILE *out = stderr;
   struct cpu *c = &p->cpu;
@@ -125,12 +139,16 @@ int main(int argc, char **argv) {
   opt.strace_out = opt.trace_out = out;
 
   const char *program = argv[optind];
-  char rom_buf[64];
-  const char *path = program;
+  char rom_buf[64], search_buf[4096];
+  const char *path = program, *shown = program;
+  /* A bare name that is not a file here is a bundled guest, else it is
+   * looked up in PATH as a shell would. */
   if (access(program, F_OK) != 0 && !strchr(program, '/')) {
-    const char *rp = rom_path(program, rom_buf, sizeof rom_buf);
-    if (rp)
-      path = rp;
+    const char *found = rom_path(program, rom_buf, sizeof rom_buf);
+    if (!found)
+      found = shown = search_path(program, search_buf, sizeof search_buf);
+    if (found)
+      path = found;
   }
 
   static struct process proc;
@@ -147,7 +165,7 @@ int main(int argc, char **argv) {
     return e == -ENOENT ? 127 : 126;
   }
   if (opt.strace)
-    trace_initial_execve(p, program, &argv[optind], environ);
+    trace_initial_execve(p, shown, &argv[optind], environ);
   if (opt.trace)
     trace_instructions_start(p);
   int status = kernel_run(p);

@@ -84,6 +84,7 @@ static void free_chain(struct block *b) {
 }
 
 void block_cache_flush(struct block_cache *bc) {
+  bc->generation++;
   for (unsigned k = 0; k < BLOCK_BUCKETS; k++) {
     struct block *b = bc->buckets[k];
     while (b) {
@@ -131,6 +132,7 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
   /* Blocks starting in this page, and those starting in the page before
    * whose last instruction reaches into it. */
   invalidate_range(bc, page, page - PAGE_SIZE, page + PAGE_SIZE);
+  bc->generation++;
   code_page_remove(&bc->pages, page);
   c->exit_request = 1; /* the running block may be one of them */
 }
@@ -164,6 +166,7 @@ static struct block *build(struct cpu *c) {
   b->insns[0] = first;
   b->count = 1;
   b->ends_in_ud = false;
+  b->link_gen = ~0ull;
   uint64_t at = c->rip + first.len;
   uint64_t page = b->page_first;
   while (b->count < BLOCK_MAX_INSNS && !ends_block(&b->insns[b->count - 1]) &&
@@ -206,18 +209,38 @@ static struct block *lookup(struct cpu *c) {
   return build(c);
 }
 
-/* The fast loop. Returns when a trap is pending, an exit was requested
- * (invalidated code) or the budget is spent. */
-void cpu_run_blocks(struct cpu *c, volatile uint64_t *left) {
+/* The fast loop. Returns when a trap is pending or, between blocks, when
+ * `until` instructions have retired. A block hands over to the next one
+ * through its links without a hash lookup while nothing was invalidated. */
+void cpu_run_blocks(struct cpu *c, uint64_t until) {
   struct block_cache *bc = c->blocks;
-  while (*left) {
+  struct block *prev = NULL;
+  while (c->instret < until) {
     if (bc->retired) {
       free_chain(bc->retired);
       bc->retired = NULL;
+      prev = NULL;
     }
     c->exit_request = 0;
     c->insn_rip = c->rip; /* a fetch fault while building restarts here */
-    struct block *b = lookup(c);
+    struct block *b;
+    int slot = 0;
+    if (prev && prev->link_gen == bc->generation &&
+        (prev->link_rip[slot = 0] == c->rip ||
+         prev->link_rip[slot = 1] == c->rip)) {
+      b = prev->link[slot];
+    } else {
+      b = lookup(c);
+      if (prev) {
+        if (prev->link_gen != bc->generation) {
+          prev->link_gen = bc->generation;
+          prev->link_rip[0] = prev->link_rip[1] = 0;
+        }
+        slot = prev->link_rip[0] != 0;
+        prev->link[slot] = b;
+        prev->link_rip[slot] = c->rip;
+      }
+    }
     const struct insn *in = b->insns, *end = in + b->count;
     for (; in < end; in++) {
       uint64_t next = c->rip + in->len;
@@ -226,11 +249,12 @@ void cpu_run_blocks(struct cpu *c, volatile uint64_t *left) {
       in->handler(c, in);
       c->cycles += in->cycles;
       c->instret++;
-      (*left)--;
-      if (c->rip != next || c->exit_request || !*left)
+      if (c->rip != next || c->exit_request)
         break;
     }
     if (c->trap.kind != TRAP_NONE)
       return;
+    /* A block whose code changed under it is not linked from. */
+    prev = c->exit_request ? NULL : b;
   }
 }

@@ -19,6 +19,11 @@ struct block {
   uint64_t page_first;   /* the page of the first byte */
   uint64_t page_last;    /* the page of the last byte (may be the next) */
   struct block *next;    /* bucket chain */
+  /* Chaining: the blocks that last followed this one (fall-through and
+   * taken), valid while `link_gen` equals the cache's generation. */
+  struct block *link[2];
+  uint64_t link_rip[2];
+  uint64_t link_gen;
   uint16_t count;        /* decoded instructions */
   bool ends_in_ud;       /* the instruction after the last one is #UD */
   struct insn insns[];
@@ -33,6 +38,7 @@ struct block_cache {
   struct block *buckets[BLOCK_BUCKETS];
   struct block *retired; /* invalidated while possibly running: freed later */
   struct code_pages pages;
+  uint64_t generation; /* bumped by every invalidation: unlinks all */
   uint64_t blocks_built, blocks_invalidated;
 };
 
@@ -42,7 +48,8 @@ void block_cache_free(struct block_cache *bc);
 void block_cache_flush(struct block_cache *bc);
 /* Called when guest memory in `page` was written or remapped. */
 void block_cache_page_changed(struct cpu *c, uint64_t page);
-/* Run blocks until a trap or until *left instructions have retired. */
-void cpu_run_blocks(struct cpu *c, volatile uint64_t *left);
+/* Run blocks until a trap, or until c->instret reaches `until` (checked
+ * between blocks). */
+void cpu_run_blocks(struct cpu *c, uint64_t until);
 
 #endif

@@ -127,9 +127,12 @@ void op_shiftx(struct cpu *c, const struct insn *i) {
   cpu_reg_set(c, i, i->reg, size, res);
 }
 
-/* VEX.F2.0F3A F0: rorx reg, r/m, imm8. No flags change. */
+/* VEX.F2.0F3A F0: rorx reg, r/m, imm8. No flags change. VEX.vvvv is
+ * reserved (must be 1111b, i.e. 0 here): #UD otherwise. */
 void op_rorx(struct cpu *c, const struct insn *i) {
   require_l0(c, i);
+  if (i->vvvv)
+    cpu_raise(c, TRAP_UD, 0);
   int size = i->opsize, bits = 8 * size;
   uint64_t src = cpu_rm_get(c, i, size);
   unsigned n = (unsigned)i->imm & (unsigned)(bits - 1);

@@ -111,7 +111,9 @@ enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns) {
   /* The block loop is the fast path; tracing runs the plain loop so that
    * the hook costs nothing when it is off. */
   if (c->blocks && !c->trace_hook) {
-    cpu_run_blocks(c, &left);
+    uint64_t until = max_insns > UINT64_MAX - c->instret ? UINT64_MAX
+                                                          : c->instret + max_insns;
+    cpu_run_blocks(c, until);
     if (c->trap.kind != TRAP_NONE)
       return c->trap.kind;
     c->trap.kind = TRAP_BUDGET;

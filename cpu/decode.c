@@ -306,6 +306,8 @@ int cpu_decode(const uint8_t *bytes, int avail, struct insn *out) {
   }
   if (in.lock && (!(d->decode & D_LOCK) || !has_modrm || in.mod == 3))
     return -1;
+  if ((d->decode & D_NOVVVV) && in.vvvv != 0)
+    return -1;
   decode_immediates(&cur, &in, d->decode);
   if (cur.short_read)
     return cur.n > 15 ? -1 : -2;

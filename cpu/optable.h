@@ -49,6 +49,8 @@ enum {
   D_SSE = 1u << 16,    /* 128-bit operand, opsize = 16 */
   D_NOREXW = 1u << 17, /* REX.W ignored for operand size */
   D_W32 = 1u << 18,    /* operand size 32 or 64 only (66 ignored) */
+  D_NOVVVV = 1u << 19, /* VEX form without a vvvv operand: vvvv must be
+                          1111b, else #UD (SDM vol. 2, 2.3.6) */
 };
 
 /* CPUID features an instruction form needs. F_BASE forms are part of

@@ -28,6 +28,10 @@ int fs_dirfd(struct process *p, int64_t guest_dirfd);
 /* -errno from a host call that returned -1. */
 int64_t fs_host_ret(long r);
 
+/* --- prctl.c --- */
+/* The process name (PR_GET_NAME, /proc/self/status Name:). */
+const char *prctl_comm(struct process *p);
+
 /* --- time.c --- */
 struct timespec;
 /* Sleep on `clock` (TIMER_ABSTIME in flags for a deadline): the host

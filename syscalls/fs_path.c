@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -139,6 +140,28 @@ int64_t sys_statx(struct process *p, const uint64_t a[6]) {
   if (syscall(SYS_statx, hp.dirfd, hp.path, (int)a[2], (unsigned)a[3], &sx) < 0)
     return -errno;
   return copy_to_guest(&p->mmu, a[4], &sx, sizeof sx) < 0 ? -EFAULT : 0;
+}
+
+/* struct statfs is the same for glibc and the x86-64 kernel. */
+int64_t sys_statfs(struct process *p, const uint64_t a[6]) {
+  struct host_path hp;
+  struct statfs s;
+  int r = host_path(p, AT_FDCWD, a[0], &hp);
+  if (r < 0)
+    return r;
+  if (statfs(hp.path, &s) < 0)
+    return -errno;
+  return copy_to_guest(&p->mmu, a[1], &s, sizeof s) < 0 ? -EFAULT : 0;
+}
+
+int64_t sys_fstatfs(struct process *p, const uint64_t a[6]) {
+  struct statfs s;
+  int h = fd_host(p, (int)a[0]);
+  if (h < 0)
+    return h;
+  if (fstatfs(h, &s) < 0)
+    return -errno;
+  return copy_to_guest(&p->mmu, a[1], &s, sizeof s) < 0 ? -EFAULT : 0;
 }
 
 static int64_t do_faccessat(struct process *p, int64_t dirfd, uint64_t path,

@@ -20,8 +20,12 @@ static bool kernel_fault_hook(void *ctx, uint64_t addr, uint32_t err) {
 
 int process_init(struct process *p, struct emu_options *opt) {
   memset(p, 0, sizeof *p);
-  if (mmu_init(&p->mmu, PHYS_BYTES) < 0)
-    return -1;
+  /* Reserve as much as the host allows (valgrind and ulimit -v cap the
+   * address space): halve until it fits, down to 1 GiB. */
+  uint64_t bytes = PHYS_BYTES;
+  while (mmu_init(&p->mmu, bytes) < 0)
+    if ((bytes /= 2) < (1ull << 30))
+      return -1;
   cpu_init(&p->cpu, &p->mmu);
   p->mmu.fault_handler = kernel_fault_hook;
   p->mmu.fault_ctx = p;

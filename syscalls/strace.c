@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +47,7 @@ static bool arg_present(int kind, const uint64_t a[6], int i) {
   case A_OPEN_MODE: /* O_CREAT or O_TMPFILE's own bit (020000000) */
     return a[i - 1] & (O_CREAT | 020000000);
   case A_FCNTL_ARG: return !fcntl_is_get(a[1]);
+  case A_PRCTL_TAIL: return a[0] != PR_GET_DUMPABLE;
   default: return true;
   }
 }
@@ -55,6 +57,7 @@ static bool arg_is_out(int kind, const uint64_t a[6]) {
   case A_STR_OUT:
   case A_PATH_OUT:
   case A_TIME_OUT:
+  case A_STATFS_OUT:
   case A_HEX_OUT:
   case A_IOCTL_ARG:
   case A_STAT_OUT:
@@ -122,6 +125,74 @@ static void st_futex_op(struct process *p, uint64_t op) {
   }
   st_printf(p, "%s%s%s", name, op & FUTEX_PRIVATE_FLAG ? "_PRIVATE" : "",
             op & FUTEX_CLOCK_REALTIME ? "|FUTEX_CLOCK_REALTIME" : "");
+}
+
+static const struct flag_name prctl_names[] = {
+    {PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"},
+    {PR_GET_PDEATHSIG, "PR_GET_PDEATHSIG"},
+    {PR_GET_DUMPABLE, "PR_GET_DUMPABLE"},
+    {PR_SET_DUMPABLE, "PR_SET_DUMPABLE"},
+    {PR_SET_NAME, "PR_SET_NAME"},
+    {PR_GET_NAME, "PR_GET_NAME"},
+    {PR_CAPBSET_READ, "PR_CAPBSET_READ"},
+    {PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS"},
+    {PR_GET_NO_NEW_PRIVS, "PR_GET_NO_NEW_PRIVS"},
+    {0x53564d41, "PR_SET_VMA"},
+    FLAG_END};
+
+static const struct flag_name dumpable_names[] = {{0, "SUID_DUMP_DISABLE"},
+                                                  {1, "SUID_DUMP_USER"},
+                                                  {2, "SUID_DUMP_ROOT"},
+                                                  FLAG_END};
+
+/* prctl's arguments after the option, as many as the option takes. */
+static void st_prctl_tail(struct process *p, const uint64_t a[6], int64_t ret) {
+  switch (a[0]) {
+  case PR_SET_NAME: st_guest_str(p, a[1], 15); return;
+  case PR_GET_NAME:
+    if (ret < 0)
+      st_ptr(p, a[1]);
+    else
+      st_guest_str(p, a[1], 15);
+    return;
+  case PR_SET_DUMPABLE: st_xlat(p, dumpable_names, a[1], NULL); return;
+  case PR_SET_PDEATHSIG:
+    if (a[1])
+      st_signal(p, (int)a[1]);
+    else
+      st_puts(p, "0");
+    return;
+  case PR_GET_PDEATHSIG: {
+    int sig;
+    if (ret < 0 || copy_from_guest(&p->mmu, &sig, a[1], 4) < 0) {
+      st_ptr(p, a[1]);
+      return;
+    }
+    st_puts(p, "[");
+    if (sig)
+      st_signal(p, sig);
+    else
+      st_puts(p, "0");
+    st_puts(p, "]");
+    return;
+  }
+  case 0x53564d41: /* PR_SET_VMA */
+    st_printf(p, "%s, %#llx, %llu, ",
+              a[1] == 0 ? "PR_SET_VMA_ANON_NAME" : "0x1",
+              (unsigned long long)a[2], (unsigned long long)a[3]);
+    st_guest_str(p, a[4], STRACE_STRLEN);
+    return;
+  case PR_SET_NO_NEW_PRIVS:
+  case PR_GET_NO_NEW_PRIVS:
+    st_printf(p, "%llu, %llu, %llu, %llu", (unsigned long long)a[1],
+              (unsigned long long)a[2], (unsigned long long)a[3],
+              (unsigned long long)a[4]);
+    return;
+  default:
+    st_printf(p, "%#llx, %#llx, %#llx, %#llx", (unsigned long long)a[1],
+              (unsigned long long)a[2], (unsigned long long)a[3],
+              (unsigned long long)a[4]);
+  }
 }
 
 static void st_map_flags(struct process *p, uint64_t flags) {
@@ -415,6 +486,9 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
       st_flags(p, sock_flag_names, v & ~0xfull, NULL);
     }
     break;
+  case A_STATFS_OUT: failed ? st_ptr(p, v) : st_statfs(p, v); break;
+  case A_PRCTL_OP: st_xlat(p, prctl_names, v, "PR_???"); break;
+  case A_PRCTL_TAIL: st_prctl_tail(p, a, ret); break;
   case A_TIME_OUT: {
     int64_t t;
     if (failed || !v) {
@@ -527,6 +601,14 @@ static void print_result(struct process *p, const struct syscall_desc *d,
     st_printf(p, "%lld (%s)", (long long)ret, date);
     break;
   }
+  case R_PRCTL:
+    if (a[0] == PR_GET_DUMPABLE && st_lookup(dumpable_names, (uint64_t)ret)) {
+      st_printf(p, "%lld (%s)", (long long)ret,
+                st_lookup(dumpable_names, (uint64_t)ret));
+      break;
+    }
+    st_printf(p, "%lld", (long long)ret);
+    break;
   case R_FCNTL:
     if (a[1] == F_GETFD && ret) {
       st_printf(p, "%#llx (flags ", (unsigned long long)ret);

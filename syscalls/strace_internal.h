@@ -95,6 +95,7 @@ void st_signal(struct process *p, int sig); /* SIGINT or the number */
 
 /* --- strace_struct.c: out-structures --- */
 void st_stat(struct process *p, uint64_t addr);
+void st_statfs(struct process *p, uint64_t addr);
 void st_statx(struct process *p, uint64_t addr);
 void st_rlimit(struct process *p, uint64_t addr);
 void st_timespec(struct process *p, uint64_t addr);

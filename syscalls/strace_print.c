@@ -115,7 +115,7 @@ void st_ptr(struct process *p, uint64_t addr) {
 void st_guest_buf(struct process *p, uint64_t addr, uint64_t len, int style) {
   uint8_t buf[STRACE_STRLEN];
   size_t n = len < STRACE_STRLEN ? (size_t)len : STRACE_STRLEN;
-  if (!addr && len) {
+  if (!addr) {
     st_puts(p, "NULL");
     return;
   }

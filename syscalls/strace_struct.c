@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
@@ -28,6 +29,46 @@ void st_stat(struct process *p, uint64_t addr) {
   else
     st_printf(p, ", st_size=%lld", (long long)s.st_size);
   st_puts(p, ", ...}");
+}
+
+void st_statfs(struct process *p, uint64_t addr) {
+  static const struct flag_name magics[] = {
+      {0xef53, "EXT2_SUPER_MAGIC"},
+      {0x01021994, "TMPFS_MAGIC"},
+      {0x9fa0, "PROC_SUPER_MAGIC"},
+      {0x62656572, "SYSFS_MAGIC"},
+      {0x794c7630, "OVERLAYFS_SUPER_MAGIC"},
+      {0x1cd1, "DEVPTS_SUPER_MAGIC"},
+      {0x58465342, "XFS_SUPER_MAGIC"},
+      {0x9123683e, "BTRFS_SUPER_MAGIC"},
+      {0x6969, "NFS_SUPER_MAGIC"},
+      {0x65735546, "FUSE_SUPER_MAGIC"},
+      {0x63677270, "CGROUP2_SUPER_MAGIC"},
+      {0x4d44, "MSDOS_SUPER_MAGIC"},
+      FLAG_END};
+  static const struct flag_name st_flags_names[] = {
+      {0x20, "ST_VALID"},         {1, "ST_RDONLY"},
+      {2, "ST_NOSUID"},           {4, "ST_NODEV"},
+      {8, "ST_NOEXEC"},           {16, "ST_SYNCHRONOUS"},
+      {64, "ST_MANDLOCK"},        {0x400, "ST_NOATIME"},
+      {0x800, "ST_NODIRATIME"},   {0x1000, "ST_RELATIME"},
+      {0x2000, "ST_NOSYMFOLLOW"}, FLAG_END};
+  struct statfs s;
+  if (!st_fetch(p, addr, &s, sizeof s))
+    return;
+  st_puts(p, "{f_type=");
+  st_xlat(p, magics, (uint64_t)s.f_type, NULL);
+  st_printf(p,
+            ", f_bsize=%ld, f_blocks=%lu, f_bfree=%lu, f_bavail=%lu, "
+            "f_files=%lu, f_ffree=%lu, f_fsid={val=[%#x, %#x]}, "
+            "f_namelen=%ld, f_frsize=%ld, f_flags=",
+            (long)s.f_bsize, (unsigned long)s.f_blocks,
+            (unsigned long)s.f_bfree, (unsigned long)s.f_bavail,
+            (unsigned long)s.f_files, (unsigned long)s.f_ffree,
+            (unsigned)s.f_fsid.__val[0], (unsigned)s.f_fsid.__val[1],
+            (long)s.f_namelen, (long)s.f_frsize);
+  st_flags(p, st_flags_names, (uint64_t)s.f_flags, NULL);
+  st_puts(p, "}");
 }
 
 void st_statx(struct process *p, uint64_t addr) {

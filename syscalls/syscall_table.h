@@ -89,9 +89,12 @@ enum sc_arg {
   A_SOCK_DOMAIN,
   A_SOCK_TYPE,
   A_SOCK_PROTO,
-  A_TIME_OUT, /* out: time()'s [seconds / * date * /] */
-  A_FLOCK_OP, /* LOCK_EX|LOCK_NB */
-  A_FADVISE,  /* POSIX_FADV_* */
+  A_PRCTL_OP,
+  A_PRCTL_TAIL, /* the option's own arguments */
+  A_STATFS_OUT, /* out: struct statfs */
+  A_TIME_OUT,   /* out: time()'s [seconds / * date * /] */
+  A_FLOCK_OP,   /* LOCK_EX|LOCK_NB */
+  A_FADVISE,    /* POSIX_FADV_* */
   A_RENAME_FLAGS,
   A_ARG_KINDS
 };
@@ -104,6 +107,7 @@ enum sc_ret {
   R_NONE,  /* exit, exit_group: "= ?" */
   R_FCNTL, /* F_GETFD/F_GETFL decode their flags */
   R_TIME,  /* time(): seconds and an ISO date */
+  R_PRCTL, /* PR_GET_DUMPABLE names its answer */
 };
 
 struct syscall_desc {

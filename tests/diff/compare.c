@@ -132,10 +132,12 @@ static void print_states(const struct diff_case *k,
     printf("%s\n", memcmp(x1, x2, 16) ? "  <--" : "");
   }
   printf("  %-6s %04x               %04x               %04x%s\n", "fcw",
-         u16_at(in->fx + FX_FCW), u16_at(a->fx + FX_FCW), u16_at(b->fx + FX_FCW),
+         u16_at(in->fx + FX_FCW), u16_at(a->fx + FX_FCW),
+         u16_at(b->fx + FX_FCW),
          u16_at(a->fx + FX_FCW) != u16_at(b->fx + FX_FCW) ? "  <--" : "");
   printf("  %-6s %04x               %04x               %04x%s\n", "fsw",
-         u16_at(in->fx + FX_FSW), u16_at(a->fx + FX_FSW), u16_at(b->fx + FX_FSW),
+         u16_at(in->fx + FX_FSW), u16_at(a->fx + FX_FSW),
+         u16_at(b->fx + FX_FSW),
          u16_at(a->fx + FX_FSW) != u16_at(b->fx + FX_FSW) ? "  <--" : "");
   printf("  %-6s %02x                 %02x                 %02x%s\n", "ftw",
          in->fx[FX_FTW], a->fx[FX_FTW], b->fx[FX_FTW],
@@ -165,7 +167,8 @@ static void print_memory(const struct diff_case *k,
     const uint8_t *views[3] = {init + at, nat->mem + at, emu->mem + at};
     static const char *const labels[3] = {"initial", "native", "emu"};
     for (int v = 0; v < 3; v++) {
-      printf("  mem %#" PRIx64 " %-7s", (uint64_t)(DIFF_DATA_ADDR + at), labels[v]);
+      printf("  mem %#" PRIx64 " %-7s", (uint64_t)(DIFF_DATA_ADDR + at),
+             labels[v]);
       for (int b = 0; b < 16; b++)
         printf(" %02x", views[v][b]);
       printf("\n");

@@ -27,7 +27,7 @@
 #define FX_FSW 2
 #define FX_FTW 4 /* abridged: one bit per physical register, 1 = valid */
 #define FX_MXCSR 24
-#define FX_ST 32  /* ST(i) at 32 + 16 * i, 10 bytes each (stack order) */
+#define FX_ST 32   /* ST(i) at 32 + 16 * i, 10 bytes each (stack order) */
 #define FX_XMM 160 /* XMMi at 160 + 16 * i */
 
 /* Architectural state in, and out (registers at the end or at the fault). */
@@ -54,11 +54,11 @@ enum diff_end {
 
 struct diff_result {
   struct diff_state s;
-  int end;           /* enum diff_end */
-  uint64_t addr;     /* CR2 for #PF */
-  uint32_t error;    /* #PF error code */
-  int detail;        /* native: signal number; emu: trap kind */
-  uint64_t retired;  /* emu: instructions retired */
+  int end;          /* enum diff_end */
+  uint64_t addr;    /* CR2 for #PF */
+  uint32_t error;   /* #PF error code */
+  int detail;       /* native: signal number; emu: trap kind */
+  uint64_t retired; /* emu: instructions retired */
   uint8_t mem[DIFF_DATA_SIZE];
 };
 
@@ -113,10 +113,10 @@ void emu_side_run(const struct diff_case *k, struct diff_result *r);
 struct diff_stats {
   uint64_t sequences, insns, mismatches, faults[END_COUNT];
   uint64_t masked_flags_cases;
-  uint32_t *form_runs;  /* per form: sequences it appeared in */
-  uint32_t *form_fails; /* per form: mismatching sequences it was in */
-  uint16_t *form_masked; /* per form: flag bits masked because of it */
-  uint32_t *form_faults; /* per form: native runs that faulted on it */
+  uint32_t *form_runs;    /* per form: sequences it appeared in */
+  uint32_t *form_fails;   /* per form: mismatching sequences it was in */
+  uint16_t *form_masked;  /* per form: flag bits masked because of it */
+  uint32_t *form_faults;  /* per form: native runs that faulted on it */
   uint32_t *form_culprit; /* per form: mismatches reduced to it */
 };
 /* Compare and, on a mismatch, print the full report. Returns true if the

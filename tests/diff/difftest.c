@@ -30,17 +30,21 @@ struct options {
 };
 
 static void usage(void) {
-  fprintf(stderr,
-          "usage: difftest [--seed S] [--count N] [--seconds T]\n"
-          "                [--only MNEMONIC[,MNEMONIC...]] [--regressions FILE]\n"
-          "                [--record FILE] [--case SEED] [--no-block-cache]\n"
-          "                [--max-reports N] [--forms]\n");
+  fprintf(
+      stderr,
+      "usage: difftest [--seed S] [--count N] [--seconds T]\n"
+      "                [--only MNEMONIC[,MNEMONIC...]] [--regressions FILE]\n"
+      "                [--record FILE] [--case SEED] [--no-block-cache]\n"
+      "                [--max-reports N] [--forms]\n");
   exit(2);
 }
 
 static void parse(int argc, char **argv, struct options *o) {
-  *o = (struct options){.seed = 1, .count = 10000, .block_cache = true,
-                        .regressions = DIFF_REGRESSIONS, .max_reports = 20};
+  *o = (struct options){.seed = 1,
+                        .count = 10000,
+                        .block_cache = true,
+                        .regressions = DIFF_REGRESSIONS,
+                        .max_reports = 20};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -264,7 +268,8 @@ int main(int argc, char **argv) {
   if (o.fault_report) {
     printf("difftest: forms the native runs faulted on (faults/runs):");
     for (int op = 0; op < OP_COUNT; op++)
-      if (stats.form_faults[op] * 4 > stats.form_runs[op] && stats.form_runs[op])
+      if (stats.form_faults[op] * 4 > stats.form_runs[op] &&
+          stats.form_runs[op])
         printf(" %s#%d(%u/%u)", cpu_ops[op].name, op, stats.form_faults[op],
                stats.form_runs[op]);
     printf("\n");

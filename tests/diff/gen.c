@@ -39,8 +39,8 @@ static unsigned below(struct gen *g, unsigned n) {
 }
 
 static bool is_x87(const struct op_desc *d) {
-  return d->map == MAP_1 && (d->opcode == 0x9b ||
-                             (d->opcode >= 0xd8 && d->opcode <= 0xdf));
+  return d->map == MAP_1 &&
+         (d->opcode == 0x9b || (d->opcode >= 0xd8 && d->opcode <= 0xdf));
 }
 
 static bool is_branch(const struct op_desc *d) {
@@ -53,11 +53,12 @@ static bool is_branch(const struct op_desc *d) {
  * through registers or memory). */
 static bool excluded(const struct op_desc *d) {
   static const char *const names[] = {
-      "syscall", "cpuid",  "rdtsc",  "rdtscp", "int3",   "hlt",
-      "ud0",     "ud1",    "ud2",    "lfence", "mfence", "sfence",
-      "rdrand",  "rdseed", "ret",    "pause",  "int",    "into",
-      "iret",    "sysenter", "prefetch", "prefetchw", "prefetchnta",
-      "prefetcht0", "prefetcht1", "prefetcht2", "xgetbv", "rdpid",
+      "syscall",    "cpuid",     "rdtsc",       "rdtscp",     "int3",
+      "hlt",        "ud0",       "ud1",         "ud2",        "lfence",
+      "mfence",     "sfence",    "rdrand",      "rdseed",     "ret",
+      "pause",      "int",       "into",        "iret",       "sysenter",
+      "prefetch",   "prefetchw", "prefetchnta", "prefetcht0", "prefetcht1",
+      "prefetcht2", "xgetbv",    "rdpid",
   };
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (!strcmp(d->name, names[k]))
@@ -71,7 +72,8 @@ static bool excluded(const struct op_desc *d) {
 /* Whether this host has the CPUID feature a form needs: a form the host
  * lacks would only compare SIGILL with emu's result. */
 static bool host_has(int feature) {
-  unsigned a = 0, b = 0, c = 0, d = 0, b7 = 0, c7 = 0, d7 = 0, ea = 0, eb = 0, ec = 0, ed = 0;
+  unsigned a = 0, b = 0, c = 0, d = 0, b7 = 0, c7 = 0, d7 = 0, ea = 0, eb = 0,
+           ec = 0, ed = 0;
   __get_cpuid(1, &a, &b, &c, &d);
   __get_cpuid_count(7, 0, &a, &b7, &c7, &d7);
   __get_cpuid(0x80000001, &ea, &eb, &ec, &ed);
@@ -161,7 +163,8 @@ struct modrm_out {
 };
 
 static int32_t small_disp(struct gen *g, bool disp8) {
-  int32_t d = disp8 ? (int32_t)(int8_t)rnd(g) : (int32_t)(rnd(g) % 0x800) - 0x400;
+  int32_t d =
+      disp8 ? (int32_t)(int8_t)rnd(g) : (int32_t)(rnd(g) % 0x800) - 0x400;
   if (below(g, 4))
     d &= ~15;
   return d;
@@ -174,7 +177,7 @@ static void gen_mem(struct gen *g, struct modrm_out *m, int reg, bool aligned) {
   unsigned kind = below(g, 10);
   if (aligned && kind >= 6 && below(g, 8))
     kind = 2 + below(g, 4); /* an index would rarely keep it aligned */
-  if (kind == 0) { /* RIP-relative, patched once the layout is known */
+  if (kind == 0) {          /* RIP-relative, patched once the layout is known */
     m->rip_relative = true;
     m->rip_target = DIFF_DATA_ADDR + scratch_offset(g, 0x100, 0x3e00);
     m->modrm |= 5;
@@ -313,13 +316,17 @@ static bool encode(struct gen *g, int op, struct enc *e) {
 
   if (vex) {
     int mmmmm = d->map == MAP_0F ? 1 : d->map == MAP_0F38 ? 2 : 3;
-    int pp = d->prefix == P66 ? 1 : d->prefix == PF3 ? 2 : d->prefix == PF2 ? 3 : 0;
+    int pp = d->prefix == P66   ? 1
+             : d->prefix == PF3 ? 2
+             : d->prefix == PF2 ? 3
+                                : 0;
     /* vvvv must be 1111b (register 0) where a form has no such operand
      * (rorx): other values test the #UD path now and then. */
     int vvvv = below(g, 2) ? 0 : pick_reg(g);
     e->b[e->n++] = 0xc4;
-    e->b[e->n++] = (uint8_t)((((~rex >> 2) & 1) << 7) | (((~rex >> 1) & 1) << 6) |
-                             ((~rex & 1) << 5) | mmmmm);
+    e->b[e->n++] =
+        (uint8_t)((((~rex >> 2) & 1) << 7) | (((~rex >> 1) & 1) << 6) |
+                  ((~rex & 1) << 5) | mmmmm);
     e->b[e->n++] = (uint8_t)((rex_w ? 0x80 : 0) | ((~vvvv & 15) << 3) | pp);
   } else {
     if (rex != 0x40 || below(g, 6))
@@ -416,8 +423,8 @@ int gen_select(const char *mnemonics) {
     if (mnemonics && usable[op]) {
       size_t n = strlen(cpu_ops[op].name);
       const char *p = strstr(mnemonics, cpu_ops[op].name);
-      while (p && !((p == mnemonics || p[-1] == ',') &&
-                    (p[n] == 0 || p[n] == ',')))
+      while (p &&
+             !((p == mnemonics || p[-1] == ',') && (p[n] == 0 || p[n] == ',')))
         p = strstr(p + 1, cpu_ops[op].name);
       selected[op] = p != NULL;
     }
@@ -448,12 +455,22 @@ int gen_encode_one(int op, uint64_t *rng, uint8_t *buf) {
 /* --- initial floating-point state --- */
 
 static uint64_t fp64_value(struct gen *g) {
-  static const uint64_t specials[] = {
-      0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff0000000000000ull,
-      0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull,
-      0x7ff4000000000000ull, 0x0000000000000001ull, 0x000fffffffffffffull,
-      0x0010000000000000ull, 0x7fefffffffffffffull, 0x3fe0000000000000ull,
-      0x4330000000000000ull, 0x43e0000000000000ull, 0xc3e0000000000000ull};
+  static const uint64_t specials[] = {0,
+                                      0x8000000000000000ull,
+                                      0x3ff0000000000000ull,
+                                      0xbff0000000000000ull,
+                                      0x7ff0000000000000ull,
+                                      0xfff0000000000000ull,
+                                      0x7ff8000000000000ull,
+                                      0x7ff4000000000000ull,
+                                      0x0000000000000001ull,
+                                      0x000fffffffffffffull,
+                                      0x0010000000000000ull,
+                                      0x7fefffffffffffffull,
+                                      0x3fe0000000000000ull,
+                                      0x4330000000000000ull,
+                                      0x43e0000000000000ull,
+                                      0xc3e0000000000000ull};
   switch (below(g, 6)) {
   case 0: return specials[below(g, 16)];
   case 1: return rnd(g);
@@ -466,9 +483,10 @@ static uint64_t fp64_value(struct gen *g) {
 
 static uint32_t fp32_value(struct gen *g) {
   static const uint32_t specials[] = {
-      0, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x7f800000u, 0xff800000u,
-      0x7fc00000u, 0x7fa00000u, 0x00000001u, 0x007fffffu, 0x00800000u,
-      0x7f7fffffu, 0x3f000000u, 0x4b000000u, 0x4f000000u, 0xcf000000u};
+      0,           0x80000000u, 0x3f800000u, 0xbf800000u,
+      0x7f800000u, 0xff800000u, 0x7fc00000u, 0x7fa00000u,
+      0x00000001u, 0x007fffffu, 0x00800000u, 0x7f7fffffu,
+      0x3f000000u, 0x4b000000u, 0x4f000000u, 0xcf000000u};
   switch (below(g, 6)) {
   case 0: return specials[below(g, 16)];
   case 1: return (uint32_t)rnd(g);
@@ -497,7 +515,10 @@ static void random_ext80(struct gen *g, uint8_t *out) {
   uint64_t mant;
   uint16_t se;
   switch (below(g, 10)) {
-  case 0: mant = 0; se = 0; break;
+  case 0:
+    mant = 0;
+    se = 0;
+    break;
   case 1: /* a small integer */
   {
     uint64_t v = 1 + below(g, 1000);
@@ -506,8 +527,12 @@ static void random_ext80(struct gen *g, uint8_t *out) {
     se = (uint16_t)(16383 + 63 - lz);
     break;
   }
-  case 2: mant = 0x8000000000000000ull; se = 0x7fff; break; /* infinity */
-  case 3: mant = rnd(g) | 0x8000000000000000ull;            /* any exponent */
+  case 2:
+    mant = 0x8000000000000000ull;
+    se = 0x7fff;
+    break; /* infinity */
+  case 3:
+    mant = rnd(g) | 0x8000000000000000ull; /* any exponent */
     se = (uint16_t)(1 + below(g, 0x7ffe));
     break;
   default:
@@ -574,6 +599,7 @@ void gen_case(struct diff_case *k, uint64_t seed) {
   struct enc encs[DIFF_MAX_INSNS];
   int target[DIFF_MAX_INSNS]; /* branch target index, n = the final int3 */
   int skip_until = 0;         /* instructions before this may be jumped over */
+  bool popf_push[DIFF_MAX_INSNS] = {false}; /* the push that feeds a popf */
   for (int i = 0; i < n; i++) {
     const struct op_desc *d = NULL;
     int op = -1;
@@ -603,6 +629,7 @@ void gen_case(struct diff_case *k, uint64_t seed) {
       p->b[p->n++] = 0x68;
       put(p, (rnd(&g) & (FLAGS_ARITH | FLAG_DF)) | 0x202, 4);
       k->insns[i].op = 0xffff; /* resolved below */
+      popf_push[i] = true;
       target[i] = -1;
       k->insns[i].always = i >= skip_until;
       i++;
@@ -637,6 +664,8 @@ void gen_case(struct diff_case *k, uint64_t seed) {
     }
     if (e->rel_size) {
       int t = target[i];
+      if (t < n && t > 0 && popf_push[t - 1] && t - 1 > i)
+        t--; /* never jump between a popf and the push that feeds it */
       int64_t to = t < n ? k->insns[t].off : off;
       int32_t rel = (int32_t)(to - (k->insns[i].off + e->n));
       memcpy(e->b + e->rel_at, &rel, (size_t)e->rel_size);

@@ -53,7 +53,7 @@ static int end_of(int sig, long trapno, uint64_t rip) {
   case 0: return END_DE;
   case 3:
     return rip == DIFF_CODE_ADDR + (uint64_t)run_case->code_len ? END_OK
-                                                                 : END_BP;
+                                                                : END_BP;
   case 6: return END_UD;
   case 12: /* #SS: a non-canonical stack address */
   case 13: return END_GP;
@@ -68,10 +68,9 @@ static void on_signal(int sig, siginfo_t *si, void *ctx) {
   (void)si;
   ucontext_t *uc = ctx;
   greg_t *g = uc->uc_mcontext.gregs;
-  static const int map[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX,
-                              REG_RSP, REG_RBP, REG_RSI, REG_RDI,
-                              REG_R8,  REG_R9,  REG_R10, REG_R11,
-                              REG_R12, REG_R13, REG_R14, REG_R15};
+  static const int map[16] = {
+      REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+      REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
   struct diff_result *r = run_result;
   for (int k = 0; k < 16; k++)
     r->s.gpr[k] = (uint64_t)g[map[k]];

@@ -20,25 +20,33 @@ uint64_t diff_mix(uint64_t seed, uint64_t n) {
 
 /* Values on the edges where flags and saturation change. */
 uint64_t diff_edge_value(uint64_t *rng) {
-  static const uint64_t edges[] = {
-      0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff,
-      0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull,
-      0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull, ~0ull - 1};
+  static const uint64_t edges[] = {0,
+                                   1,
+                                   2,
+                                   0x7f,
+                                   0x80,
+                                   0xff,
+                                   0x100,
+                                   0x7fff,
+                                   0x8000,
+                                   0xffff,
+                                   0x7fffffff,
+                                   0x80000000,
+                                   0xffffffff,
+                                   0x100000000ull,
+                                   0x7fffffffffffffffull,
+                                   0x8000000000000000ull,
+                                   ~0ull,
+                                   ~0ull - 1};
   uint64_t r = diff_rng(rng);
   switch (r % 7) {
   case 0:
-  case 1:
-    return diff_rng(rng);
-  case 2:
-    return (r >> 8) % 70;
-  case 3:
-    return edges[(r >> 8) % (sizeof edges / sizeof edges[0])];
-  case 4:
-    return (diff_rng(rng) & ~0xffull) | edges[(r >> 8) % 6];
-  case 5:
-    return diff_rng(rng) & 0xffffffff;
-  default:
-    return (uint64_t) - (int64_t)((r >> 8) % 70);
+  case 1: return diff_rng(rng);
+  case 2: return (r >> 8) % 70;
+  case 3: return edges[(r >> 8) % (sizeof edges / sizeof edges[0])];
+  case 4: return (diff_rng(rng) & ~0xffull) | edges[(r >> 8) % 6];
+  case 5: return diff_rng(rng) & 0xffffffff;
+  default: return (uint64_t) - (int64_t)((r >> 8) % 70);
   }
 }
 

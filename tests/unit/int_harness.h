@@ -188,6 +188,17 @@ static void emu_run(const struct int_case *k, struct int_state *s,
   ck_assert_int_eq(copy_from_guest(&em_mmu, data_out, DATA_ADDR, DATA_SIZE), 0);
 }
 
+/* Run raw bytes in emu with the given registers (no native side): for
+ * tests of faults and restarts. Returns the trap; state stays in em_cpu. */
+__attribute__((unused)) static enum trap_kind
+emu_run_bytes(const uint8_t *code, size_t n, const uint64_t gpr[16]) {
+  ck_assert_int_eq(copy_to_guest(&em_mmu, CODE_ADDR, code, n), 0);
+  cpu_init(&em_cpu, &em_mmu);
+  memcpy(em_cpu.gpr, gpr, sizeof em_cpu.gpr);
+  em_cpu.rip = CODE_ADDR;
+  return cpu_run(&em_cpu, 100000);
+}
+
 /* --- inputs --- */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 static uint64_t rng(void) {

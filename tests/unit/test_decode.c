@@ -119,7 +119,9 @@ static int check_binary(const char *path) {
       }
       insns++;
       struct insn in;
-      int avail = (int)((size_t)(code - at) + left < 15 ? (size_t)(code - at) + left : 15);
+      int avail =
+          (int)((size_t)(code - at) + left < 15 ? (size_t)(code - at) + left
+                                                : 15);
       int r = cpu_decode(at, avail, &in);
       if (r != 0) {
         rejected++;
@@ -148,9 +150,9 @@ static int check_binary(const char *path) {
 }
 
 START_TEST(real_binaries) {
-  static const char *const paths[] = {
-      "/bin/true", "/bin/ls", "/usr/lib/x86_64-linux-gnu/libc.so.6",
-      "/usr/lib/x86_64-linux-gnu/libm.so.6"};
+  static const char *const paths[] = {"/bin/true", "/bin/ls",
+                                      "/usr/lib/x86_64-linux-gnu/libc.so.6",
+                                      "/usr/lib/x86_64-linux-gnu/libm.so.6"};
   int bad = 0, seen = 0;
   for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
     int r = check_binary(paths[k]);
@@ -215,7 +217,10 @@ static void random_bytes(uint64_t *rng, uint8_t *b) {
     b[n++] = (uint8_t)(0x40 | ((r >> 9) & 15)); /* REX */
   switch ((r >> 16) % 4) {
   case 0: b[n++] = 0x0f; break;
-  case 1: b[n++] = 0x0f; b[n++] = (r >> 20) & 1 ? 0x38 : 0x3a; break;
+  case 1:
+    b[n++] = 0x0f;
+    b[n++] = (r >> 20) & 1 ? 0x38 : 0x3a;
+    break;
   default: break;
   }
   while (n < 15)
@@ -293,8 +298,8 @@ START_TEST(generator_forms) {
                  cpu_ops[op].name, op, h, n);
       } else if (cl != n) {
         if (disagree++ < 20)
-          printf("  %s#%d: %s capstone %d (%s), emu %d\n", cpu_ops[op].name,
-                 op, h, cl, text, n);
+          printf("  %s#%d: %s capstone %d (%s), emu %d\n", cpu_ops[op].name, op,
+                 h, cl, text, n);
       }
     }
   }

@@ -40,8 +40,10 @@ END_TEST
 START_TEST(not_present_error_code) {
   uint64_t pa;
   ck_assert_uint_eq(mmu_translate(&m, 0x1000, MMU_READ, &pa), PFERR_U);
-  ck_assert_uint_eq(mmu_translate(&m, 0x1000, MMU_WRITE, &pa), PFERR_U | PFERR_W);
-  ck_assert_uint_eq(mmu_translate(&m, 0x1000, MMU_FETCH, &pa), PFERR_U | PFERR_I);
+  ck_assert_uint_eq(mmu_translate(&m, 0x1000, MMU_WRITE, &pa),
+                    PFERR_U | PFERR_W);
+  ck_assert_uint_eq(mmu_translate(&m, 0x1000, MMU_FETCH, &pa),
+                    PFERR_U | PFERR_I);
 }
 END_TEST
 

@@ -1,8 +1,10 @@
 /* Differential harness for the SSE tests: the same instruction bytes run
  * natively on the host CPU (through a small trampoline) and in emu's CPU
- * from the same XMM0..3, RAX/RCX/RDX/RBX/RSI/RDI, RFLAGS, MXCSR and two
- * data pages; the results are compared bit for bit, faults included
- * (#GP <-> SIGSEGV, #XM <-> SIGFPE, #UD <-> SIGILL). Header-only so each
+ * from the same XMM0..3, RAX/RCX/RDX/RBX/RSI/RDI, RFLAGS, MXCSR, x87
+ * state (the MMX registers: TOP, tags, R0..R7, loaded by fxrstor and
+ * read back by fxsave) and two data pages; the results are compared bit
+ * for bit, faults included (#GP <-> SIGSEGV, #XM and #MF <-> SIGFPE,
+ * #UD <-> SIGILL). Header-only so each
  * tests/unit/test_sse*.c stays a self-contained check executable.
  *
  * The code page and data pages sit at the same addresses in both runs,
@@ -39,8 +41,15 @@ struct sse_state {
   uint32_t mxcsr;   /* 120 */
   uint32_t pad;
   int fault; /* 0, or the signal (native) / the trap mapped to one (emu) */
+  uint32_t pad2;
+  uint64_t pad3;
+  /* 144: FXSAVE image; in: the x87 state to start from, out: the state
+   * after the run (only FCW, FSW, FTW and ST0..7 are compared). */
+  uint8_t fx[512] __attribute__((aligned(16)));
   uint8_t data[SSE_DATA_SIZE];
 };
+_Static_assert(__builtin_offsetof(struct sse_state, fx) == 144,
+               "the trampoline's fxrstor/fxsave offset");
 
 /* --- the native run --- */
 void sse_native_enter(struct sse_state *s, const void *code);
@@ -53,6 +62,7 @@ __asm__(".text\n"
         "mov %rsi, %r14\n"
         "stmxcsr (%rsp)\n"
         "fninit\n"
+        "fxrstor 144(%r15)\n"
         /* emu's cpu_init zeroes xmm4..15 */
         "pxor %xmm4, %xmm4; pxor %xmm5, %xmm5; pxor %xmm6, %xmm6\n"
         "pxor %xmm7, %xmm7; pxor %xmm8, %xmm8; pxor %xmm9, %xmm9\n"
@@ -74,6 +84,8 @@ __asm__(".text\n"
         "stmxcsr 120(%r15)\n"
         "movdqu %xmm0, 0(%r15); movdqu %xmm1, 16(%r15)\n"
         "movdqu %xmm2, 32(%r15); movdqu %xmm3, 48(%r15)\n"
+        "fxsave 144(%r15)\n"
+        "fninit\n"
         "ldmxcsr (%rsp)\n"
         "add $8, %rsp\n"
         "pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"
@@ -96,6 +108,7 @@ static void sse_native_signal(int sig, siginfo_t *si, void *ctx) {
   s->flags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
   s->mxcsr = uc->uc_mcontext.fpregs->mxcsr;
   memcpy(s->xmm, uc->uc_mcontext.fpregs->_xmm, sizeof s->xmm);
+  memcpy(s->fx, uc->uc_mcontext.fpregs, sizeof s->fx);
   s->fault = sig;
   siglongjmp(sse_native_jmp, 1);
 }
@@ -125,6 +138,11 @@ static void sse_native_run(struct sse_state *s, const uint8_t *code, int len) {
   /* jmp *%r13 back to the trampoline */
   memcpy(sse_native_code + len, "\x41\xff\xe5", 3);
   memcpy(sse_native_data, s->data, SSE_DATA_SIZE);
+  /* fxrstor loads MXCSR and XMM too: a valid MXCSR, XMM4..15 zero (the
+   * trampoline then loads the real MXCSR and XMM0..3). */
+  uint32_t mx = 0x1f80;
+  memcpy(s->fx + 24, &mx, 4);
+  memset(s->fx + 160, 0, 256);
   sse_native_state = s;
   s->fault = 0;
   if (!sigsetjmp(sse_native_jmp, 1))
@@ -157,10 +175,53 @@ static int sse_trap_signal(enum trap_kind k) {
   case TRAP_BP: return 0;
   case TRAP_GP:
   case TRAP_PF: return SIGSEGV;
-  case TRAP_XM: return SIGFPE;
+  case TRAP_XM:
+  case TRAP_MF: return SIGFPE;
   case TRAP_UD: return SIGILL;
   default: return 1000 + (int)k;
   }
+}
+
+/* The x87 state of an FXSAVE image into emu's struct x87 (physical
+ * registers; ST(k) sits in slot k), and back. */
+static void sse_emu_load_x87(struct x87 *f, const uint8_t *fx) {
+  uint16_t fsw;
+  memcpy(&f->control, fx, 2);
+  memcpy(&fsw, fx + 2, 2);
+  f->top = (fsw >> 11) & 7;
+  f->status = fsw & (uint16_t)~0x3800;
+  f->tag = 0;
+  for (int k = 0; k < 8; k++) {
+    struct x87_reg *r = &f->st[(f->top + k) & 7];
+    memcpy(&r->mantissa, fx + 32 + 16 * k, 8);
+    memcpy(&r->sign_exponent, fx + 40 + 16 * k, 2);
+  }
+  for (int r = 0; r < 8; r++)
+    if (!((fx[4] >> r) & 1))
+      f->tag |= (uint16_t)(3u << (2 * r));
+}
+
+static void sse_emu_store_x87(const struct x87 *f, uint8_t *fx) {
+  uint16_t fsw = (uint16_t)((f->status & ~0x3800u) | (f->top & 7u) << 11);
+  memcpy(fx, &f->control, 2);
+  memcpy(fx + 2, &fsw, 2);
+  fx[4] = 0;
+  for (int r = 0; r < 8; r++)
+    if (((f->tag >> (2 * r)) & 3) != 3)
+      fx[4] |= (uint8_t)(1u << r);
+  for (int k = 0; k < 8; k++) {
+    const struct x87_reg *r = &f->st[(f->top + k) & 7];
+    memcpy(fx + 32 + 16 * k, &r->mantissa, 8);
+    memcpy(fx + 40 + 16 * k, &r->sign_exponent, 2);
+  }
+}
+
+/* Keep only the compared parts of an FXSAVE image. */
+static void sse_fx_normalize(uint8_t *fx) {
+  memset(fx + 5, 0, 27);
+  for (int k = 0; k < 8; k++)
+    memset(fx + 42 + 16 * k, 0, 6);
+  memset(fx + 160, 0, 512 - 160);
 }
 
 static void sse_emu_run(struct sse_state *s, const uint8_t *code, int len) {
@@ -177,6 +238,7 @@ static void sse_emu_run(struct sse_state *s, const uint8_t *code, int len) {
   c->gpr[RSI] = s->rsi;
   c->gpr[RDI] = s->rdi;
   c->mxcsr = s->mxcsr;
+  sse_emu_load_x87(&c->fpu, s->fx);
   cpu_set_flags(c, s->flags);
   c->rip = SSE_CODE_ADDR;
   s->fault = sse_trap_signal(cpu_run(c, 64));
@@ -187,6 +249,7 @@ static void sse_emu_run(struct sse_state *s, const uint8_t *code, int len) {
   s->rdi = c->gpr[RDI];
   s->mxcsr = c->mxcsr;
   s->flags = cpu_get_flags(c) & (FLAGS_ARITH | FLAG_DF);
+  sse_emu_store_x87(&c->fpu, s->fx);
   for (unsigned p = 0; p < SSE_DATA_SIZE / 4096; p++)
     memcpy(s->data + 4096 * p, mmu_phys(&sse_mmu, sse_data_frame[p]), 4096);
   cpu_destroy(c); /* frees the block cache cpu_init made */
@@ -305,6 +368,30 @@ static uint32_t sse_random_mxcsr(void) {
   return m;
 }
 
+/* A random x87 state as an FXSAVE image: TOP, tags (abridged), and
+ * register contents, either MMX-like (exponent all ones) or anything;
+ * now and then a pending unmasked exception (MMX instructions: #MF). */
+static void sse_random_x87(uint8_t *fx) {
+  memset(fx, 0, 512);
+  uint16_t fcw = 0x037f, fsw = (uint16_t)((sse_rand() % 8) << 11);
+  if (sse_rand() % 2) /* in MMX state already */
+    fsw = 0, fx[4] = 0xff;
+  else
+    fx[4] = (uint8_t)sse_rand();
+  if (sse_rand() % 16 == 0) {
+    fcw &= (uint16_t)~1u; /* invalid-operation exception unmasked... */
+    fsw |= 0x8081;        /* ...and pending: IE, ES, B */
+  }
+  memcpy(fx, &fcw, 2);
+  memcpy(fx + 2, &fsw, 2);
+  for (int k = 0; k < 8; k++) {
+    uint64_t m = sse_rand();
+    uint16_t e = sse_rand() % 2 ? 0xffff : (uint16_t)sse_rand();
+    memcpy(fx + 32 + 16 * k, &m, 8);
+    memcpy(fx + 40 + 16 * k, &e, 2);
+  }
+}
+
 static void sse_random_state(struct sse_state *s) {
   memset(s, 0, sizeof *s);
   for (int k = 0; k < 4; k++)
@@ -321,6 +408,7 @@ static void sse_random_state(struct sse_state *s) {
   s->rdi = SSE_DATA_ADDR + 0x1000 + sse_rand() % 0x800;
   s->flags = sse_rand() & FLAGS_ARITH;
   s->mxcsr = sse_random_mxcsr();
+  sse_random_x87(s->fx);
 }
 
 static void sse_print_state(const char *who, const struct sse_state *s) {
@@ -334,6 +422,18 @@ static void sse_print_state(const char *who, const struct sse_state *s) {
           (unsigned long long)s->gpr[0], (unsigned long long)s->gpr[1],
           (unsigned long long)s->gpr[2], (unsigned long long)s->gpr[3],
           (unsigned long long)s->rsi);
+  uint16_t fcw, fsw;
+  memcpy(&fcw, s->fx, 2);
+  memcpy(&fsw, s->fx + 2, 2);
+  fprintf(stderr, "    fcw %04x fsw %04x ftw %02x (ST(k) = R[(top + k) & 7])\n",
+          fcw, fsw, s->fx[4]);
+  for (int k = 0; k < 8; k++) {
+    uint64_t m;
+    uint16_t e;
+    memcpy(&m, s->fx + 32 + 16 * k, 8);
+    memcpy(&e, s->fx + 40 + 16 * k, 2);
+    fprintf(stderr, "    st%d %04x %016llx\n", k, e, (unsigned long long)m);
+  }
 }
 
 /* Run `code` both ways from `in`; returns 1 when the results agree
@@ -351,11 +451,14 @@ static int sse_compare(const char *name, const uint8_t *code, int len,
   emu.flags &= flag_mask;
   native.mxcsr &= mxcsr_mask;
   emu.mxcsr &= mxcsr_mask;
+  sse_fx_normalize(native.fx);
+  sse_fx_normalize(emu.fx);
   int same = native.fault == emu.fault &&
              !memcmp(native.xmm, emu.xmm, sizeof native.xmm) &&
              !memcmp(native.gpr, emu.gpr, sizeof native.gpr) &&
              native.rsi == emu.rsi && native.rdi == emu.rdi &&
              native.mxcsr == emu.mxcsr && native.flags == emu.flags &&
+             !memcmp(native.fx, emu.fx, sizeof native.fx) &&
              !memcmp(native.data, emu.data, SSE_DATA_SIZE);
   if (!same) {
     fprintf(stderr, "MISMATCH %s: bytes", name);

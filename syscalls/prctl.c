@@ -1,0 +1,69 @@
+/* prctl: the per-process switches a single-threaded program asks about.
+ * The name (comm) starts as the image's file name, cut to 15 bytes, as
+ * Linux sets it at execve (__set_task_comm). Unknown options are -EINVAL,
+ * as Linux answers them. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "fs.h"
+#include "syscall_table.h"
+
+static struct {
+  char exe[sizeof((struct process *)0)->exe_path]; /* comm derives from */
+  char comm[16];
+  int dumpable, pdeathsig, no_new_privs;
+} prctl_state = {.dumpable = 1};
+
+const char *prctl_comm(struct process *p) {
+  if (strcmp(prctl_state.exe, p->exe_path) != 0) { /* a new image */
+    const char *base = strrchr(p->exe_path, '/');
+    base = base ? base + 1 : p->exe_path;
+    strcpy(prctl_state.exe, p->exe_path);
+    snprintf(prctl_state.comm, sizeof prctl_state.comm, "%s", base);
+  }
+  return prctl_state.comm;
+}
+
+int64_t sys_prctl(struct process *p, const uint64_t a[6]) {
+  switch (a[0]) {
+  case PR_SET_NAME: {
+    char name[16];
+    long n = strncpy_from_guest(&p->mmu, name, a[1], sizeof name);
+    if (n == -EFAULT)
+      return -EFAULT;
+    if (n < 0) /* longer names are cut, not refused */
+      name[15] = 0;
+    prctl_comm(p);
+    memcpy(prctl_state.comm, name, sizeof name);
+    return 0;
+  }
+  case PR_GET_NAME:
+    return copy_to_guest(&p->mmu, a[1], prctl_comm(p), 16) < 0 ? -EFAULT : 0;
+  case PR_GET_DUMPABLE: return prctl_state.dumpable;
+  case PR_SET_DUMPABLE:
+    if (a[1] > 1)
+      return -EINVAL;
+    prctl_state.dumpable = (int)a[1];
+    return 0;
+  case PR_SET_PDEATHSIG:
+    if (a[1] > 64)
+      return -EINVAL;
+    prctl_state.pdeathsig = (int)a[1];
+    return 0;
+  case PR_GET_PDEATHSIG:
+    return copy_to_guest(&p->mmu, a[1], &prctl_state.pdeathsig, 4) < 0 ? -EFAULT
+                                                                       : 0;
+  case PR_SET_NO_NEW_PRIVS:
+    if (a[1] != 1 || a[2] || a[3] || a[4])
+      return -EINVAL;
+    prctl_state.no_new_privs = 1;
+    return 0;
+  case PR_GET_NO_NEW_PRIVS:
+    if (a[1] || a[2] || a[3] || a[4])
+      return -EINVAL;
+    return prctl_state.no_new_privs;
+  default: return -EINVAL;
+  }
+}
