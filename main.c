@@ -32,6 +32,8 @@ static void usage(FILE *out) {
           "      --stats         print counters at exit (instructions,\n"
           "                      cycles, page faults, TLB, system calls)\n"
           "  -v, --verbose       name unimplemented system calls on stderr\n"
+          "      --no-block-cache decode every instruction each time (for\n"
+          "                      checking that the cache changes nothing)\n"
           "      --deterministic derive time and randomness from the cycle\n"
           "                      counter and --seed\n"
           "      --seed N        seed for --deterministic (default 0)\n"
@@ -90,7 +92,7 @@ static void print_stats(struct process *p) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_TRACE = 256, OPT_STATS, OPT_DETERMINISTIC, OPT_SEED };
+  enum { OPT_TRACE = 256, OPT_STATS, OPT_DETERMINISTIC, OPT_SEED, OPT_NO_CACHE };
   static const struct option longopts[] = {
       {"strace", no_argument, 0, 's'},
       {"output", required_argument, 0, 'o'},
@@ -99,11 +101,13 @@ int main(int argc, char **argv) {
       {"verbose", no_argument, 0, 'v'},
       {"deterministic", no_argument, 0, OPT_DETERMINISTIC},
       {"seed", required_argument, 0, OPT_SEED},
+      {"no-block-cache", no_argument, 0, OPT_NO_CACHE},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
       {0, 0, 0, 0}};
   struct emu_options opt = {0};
   const char *output = NULL;
+  bool no_block_cache = false;
   int ch;
   opterr = 0;
   while ((ch = getopt_long(argc, argv, "+so:vhV", longopts, NULL)) != -1) {
@@ -115,6 +119,7 @@ int main(int argc, char **argv) {
     case 'v': opt.verbose = true; break;
     case OPT_DETERMINISTIC: opt.deterministic = true; break;
     case OPT_SEED: opt.seed = strtoull(optarg, NULL, 0); break;
+    case OPT_NO_CACHE: no_block_cache = true; break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("emu %s\n", EMU_VERSION); return 0;
     default:
@@ -157,6 +162,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "emu: cannot reserve guest memory\n");
     return 1;
   }
+  if (no_block_cache)
+    cpu_set_block_cache(&p->cpu, false);
   char why[512] = "";
   int e = loader_exec(p, path, &argv[optind], environ, why, sizeof why);
   if (e < 0) {

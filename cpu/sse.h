@@ -53,6 +53,48 @@ void sse_src128(struct cpu *c, const struct insn *i, union xmm *v,
  * fills the low bytes and zeroes the rest. No alignment rule applies. */
 void sse_src_low(struct cpu *c, const struct insn *i, union xmm *v, int bytes);
 
+/* --- packed-integer operations shared by the XMM and MMX forms --- */
+/* A kernel computes d = op(d, s) over the low `n` bytes (16 for XMM, 8
+ * for MMX); the upper bytes of both are zero for MMX and unused. It may
+ * read the instruction's imm and arg. */
+typedef void (*simd_kernel)(union xmm *d, const union xmm *s, int n,
+                            const struct insn *i);
+/* XMM form: xmm1 = op(xmm1, xmm2/m128), 16-byte alignment rule. */
+void sse_binop(struct cpu *c, const struct insn *i, simd_kernel k);
+/* MMX form: mm1 = op(mm1, mm2/m64), or an m32 when `mem_bytes` is 4
+ * (punpckl*). */
+void mmx_binop(struct cpu *c, const struct insn *i, simd_kernel k,
+               int mem_bytes);
+/* The handlers of both forms of one kernel k_NAME: op_NAME (XMM) and
+ * op_NAME_mm (MMX). */
+#define SIMD_XMM(NAME)                                                         \
+  void op_##NAME(struct cpu *c, const struct insn *i) {                        \
+    sse_binop(c, i, k_##NAME);                                                 \
+  }
+#define SIMD_BOTH_MEM(NAME, MEM_BYTES)                                         \
+  SIMD_XMM(NAME)                                                               \
+  void op_##NAME##_mm(struct cpu *c, const struct insn *i) {                   \
+    mmx_binop(c, i, k_##NAME, MEM_BYTES);                                      \
+  }
+#define SIMD_BOTH(NAME) SIMD_BOTH_MEM(NAME, 8)
+
+/* --- cpu/mmx_state.c: the MMX registers, aliased onto the x87 ---
+ * MMi is the mantissa of the physical x87 register Ri (SDM vol. 1,
+ * 9.5). Every MMX instruction but emms first takes a pending unmasked
+ * x87 exception (#MF), then sets TOP = 0 and every tag valid; a write
+ * to MMi sets bits 64..79 of Ri to all ones. */
+void mmx_check_pending(struct cpu *c); /* #MF if FSW.ES */
+void mmx_enter(struct cpu *c);         /* TOP = 0, tags valid */
+static inline uint64_t mmx_get(const struct cpu *c, unsigned n) {
+  return c->fpu.st[n & 7].mantissa;
+}
+static inline void mmx_set(struct cpu *c, unsigned n, uint64_t v) {
+  c->fpu.st[n & 7].mantissa = v;
+  c->fpu.st[n & 7].sign_exponent = 0xffff;
+}
+/* The r/m operand of an MMX form: mm register or m64 (no alignment). */
+uint64_t mmx_src64(struct cpu *c, const struct insn *i);
+
 /* --- cpu/sse_fp_env.c: the host-FP bridge --- */
 /* A host operation: computes *d = op(*d, *s) (imm where the instruction
  * takes one) with the host's MXCSR set to `mxcsr` with all exceptions

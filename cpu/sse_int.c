@@ -1,6 +1,6 @@
-/* SSE2 packed-integer arithmetic, logic, compares and shifts on XMM
- * registers (SDM vol. 1, 11.4.3; vol. 2 P* entries). Pure integer
- * semantics: no MXCSR involvement. */
+/* SSE2 and MMX packed-integer arithmetic, logic, compares and shifts,
+ * one kernel for the XMM and the MMX form of each (SDM vol. 1, 9.4 and
+ * 11.4.3; vol. 2 P* entries). Pure integer semantics: no MXCSR. */
 #include "sse.h"
 
 /* Saturation helpers (SDM vol. 1, 4.6.2). */
@@ -17,96 +17,100 @@ static uint16_t sat_u16(int v) {
   return (uint16_t)(v > 65535 ? 65535 : v < 0 ? 0 : v);
 }
 
-/* One handler per lane-wise operation: d.F[k] = EXPR over A = d.F[k] and
- * B = s.F[k], with a 16-byte-aligned memory source. */
-#define LANEWISE(NAME, LANES, F, EXPR)                                         \
-  void NAME(struct cpu *c, const struct insn *i) {                             \
-    union xmm s, *d = sse_dst(c, i);                                           \
-    sse_src128(c, i, &s, SSE_ALIGNED);                                         \
-    for (int k = 0; k < LANES; k++) {                                          \
-      __typeof__(d->F[0]) A = d->F[k], B = s.F[k];                             \
+/* A kernel per lane-wise operation: d.F[k] = EXPR over A = d.F[k] and
+ * B = s.F[k], for the XMM and the MMX form. */
+#define LANEWISE(NAME, F, EXPR)                                                \
+  static void k_##NAME(union xmm *d, const union xmm *s, int n,                \
+                       const struct insn *i) {                                 \
+    (void)i;                                                                   \
+    for (int k = 0; k < n / (int)sizeof d->F[0]; k++) {                        \
+      __typeof__(d->F[0]) A = d->F[k], B = s->F[k];                            \
       (void)A;                                                                 \
       (void)B;                                                                 \
       d->F[k] = (__typeof__(d->F[0]))(EXPR);                                   \
     }                                                                          \
-  }
+  }                                                                            \
+  SIMD_BOTH(NAME)
 
-LANEWISE(op_paddb, 16, u8, A + B)
-LANEWISE(op_paddw, 8, u16, A + B)
-LANEWISE(op_paddd, 4, u32, A + B)
-LANEWISE(op_paddq, 2, u64, A + B)
-LANEWISE(op_psubb, 16, u8, A - B)
-LANEWISE(op_psubw, 8, u16, A - B)
-LANEWISE(op_psubd, 4, u32, A - B)
-LANEWISE(op_psubq, 2, u64, A - B)
-LANEWISE(op_paddsb, 16, i8, sat_i8(A + B))
-LANEWISE(op_paddsw, 8, i16, sat_i16(A + B))
-LANEWISE(op_paddusb, 16, u8, sat_u8(A + B))
-LANEWISE(op_paddusw, 8, u16, sat_u16(A + B))
-LANEWISE(op_psubsb, 16, i8, sat_i8(A - B))
-LANEWISE(op_psubsw, 8, i16, sat_i16(A - B))
-LANEWISE(op_psubusb, 16, u8, sat_u8(A - B))
-LANEWISE(op_psubusw, 8, u16, sat_u16(A - B))
-LANEWISE(op_pmullw, 8, i16, (int32_t)A *B)
-LANEWISE(op_pmulhw, 8, i16, ((int32_t)A * B) >> 16)
-LANEWISE(op_pmulhuw, 8, u16, ((uint32_t)A * B) >> 16)
-LANEWISE(op_pavgb, 16, u8, (A + B + 1) >> 1)
-LANEWISE(op_pavgw, 8, u16, ((uint32_t)A + B + 1) >> 1)
-LANEWISE(op_pminub, 16, u8, A < B ? A : B)
-LANEWISE(op_pmaxub, 16, u8, A > B ? A : B)
-LANEWISE(op_pminsw, 8, i16, A < B ? A : B)
-LANEWISE(op_pmaxsw, 8, i16, A > B ? A : B)
-LANEWISE(op_pand, 2, u64, A &B)
-LANEWISE(op_pandn, 2, u64, ~A &B)
-LANEWISE(op_por, 2, u64, A | B)
-LANEWISE(op_pxor, 2, u64, A ^ B)
-LANEWISE(op_pcmpeqb, 16, u8, A == B ? 0xff : 0)
-LANEWISE(op_pcmpeqw, 8, u16, A == B ? 0xffff : 0)
-LANEWISE(op_pcmpeqd, 4, u32, A == B ? 0xffffffffu : 0)
-LANEWISE(op_pcmpgtb, 16, i8, A > B ? -1 : 0)
-LANEWISE(op_pcmpgtw, 8, i16, A > B ? -1 : 0)
-LANEWISE(op_pcmpgtd, 4, i32, A > B ? -1 : 0)
+LANEWISE(paddb, u8, A + B)
+LANEWISE(paddw, u16, A + B)
+LANEWISE(paddd, u32, A + B)
+LANEWISE(paddq, u64, A + B)
+LANEWISE(psubb, u8, A - B)
+LANEWISE(psubw, u16, A - B)
+LANEWISE(psubd, u32, A - B)
+LANEWISE(psubq, u64, A - B)
+LANEWISE(paddsb, i8, sat_i8(A + B))
+LANEWISE(paddsw, i16, sat_i16(A + B))
+LANEWISE(paddusb, u8, sat_u8(A + B))
+LANEWISE(paddusw, u16, sat_u16(A + B))
+LANEWISE(psubsb, i8, sat_i8(A - B))
+LANEWISE(psubsw, i16, sat_i16(A - B))
+LANEWISE(psubusb, u8, sat_u8(A - B))
+LANEWISE(psubusw, u16, sat_u16(A - B))
+LANEWISE(pmullw, i16, (int32_t)A *B)
+LANEWISE(pmulhw, i16, ((int32_t)A * B) >> 16)
+LANEWISE(pmulhuw, u16, ((uint32_t)A * B) >> 16)
+LANEWISE(pavgb, u8, (A + B + 1) >> 1)
+LANEWISE(pavgw, u16, ((uint32_t)A + B + 1) >> 1)
+LANEWISE(pminub, u8, A < B ? A : B)
+LANEWISE(pmaxub, u8, A > B ? A : B)
+LANEWISE(pminsw, i16, A < B ? A : B)
+LANEWISE(pmaxsw, i16, A > B ? A : B)
+LANEWISE(pand, u64, A &B)
+LANEWISE(pandn, u64, ~A &B)
+LANEWISE(por, u64, A | B)
+LANEWISE(pxor, u64, A ^ B)
+LANEWISE(pcmpeqb, u8, A == B ? 0xff : 0)
+LANEWISE(pcmpeqw, u16, A == B ? 0xffff : 0)
+LANEWISE(pcmpeqd, u32, A == B ? 0xffffffffu : 0)
+LANEWISE(pcmpgtb, i8, A > B ? -1 : 0)
+LANEWISE(pcmpgtw, i16, A > B ? -1 : 0)
+LANEWISE(pcmpgtd, i32, A > B ? -1 : 0)
 
 /* pmuludq: low dword of each quadword, unsigned 64-bit product. */
-void op_pmuludq(struct cpu *c, const struct insn *i) {
-  union xmm s, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  for (int k = 0; k < 2; k++)
-    d->u64[k] = (uint64_t)d->u32[2 * k] * s.u32[2 * k];
+static void k_pmuludq(union xmm *d, const union xmm *s, int n,
+                      const struct insn *i) {
+  (void)i;
+  for (int k = 0; k < n / 8; k++)
+    d->u64[k] = (uint64_t)d->u32[2 * k] * s->u32[2 * k];
 }
+SIMD_BOTH(pmuludq)
 
 /* pmaddwd: sum of adjacent signed word products. The one overflowing
  * case (all four words -32768) wraps to 0x80000000, as on hardware. */
-void op_pmaddwd(struct cpu *c, const struct insn *i) {
-  union xmm s, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  for (int k = 0; k < 4; k++) {
-    int64_t sum = (int64_t)d->i16[2 * k] * s.i16[2 * k] +
-                  (int64_t)d->i16[2 * k + 1] * s.i16[2 * k + 1];
+static void k_pmaddwd(union xmm *d, const union xmm *s, int n,
+                      const struct insn *i) {
+  (void)i;
+  for (int k = 0; k < n / 4; k++) {
+    int64_t sum = (int64_t)d->i16[2 * k] * s->i16[2 * k] +
+                  (int64_t)d->i16[2 * k + 1] * s->i16[2 * k + 1];
     d->u32[k] = (uint32_t)sum;
   }
 }
+SIMD_BOTH(pmaddwd)
 
 /* psadbw: sums of absolute byte differences per quadword. */
-void op_psadbw(struct cpu *c, const struct insn *i) {
-  union xmm s, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  for (int q = 0; q < 2; q++) {
+static void k_psadbw(union xmm *d, const union xmm *s, int n,
+                     const struct insn *i) {
+  (void)i;
+  for (int q = 0; q < n / 8; q++) {
     unsigned sum = 0;
     for (int k = 8 * q; k < 8 * q + 8; k++)
-      sum += (unsigned)(d->u8[k] > s.u8[k] ? d->u8[k] - s.u8[k]
-                                           : s.u8[k] - d->u8[k]);
+      sum += (unsigned)(d->u8[k] > s->u8[k] ? d->u8[k] - s->u8[k]
+                                            : s->u8[k] - d->u8[k]);
     d->u64[q] = sum;
   }
 }
+SIMD_BOTH(psadbw)
 
 /* Shifts (SDM vol. 2, PSLLW/PSRLW/PSRAW...): a count above the lane
  * width clears the lane (logical) or fills it with the sign. */
 enum shift_kind { SHIFT_LEFT, SHIFT_RIGHT, SHIFT_ARITH };
 
-static void shift_lanes(union xmm *d, int bits, enum shift_kind kind,
+static void shift_lanes(union xmm *d, int n, int bits, enum shift_kind kind,
                         uint64_t count) {
-  int lanes = 128 / bits;
+  int lanes = 8 * n / bits;
   if (count >= (uint64_t)bits) {
     if (kind != SHIFT_ARITH) {
       d->u64[0] = d->u64[1] = 0;
@@ -133,15 +137,24 @@ static void shift_lanes(union xmm *d, int bits, enum shift_kind kind,
   }
 }
 
-/* Each shift has an xmm/m128-count form and an imm8 form (0F 71..73). */
+/* Each shift has a register/memory-count form and an imm8 form
+ * (0F 71..73), for XMM and for MMX. */
 #define SHIFT_OPS(NAME, BITS, KIND)                                            \
-  void op_##NAME(struct cpu *c, const struct insn *i) {                        \
-    union xmm s;                                                               \
-    sse_src128(c, i, &s, SSE_ALIGNED);                                         \
-    shift_lanes(sse_dst(c, i), BITS, KIND, s.u64[0]);                          \
+  static void k_##NAME(union xmm *d, const union xmm *s, int n,                \
+                       const struct insn *i) {                                 \
+    (void)i;                                                                   \
+    shift_lanes(d, n, BITS, KIND, s->u64[0]);                                  \
   }                                                                            \
+  SIMD_BOTH(NAME)                                                              \
   void op_##NAME##_imm(struct cpu *c, const struct insn *i) {                  \
-    shift_lanes(&c->xmm[i->rm], BITS, KIND, i->imm);                           \
+    shift_lanes(&c->xmm[i->rm], 16, BITS, KIND, i->imm);                       \
+  }                                                                            \
+  void op_##NAME##_imm_mm(struct cpu *c, const struct insn *i) {               \
+    mmx_check_pending(c);                                                      \
+    mmx_enter(c);                                                              \
+    union xmm d = {.u64 = {mmx_get(c, i->rm), 0}};                             \
+    shift_lanes(&d, 8, BITS, KIND, i->imm);                                    \
+    mmx_set(c, i->rm, d.u64[0]);                                               \
   }
 
 SHIFT_OPS(psllw, 16, SHIFT_LEFT)

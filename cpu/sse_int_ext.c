@@ -1,46 +1,49 @@
 /* Packed-integer instructions of SSSE3, SSE4.1 and SSE4.2 (pcmpgtq):
  * horizontal adds, sign/abs, min/max of the remaining widths, the
- * multiply forms, ptest, phminposuw, mpsadbw (SDM vol. 2). */
+ * multiply forms, ptest, phminposuw, mpsadbw (SDM vol. 2). The SSSE3
+ * ones have MMX forms too: one kernel serves both. */
 #include "sse.h"
 
-#define LANEWISE(NAME, LANES, F, EXPR)                                         \
-  void NAME(struct cpu *c, const struct insn *i) {                             \
-    union xmm s, *d = sse_dst(c, i);                                           \
-    sse_src128(c, i, &s, SSE_ALIGNED);                                         \
-    for (int k = 0; k < LANES; k++) {                                          \
-      __typeof__(d->F[0]) A = d->F[k], B = s.F[k];                             \
+#define KERNEL(NAME, F, EXPR)                                                  \
+  static void k_##NAME(union xmm *d, const union xmm *s, int n,                \
+                       const struct insn *i) {                                 \
+    (void)i;                                                                   \
+    for (int k = 0; k < n / (int)sizeof d->F[0]; k++) {                        \
+      __typeof__(d->F[0]) A = d->F[k], B = s->F[k];                            \
       (void)A;                                                                 \
       d->F[k] = (__typeof__(d->F[0]))(EXPR);                                   \
     }                                                                          \
   }
+/* Lane-wise with an MMX form (SSSE3) and XMM only (SSE4.x). */
+#define LANEWISE_MM(NAME, F, EXPR) KERNEL(NAME, F, EXPR) SIMD_BOTH(NAME)
+#define LANEWISE(NAME, F, EXPR) KERNEL(NAME, F, EXPR) SIMD_XMM(NAME)
 
 static int16_t sat16(int32_t v) {
   return (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
 }
 
 /* SSSE3 */
-LANEWISE(op_pabsb, 16, u8, B < 128 ? B : 256 - B)
-LANEWISE(op_pabsw, 8, u16, B < 0x8000 ? B : 0x10000u - B)
-LANEWISE(op_pabsd, 4, u32, B < 0x80000000u ? B : 0u - B)
-LANEWISE(op_psignb, 16, i8, B < 0 ? -A : B == 0 ? 0 : A)
-LANEWISE(op_psignw, 8, i16, B < 0 ? -A : B == 0 ? 0 : A)
-LANEWISE(op_psignd, 4, u32, (int32_t)B < 0 ? 0u - A : B == 0 ? 0 : A)
-LANEWISE(op_pmulhrsw, 8, i16, ((((int32_t)A * B) >> 14) + 1) >> 1)
+LANEWISE_MM(pabsb, u8, B < 128 ? B : 256 - B)
+LANEWISE_MM(pabsw, u16, B < 0x8000 ? B : 0x10000u - B)
+LANEWISE_MM(pabsd, u32, B < 0x80000000u ? B : 0u - B)
+LANEWISE_MM(psignb, i8, B < 0 ? -A : B == 0 ? 0 : A)
+LANEWISE_MM(psignw, i16, B < 0 ? -A : B == 0 ? 0 : A)
+LANEWISE_MM(psignd, u32, (int32_t)B < 0 ? 0u - A : B == 0 ? 0 : A)
+LANEWISE_MM(pmulhrsw, i16, ((((int32_t)A * B) >> 14) + 1) >> 1)
 
 /* SSE4.1 */
-LANEWISE(op_pminsb, 16, i8, A < B ? A : B)
-LANEWISE(op_pmaxsb, 16, i8, A > B ? A : B)
-LANEWISE(op_pminuw, 8, u16, A < B ? A : B)
-LANEWISE(op_pmaxuw, 8, u16, A > B ? A : B)
-LANEWISE(op_pminsd, 4, i32, A < B ? A : B)
-LANEWISE(op_pmaxsd, 4, i32, A > B ? A : B)
-LANEWISE(op_pminud, 4, u32, A < B ? A : B)
-LANEWISE(op_pmaxud, 4, u32, A > B ? A : B)
-LANEWISE(op_pmulld, 4, u32, A *B)
-LANEWISE(op_pcmpeqq, 2, u64, A == B ? ~0ull : 0)
-/* SSE4.2: not in the table until the rest of SSE4.2 is (CPUID). */
-void op_pcmpgtq(struct cpu *c, const struct insn *i);
-LANEWISE(op_pcmpgtq, 2, i64, A > B ? -1 : 0)
+LANEWISE(pminsb, i8, A < B ? A : B)
+LANEWISE(pmaxsb, i8, A > B ? A : B)
+LANEWISE(pminuw, u16, A < B ? A : B)
+LANEWISE(pmaxuw, u16, A > B ? A : B)
+LANEWISE(pminsd, i32, A < B ? A : B)
+LANEWISE(pmaxsd, i32, A > B ? A : B)
+LANEWISE(pminud, u32, A < B ? A : B)
+LANEWISE(pmaxud, u32, A > B ? A : B)
+LANEWISE(pmulld, u32, A *B)
+LANEWISE(pcmpeqq, u64, A == B ? ~0ull : 0)
+/* SSE4.2 */
+LANEWISE(pcmpgtq, i64, A > B ? -1 : 0)
 
 /* pmuldq: signed low dwords of each quadword, 64-bit products. */
 void op_pmuldq(struct cpu *c, const struct insn *i) {
@@ -58,38 +61,42 @@ static int32_t hop(int op, int32_t a, int32_t b) {
   return op & 2 ? sat16(r) : r;
 }
 
-void op_phw(struct cpu *c, const struct insn *i) {
-  union xmm s, r, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  for (int k = 0; k < 4; k++) {
+static void k_phw(union xmm *d, const union xmm *s, int n,
+                  const struct insn *i) {
+  union xmm r = {{0}};
+  int half = n / 4; /* word pairs per operand */
+  for (int k = 0; k < half; k++) {
     r.i16[k] = (int16_t)hop(i->arg, d->i16[2 * k], d->i16[2 * k + 1]);
-    r.i16[k + 4] = (int16_t)hop(i->arg, s.i16[2 * k], s.i16[2 * k + 1]);
+    r.i16[k + half] = (int16_t)hop(i->arg, s->i16[2 * k], s->i16[2 * k + 1]);
   }
   *d = r;
 }
+SIMD_BOTH(phw)
 
-void op_phd(struct cpu *c, const struct insn *i) {
-  union xmm s, r, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  for (int k = 0; k < 2; k++) {
+static void k_phd(union xmm *d, const union xmm *s, int n,
+                  const struct insn *i) {
+  union xmm r = {{0}};
+  int half = n / 8; /* dword pairs per operand */
+  for (int k = 0; k < half; k++) {
     uint32_t a = d->u32[2 * k], b = d->u32[2 * k + 1];
-    uint32_t x = s.u32[2 * k], y = s.u32[2 * k + 1];
+    uint32_t x = s->u32[2 * k], y = s->u32[2 * k + 1];
     r.u32[k] = i->arg & 1 ? a - b : a + b;
-    r.u32[k + 2] = i->arg & 1 ? x - y : x + y;
+    r.u32[k + half] = i->arg & 1 ? x - y : x + y;
   }
   *d = r;
 }
+SIMD_BOTH(phd)
 
 /* pmaddubsw: unsigned bytes of the destination times signed bytes of
  * the source, adjacent products added with signed saturation. */
-void op_pmaddubsw(struct cpu *c, const struct insn *i) {
-  union xmm s, r, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  for (int k = 0; k < 8; k++)
-    r.i16[k] =
-        sat16(d->u8[2 * k] * s.i8[2 * k] + d->u8[2 * k + 1] * s.i8[2 * k + 1]);
-  *d = r;
+static void k_pmaddubsw(union xmm *d, const union xmm *s, int n,
+                        const struct insn *i) {
+  (void)i;
+  for (int k = 0; k < n / 2; k++)
+    d->i16[k] = sat16(d->u8[2 * k] * s->i8[2 * k] +
+                      d->u8[2 * k + 1] * s->i8[2 * k + 1]);
 }
+SIMD_BOTH(pmaddubsw)
 
 /* ptest: ZF = (d AND s) == 0, CF = (NOT d AND s) == 0; OF, SF, AF, PF
  * cleared (SDM vol. 2, PTEST). */

@@ -42,3 +42,9 @@ void sse_src_low(struct cpu *c, const struct insn *i, union xmm *v, int bytes) {
   cpu_load_bytes(c, cpu_ea(c, i), &t, bytes);
   *v = t;
 }
+
+void sse_binop(struct cpu *c, const struct insn *i, simd_kernel k) {
+  union xmm s;
+  sse_src128(c, i, &s, SSE_ALIGNED);
+  k(sse_dst(c, i), &s, 16, i);
+}

@@ -6,74 +6,71 @@
 
 #include "sse.h"
 
-/* Interleave the low (high) halves of d and s in elements of `size`
- * bytes: d0 s0 d1 s1 ... */
-static void unpack(struct cpu *c, const struct insn *i, int size, int high) {
-  union xmm s, r, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  int half = high ? 8 : 0;
-  for (int k = 0; k < 8 / size; k++) {
+/* Interleave the low (high) halves of the n-byte d and s in elements
+ * of `size` bytes: d0 s0 d1 s1 ... */
+static void unpack(union xmm *d, const union xmm *s, int n, int size,
+                   int high) {
+  union xmm r = {{0}};
+  int half = high ? n / 2 : 0;
+  for (int k = 0; k < n / 2 / size; k++) {
     memcpy(&r.u8[2 * k * size], &d->u8[half + k * size], (size_t)size);
-    memcpy(&r.u8[(2 * k + 1) * size], &s.u8[half + k * size], (size_t)size);
+    memcpy(&r.u8[(2 * k + 1) * size], &s->u8[half + k * size], (size_t)size);
   }
   *d = r;
 }
 
-void op_punpcklbw(struct cpu *c, const struct insn *i) { unpack(c, i, 1, 0); }
-void op_punpcklwd(struct cpu *c, const struct insn *i) { unpack(c, i, 2, 0); }
-void op_punpckldq(struct cpu *c, const struct insn *i) { unpack(c, i, 4, 0); }
-void op_punpcklqdq(struct cpu *c, const struct insn *i) { unpack(c, i, 8, 0); }
-void op_punpckhbw(struct cpu *c, const struct insn *i) { unpack(c, i, 1, 1); }
-void op_punpckhwd(struct cpu *c, const struct insn *i) { unpack(c, i, 2, 1); }
-void op_punpckhdq(struct cpu *c, const struct insn *i) { unpack(c, i, 4, 1); }
-void op_punpckhqdq(struct cpu *c, const struct insn *i) { unpack(c, i, 8, 1); }
+#define UNPACK(NAME, SIZE, HIGH)                                               \
+  static void k_##NAME(union xmm *d, const union xmm *s, int n,                \
+                       const struct insn *i) {                                 \
+    (void)i;                                                                   \
+    unpack(d, s, n, SIZE, HIGH);                                               \
+  }
+
+/* The MMX low unpacks read only an m32 (SDM vol. 2, PUNPCKLBW). */
+UNPACK(punpcklbw, 1, 0)
+SIMD_BOTH_MEM(punpcklbw, 4)
+UNPACK(punpcklwd, 2, 0)
+SIMD_BOTH_MEM(punpcklwd, 4)
+UNPACK(punpckldq, 4, 0)
+SIMD_BOTH_MEM(punpckldq, 4)
+UNPACK(punpcklqdq, 8, 0)
+SIMD_XMM(punpcklqdq)
+UNPACK(punpckhbw, 1, 1)
+SIMD_BOTH(punpckhbw)
+UNPACK(punpckhwd, 2, 1)
+SIMD_BOTH(punpckhwd)
+UNPACK(punpckhdq, 4, 1)
+SIMD_BOTH(punpckhdq)
+UNPACK(punpckhqdq, 8, 1)
+SIMD_XMM(punpckhqdq)
 
 static int clamp(int64_t v, int64_t lo, int64_t hi) {
   return (int)(v < lo ? lo : v > hi ? hi : v);
 }
 
 /* Packs: the destination's elements fill the low half, the source's
- * the high half. */
-void op_packsswb(struct cpu *c, const struct insn *i) {
-  union xmm s, r, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  for (int k = 0; k < 8; k++) {
-    r.i8[k] = (int8_t)clamp(d->i16[k], -128, 127);
-    r.i8[k + 8] = (int8_t)clamp(s.i16[k], -128, 127);
+ * the high half; `half` elements come from each. */
+#define PACK(NAME, IN, OUT, LO, HI)                                            \
+  static void k_##NAME(union xmm *d, const union xmm *s, int n,                \
+                       const struct insn *i) {                                 \
+    (void)i;                                                                   \
+    union xmm r = {{0}};                                                       \
+    int half = (n == 8 ? 8 : 16) / (int)sizeof d->IN[0]; /* bounded */        \
+    for (int k = 0; k < half; k++) {                                           \
+      r.OUT[k] = (__typeof__(r.OUT[0]))clamp(d->IN[k], LO, HI);                \
+      r.OUT[k + half] = (__typeof__(r.OUT[0]))clamp(s->IN[k], LO, HI);         \
+    }                                                                          \
+    *d = r;                                                                    \
   }
-  *d = r;
-}
 
-void op_packuswb(struct cpu *c, const struct insn *i) {
-  union xmm s, r, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  for (int k = 0; k < 8; k++) {
-    r.u8[k] = (uint8_t)clamp(d->i16[k], 0, 255);
-    r.u8[k + 8] = (uint8_t)clamp(s.i16[k], 0, 255);
-  }
-  *d = r;
-}
-
-void op_packssdw(struct cpu *c, const struct insn *i) {
-  union xmm s, r, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  for (int k = 0; k < 4; k++) {
-    r.i16[k] = (int16_t)clamp(d->i32[k], -32768, 32767);
-    r.i16[k + 4] = (int16_t)clamp(s.i32[k], -32768, 32767);
-  }
-  *d = r;
-}
-
-/* packusdw (SSE4.1). */
-void op_packusdw(struct cpu *c, const struct insn *i) {
-  union xmm s, r, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  for (int k = 0; k < 4; k++) {
-    r.u16[k] = (uint16_t)clamp(d->i32[k], 0, 65535);
-    r.u16[k + 4] = (uint16_t)clamp(s.i32[k], 0, 65535);
-  }
-  *d = r;
-}
+PACK(packsswb, i16, i8, -128, 127)
+SIMD_BOTH(packsswb)
+PACK(packuswb, i16, u8, 0, 255)
+SIMD_BOTH(packuswb)
+PACK(packssdw, i32, i16, -32768, 32767)
+SIMD_BOTH(packssdw)
+PACK(packusdw, i32, u16, 0, 65535) /* SSE4.1 */
+SIMD_XMM(packusdw)
 
 void op_pshufd(struct cpu *c, const struct insn *i) {
   union xmm s, r;
@@ -115,27 +112,31 @@ void op_shufpd(struct cpu *c, const struct insn *i) {
   *d = r;
 }
 
-/* pshufb (SSSE3): byte table lookup; a set top bit selects zero. */
-void op_pshufb(struct cpu *c, const struct insn *i) {
-  union xmm s, r, *d = sse_dst(c, i);
-  sse_src128(c, i, &s, SSE_ALIGNED);
-  for (int k = 0; k < 16; k++)
-    r.u8[k] = (s.u8[k] & 0x80) ? 0 : d->u8[s.u8[k] & 15];
+/* pshufb (SSSE3): byte table lookup (index modulo the width); a set
+ * top bit selects zero. */
+static void k_pshufb(union xmm *d, const union xmm *s, int n,
+                     const struct insn *i) {
+  (void)i;
+  union xmm r = {{0}};
+  for (int k = 0; k < n; k++)
+    r.u8[k] = (s->u8[k] & 0x80) ? 0 : d->u8[s->u8[k] & (n - 1)];
   *d = r;
 }
+SIMD_BOTH(pshufb)
 
-/* palignr (SSSE3): bytes imm..imm+15 of the 32-byte value dest:src. */
-void op_palignr(struct cpu *c, const struct insn *i) {
-  union xmm s, *d = sse_dst(c, i), r = {{0}};
-  sse_src128(c, i, &s, SSE_ALIGNED);
+/* palignr (SSSE3): bytes imm..imm+n-1 of the 2n-byte value dest:src. */
+static void k_palignr(union xmm *d, const union xmm *s, int n,
+                      const struct insn *i) {
+  union xmm r = {{0}};
   uint8_t both[32];
-  memcpy(both, &s, 16);
-  memcpy(both + 16, d, 16);
-  for (unsigned k = 0; k < 16; k++)
-    if (i->imm + k < 32)
+  memcpy(both, s, (size_t)n);
+  memcpy(both + n, d, (size_t)n);
+  for (unsigned k = 0; k < (unsigned)n; k++)
+    if (i->imm + k < 2u * (unsigned)n)
       r.u8[k] = both[i->imm + k];
   *d = r;
 }
+SIMD_BOTH(palignr)
 
 /* Blends by immediate (SSE4.1): bit k of imm selects source element k. */
 static void blend_imm(struct cpu *c, const struct insn *i, int size) {

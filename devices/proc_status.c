@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../syscalls/fs.h"
 #include "../syscalls/process.h"
 #include "proc.h"
 
@@ -16,14 +17,12 @@ static void kb(FILE *f, const char *name, uint64_t bytes) {
 }
 
 void proc_status(struct process *p, FILE *f) {
-  const char *base = strrchr(p->exe_path, '/');
-  base = base ? base + 1 : p->exe_path;
   uid_t ruid, euid, suid;
   gid_t rgid, egid, sgid;
   getresuid(&ruid, &euid, &suid);
   getresgid(&rgid, &egid, &sgid);
 
-  fprintf(f, "Name:\t%.15s\n", base);
+  fprintf(f, "Name:\t%s\n", prctl_comm(p));
   fprintf(f, "Umask:\t%04o\n", p->umask);
   fprintf(f, "State:\tR (running)\n");
   fprintf(f, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",

@@ -20,8 +20,10 @@ const char *prctl_comm(struct process *p) {
   if (strcmp(prctl_state.exe, p->exe_path) != 0) { /* a new image */
     const char *base = strrchr(p->exe_path, '/');
     base = base ? base + 1 : p->exe_path;
+    size_t n = strnlen(base, sizeof prctl_state.comm - 1);
     strcpy(prctl_state.exe, p->exe_path);
-    snprintf(prctl_state.comm, sizeof prctl_state.comm, "%s", base);
+    memcpy(prctl_state.comm, base, n);
+    prctl_state.comm[n] = 0;
   }
   return prctl_state.comm;
 }
@@ -64,6 +66,8 @@ int64_t sys_prctl(struct process *p, const uint64_t a[6]) {
     if (a[1] || a[2] || a[3] || a[4])
       return -EINVAL;
     return prctl_state.no_new_privs;
+  case PR_CAPBSET_READ: /* the host's bounding set is ours */
+    return fs_host_ret(prctl(PR_CAPBSET_READ, (unsigned long)a[1], 0, 0, 0));
   default: return -EINVAL;
   }
 }

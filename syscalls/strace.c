@@ -80,6 +80,7 @@ static bool arg_is_out(int kind, const uint64_t a[6]) {
   case A_CPUSET_OUT:
   case A_LOFF_INOUT: return true;
   case A_FCNTL_ARG: return a[1] == F_GETLK || a[1] == F_OFD_GETLK;
+  case A_PRCTL_TAIL: return a[0] == PR_GET_NAME || a[0] == PR_GET_PDEATHSIG;
   default: return false;
   }
 }
@@ -156,6 +157,54 @@ static void st_prctl_tail(struct process *p, const uint64_t a[6], int64_t ret) {
       st_guest_str(p, a[1], 15);
     return;
   case PR_SET_DUMPABLE: st_xlat(p, dumpable_names, a[1], NULL); return;
+  case PR_CAPBSET_READ: {
+    static const char *const caps[] = {"CHOWN",
+                                       "DAC_OVERRIDE",
+                                       "DAC_READ_SEARCH",
+                                       "FOWNER",
+                                       "FSETID",
+                                       "KILL",
+                                       "SETGID",
+                                       "SETUID",
+                                       "SETPCAP",
+                                       "LINUX_IMMUTABLE",
+                                       "NET_BIND_SERVICE",
+                                       "NET_BROADCAST",
+                                       "NET_ADMIN",
+                                       "NET_RAW",
+                                       "IPC_LOCK",
+                                       "IPC_OWNER",
+                                       "SYS_MODULE",
+                                       "SYS_RAWIO",
+                                       "SYS_CHROOT",
+                                       "SYS_PTRACE",
+                                       "SYS_PACCT",
+                                       "SYS_ADMIN",
+                                       "SYS_BOOT",
+                                       "SYS_NICE",
+                                       "SYS_RESOURCE",
+                                       "SYS_TIME",
+                                       "SYS_TTY_CONFIG",
+                                       "MKNOD",
+                                       "LEASE",
+                                       "AUDIT_WRITE",
+                                       "AUDIT_CONTROL",
+                                       "SETFCAP",
+                                       "MAC_OVERRIDE",
+                                       "MAC_ADMIN",
+                                       "SYSLOG",
+                                       "WAKE_ALARM",
+                                       "BLOCK_SUSPEND",
+                                       "AUDIT_READ",
+                                       "PERFMON",
+                                       "BPF",
+                                       "CHECKPOINT_RESTORE"};
+    if (a[1] < sizeof caps / sizeof *caps)
+      st_printf(p, "CAP_%s", caps[a[1]]);
+    else
+      st_printf(p, "%#llx /* CAP_??? */", (unsigned long long)a[1]);
+    return;
+  }
   case PR_SET_PDEATHSIG:
     if (a[1])
       st_signal(p, (int)a[1]);
