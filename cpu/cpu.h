@@ -233,6 +233,18 @@ _Noreturn void cpu_raise(struct cpu *c, enum trap_kind kind, uint32_t error);
 void cpu_push(struct cpu *c, int size, uint64_t v);
 uint64_t cpu_pop(struct cpu *c, int size); /* reads and adjusts rsp */
 
+/* --- cpu/fxsave.c: the FXSAVE image of the x87, MXCSR and XMM state
+ * (SDM vol. 1, table 10-2) as this CPU writes it; rex_w picks the 64-bit
+ * layout of FIP/FDP. The image is written up to byte 415, the rest is
+ * left as it was. cpu_fxrstor_image returns -1 (and changes nothing) for
+ * an MXCSR with a reserved bit, which is #GP(0) for fxrstor. --- */
+#define CPU_FXSAVE_SIZE 512
+#define CPU_FXSAVE_WRITTEN 416
+void cpu_fxsave_image(const struct cpu *c, uint8_t img[CPU_FXSAVE_SIZE],
+                      bool rex_w);
+int cpu_fxrstor_image(struct cpu *c, const uint8_t img[CPU_FXSAVE_SIZE],
+                      bool rex_w);
+
 /* --- cpu/cpuid.c --- */
 void cpu_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 /* True when the opcode table implements every form of feature f. */

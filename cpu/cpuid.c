@@ -29,6 +29,7 @@ static const struct {
   uint8_t reg, bit;
 } feature_bits[] = {
     {F_X87, 1, 3, 0},       {F_CX8, 1, 3, 8},      {F_CMOV, 1, 3, 15},
+    {F_MMX, 1, 3, 23},
     {F_FXSR, 1, 3, 24},     {F_SSE, 1, 3, 25},     {F_SSE2, 1, 3, 26},
     {F_SSE3, 1, 2, 0},      {F_PCLMUL, 1, 2, 1},   {F_SSSE3, 1, 2, 9},
     {F_CX16, 1, 2, 13},     {F_SSE41, 1, 2, 19},   {F_SSE42, 1, 2, 20},

@@ -44,9 +44,11 @@ void mmx_binop(struct cpu *c, const struct insn *i, simd_kernel k,
   mmx_set(c, i->reg, d.u64[0]);
 }
 
-/* emms: every tag empty; TOP is left alone (SDM vol. 2, EMMS). */
+/* emms: every tag empty (SDM vol. 2, EMMS). This CPU (AMD Zen) also
+ * sets TOP to 0, as measured by the differential test. */
 void op_emms(struct cpu *c, const struct insn *i) {
   (void)i;
   mmx_check_pending(c);
+  c->fpu.top = 0;
   c->fpu.tag = 0xffff;
 }

@@ -53,6 +53,10 @@ void sse_src128(struct cpu *c, const struct insn *i, union xmm *v,
  * fills the low bytes and zeroes the rest. No alignment rule applies. */
 void sse_src_low(struct cpu *c, const struct insn *i, union xmm *v, int bytes);
 
+/* The implicit [DS:rDI] destination of maskmovdqu / maskmovq, with the
+ * address size and any FS/GS override (cpu/sse_move.c). */
+uint64_t sse_rdi_address(struct cpu *c, const struct insn *i);
+
 /* --- packed-integer operations shared by the XMM and MMX forms --- */
 /* A kernel computes d = op(d, s) over the low `n` bytes (16 for XMM, 8
  * for MMX); the upper bytes of both are zero for MMX and unused. It may

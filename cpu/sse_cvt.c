@@ -66,3 +66,64 @@ void op_comis(struct cpu *c, const struct insn *i) {
       c, sse_host_comi(sse_dst(c, i), &s, dbl, i->arg >> 1, &flags, c->mxcsr));
   cpu_flags_merge(c, flags, FLAGS_ARITH);
 }
+
+/* Conversions between packed dwords in an MMX register (or m64) and two
+ * floats or doubles (SDM vol. 2, CVTPI2PS ... CVTTPD2PI). They run on
+ * the host as the matching XMM conversion with the unused lanes zero
+ * (which convert exactly and raise nothing). MMX state is entered
+ * before a #XM is raised; cvtpi2ps/cvtpi2pd with a memory source leave
+ * the x87 alone (measured on the host; SDM vol. 2, CVTPI2PD). */
+static void cvt_from_mm(struct cpu *c, const struct insn *i, sse_host_fn fn,
+                        int whole) {
+  union xmm s = {{0}}, r = {{0}};
+  if (i->mod == 3) {
+    mmx_check_pending(c);
+    s.u64[0] = mmx_get(c, i->rm);
+    mmx_enter(c);
+  } else {
+    s.u64[0] = cpu_load(c, cpu_ea(c, i), 8);
+  }
+  sse_fp_flags(c, fn(&r, &s, c->mxcsr));
+  union xmm *d = sse_dst(c, i);
+  d->u64[0] = r.u64[0];
+  if (whole)
+    d->u64[1] = r.u64[1];
+}
+
+/* cvtpi2ps xmm, mm/m64: the upper two floats are kept. */
+void op_cvtpi2ps(struct cpu *c, const struct insn *i) {
+  cvt_from_mm(c, i, sse_host_cvtdq2ps, 0);
+}
+/* cvtpi2pd xmm, mm/m64: two doubles fill the register. */
+void op_cvtpi2pd(struct cpu *c, const struct insn *i) {
+  cvt_from_mm(c, i, sse_host_cvtdq2pd, 1);
+}
+
+/* cvt(t)ps2pi mm, xmm/m64 and cvt(t)pd2pi mm, xmm/m128 (aligned). */
+static void cvt_to_mm(struct cpu *c, const struct insn *i, sse_host_fn fn,
+                      int dbl) {
+  mmx_check_pending(c);
+  union xmm s, r = {{0}};
+  if (dbl) {
+    sse_src128(c, i, &s, SSE_ALIGNED);
+  } else {
+    sse_src_low(c, i, &s, 8);
+    s.u64[1] = 0;
+  }
+  mmx_enter(c);
+  sse_fp_flags(c, fn(&r, &s, c->mxcsr));
+  mmx_set(c, i->reg, r.u64[0]);
+}
+
+void op_cvtps2pi(struct cpu *c, const struct insn *i) {
+  cvt_to_mm(c, i, sse_host_cvtps2dq, 0);
+}
+void op_cvttps2pi(struct cpu *c, const struct insn *i) {
+  cvt_to_mm(c, i, sse_host_cvttps2dq, 0);
+}
+void op_cvtpd2pi(struct cpu *c, const struct insn *i) {
+  cvt_to_mm(c, i, sse_host_cvtpd2dq, 1);
+}
+void op_cvttpd2pi(struct cpu *c, const struct insn *i) {
+  cvt_to_mm(c, i, sse_host_cvttpd2dq, 1);
+}

@@ -145,7 +145,7 @@ void op_movnti(struct cpu *c, const struct insn *i) {
  * byte in xmm2 has its top bit set to [DS:rDI] (SDM vol. 2, MASKMOVDQU).
  * Bytes are stored one by one: a restart after a fault stores the same
  * bytes again, which is harmless. */
-void op_maskmovdqu(struct cpu *c, const struct insn *i) {
+uint64_t sse_rdi_address(struct cpu *c, const struct insn *i) {
   uint64_t base = c->gpr[RDI];
   if (i->addrsize == 4)
     base = (uint32_t)base;
@@ -153,6 +153,11 @@ void op_maskmovdqu(struct cpu *c, const struct insn *i) {
     base += c->fs_base;
   else if (i->seg == SEG_GS)
     base += c->gs_base;
+  return base;
+}
+
+void op_maskmovdqu(struct cpu *c, const struct insn *i) {
+  uint64_t base = sse_rdi_address(c, i);
   const union xmm *s = sse_dst(c, i), *m = &c->xmm[i->rm];
   for (int k = 0; k < 16; k++)
     if (m->u8[k] & 0x80)

@@ -69,7 +69,9 @@ void op_enter(struct cpu *c, const struct insn *i) {
   if (level > 0) {
     for (unsigned k = 1; k < level; k++) {
       bp -= size;
-      uint64_t v = cpu_load(c, size == 8 ? bp : (uint16_t)bp, size);
+      /* The stack address size is 64 bits in long mode, whatever the
+       * operand size: the copies come from RBP - k*size. */
+      uint64_t v = cpu_load(c, bp, size);
       sp -= size;
       cpu_store(c, sp, size, v);
     }

@@ -38,6 +38,9 @@
 
 /* The code selector fnsave reports as FCS: Linux's __USER_CS. */
 #define X87_USER_CS 0x33
+/* The stack selector FDS reports for rSP/rBP-based operands: Linux's
+ * __USER_DS, which user SS holds. */
+#define X87_USER_SS 0x2b
 
 /* Tag values, two bits per physical register (SDM vol. 1, 8.1.7). */
 enum x87_tag { TAG_VALID, TAG_ZERO, TAG_SPECIAL, TAG_EMPTY };
@@ -81,6 +84,12 @@ void x87_note(struct cpu *c, const struct insn *i, bool mem, uint64_t ea);
 /* Start of an arithmetic-class instruction: wait, then note. Returns the
  * effective address (0 for register forms). */
 uint64_t x87_begin(struct cpu *c, const struct insn *i);
+/* The same for a memory form: the operand is read into `buf`, or probed
+ * for a store of `size` bytes, before FOP/FIP/FDP change, so that a
+ * faulting access leaves the FPU as it was. */
+uint64_t x87_begin_load(struct cpu *c, const struct insn *i, void *buf,
+                        int size);
+uint64_t x87_begin_store(struct cpu *c, const struct insn *i, int size);
 /* Raise exception flags (sticky) and recompute ES/B. */
 void x87_raise(struct x87 *x, uint16_t flags);
 void x87_update_es(struct x87 *x);
@@ -127,10 +136,5 @@ void x87_host_merge(struct x87 *x, const struct x87_host *h);
 static inline int x87_host_pops(const struct x87_host *h) {
   return 2 - h->depth;
 }
-
-/* --- x87_env.c: fnstenv/fldenv/fnsave/frstor and fxsave images --- */
-/* Legacy FXSAVE area bytes 0..23 and 32..159 (MXCSR is not ours). */
-void x87_fxsave(const struct x87 *x, uint8_t *area, bool rex_w);
-void x87_fxrstor(struct x87 *x, const uint8_t *area, bool rex_w);
 
 #endif

@@ -26,12 +26,11 @@ void op_x87_arith(struct cpu *c, const struct insn *i) {
   struct x87 *x = &c->fpu;
   uint8_t opc = escape(i);
   int group = i->reg & 7;
-  uint64_t ea = x87_begin(c, i);
   struct x87_host h;
   if (i->mod != 3) {
     int size = arith_mem_size(opc);
     uint8_t buf[8];
-    cpu_load_bytes(c, ea, buf, size);
+    x87_begin_load(c, i, buf, size);
     if (x87_is_empty(x, 0)) {
       if (x87_stack_underflow(x))
         x87_set(x, 0, x87_indefinite());
@@ -47,6 +46,7 @@ void op_x87_arith(struct cpu *c, const struct insn *i) {
   }
   /* D8: ST(0) = ST(0) op ST(i); DC: ST(i) = ST(i) op ST(0); DE: the DC
    * form, then pop. */
+  x87_begin(c, i);
   int k = i->rm & 7, dest = opc == 0xd8 ? 0 : k;
   if (x87_is_empty(x, 0) || x87_is_empty(x, k)) {
     if (x87_stack_underflow(x)) {

@@ -31,15 +31,16 @@ void op_x87_fcom(struct cpu *c, const struct insn *i) {
   struct x87 *x = &c->fpu;
   uint8_t opc = escape(i);
   int group = i->reg & 7;
-  uint64_t ea = x87_begin(c, i);
   struct x87_host h;
   bool pops = group == 3 || group == 5 || (opc == 0xde && i->mod == 3);
   uint8_t buf[8];
   int k = 0;
-  if (i->mod != 3)
-    cpu_load_bytes(c, ea, buf, arith_mem_size(opc));
-  else
+  if (i->mod != 3) {
+    x87_begin_load(c, i, buf, arith_mem_size(opc));
+  } else {
+    x87_begin(c, i);
     k = i->rm & 7;
+  }
   if (x87_is_empty(x, 0) || x87_is_empty(x, k)) {
     if (compare_underflow(x) && pops)
       x87_pop(x);

@@ -1,8 +1,7 @@
 /* The x87 environment and state images: fnstenv/fldenv (14 or 28 bytes),
  * fnsave/frstor (94 or 108 bytes) in the protected-mode layouts that
  * 64-bit mode uses (SDM vol. 1, figures 8-9 and 8-10; a 66 prefix picks
- * the 16-bit layout), and the legacy FXSAVE area (vol. 1, table 10-2)
- * for whoever implements fxsave/fxrstor. */
+ * the 16-bit layout). The FXSAVE image is cpu/fxsave.c's. */
 #include <string.h>
 
 #include "x87.h"
@@ -121,52 +120,4 @@ void op_x87_frstor(struct cpu *c, const struct insn *i) {
   x->top = (get16(buf + (env == 14 ? 2 : 4)) >> 11) & 7;
   read_regs(x, buf + env, 10);
   read_env(x, buf, env == 14);
-}
-
-/* Legacy FXSAVE area: FCW, FSW, abridged tag (one bit per physical
- * register, 1 = not empty), FOP, FIP, FDP, and ST(0)..ST(7) in 16-byte
- * slots. This CPU always saves FIP/FDP/FOP (CPUID 8000_0008 EBX[2]). */
-void x87_fxsave(const struct x87 *x, uint8_t *area, bool rex_w) {
-  uint8_t abridged = 0;
-  for (int r = 0; r < 8; r++)
-    if (((x->tag >> (2 * r)) & 3) != TAG_EMPTY)
-      abridged |= (uint8_t)(1 << r);
-  memset(area, 0, 24);
-  put16(area + 0, x->control);
-  put16(area + 2, x87_status_word(x));
-  area[4] = abridged;
-  put16(area + 6, x->last_opcode & 0x7ff);
-  if (rex_w) {
-    memcpy(area + 8, &x->last_ip, 8);
-    memcpy(area + 16, &x->last_dp, 8);
-  } else {
-    put32(area + 8, (uint32_t)x->last_ip);
-    put16(area + 12, x->last_cs);
-    put32(area + 16, (uint32_t)x->last_dp);
-    put16(area + 20, x->last_ds);
-  }
-  memset(area + 32, 0, 128);
-  write_regs(x, area + 32, 16);
-}
-
-void x87_fxrstor(struct x87 *x, const uint8_t *area, bool rex_w) {
-  x87_set_control(x, get16(area + 0));
-  x87_set_status_word(x, get16(area + 2));
-  x->last_opcode = get16(area + 6) & 0x7ff;
-  if (rex_w) {
-    memcpy(&x->last_ip, area + 8, 8);
-    memcpy(&x->last_dp, area + 16, 8);
-  } else {
-    x->last_ip = get32(area + 8);
-    x->last_cs = get16(area + 12);
-    x->last_dp = get32(area + 16);
-    x->last_ds = get16(area + 20);
-  }
-  read_regs(x, area + 32, 16);
-  uint16_t tw = 0;
-  for (int r = 0; r < 8; r++)
-    if (!(area[4] >> r & 1))
-      tw |= (uint16_t)(TAG_EMPTY << (2 * r));
-  x87_load_tag_word(x, tw);
-  x87_update_es(x);
 }

@@ -69,10 +69,9 @@ static bool host_store(struct x87_host *h, uint8_t opc, uint8_t modrm,
  * an SNaN and DE for a denormal. */
 void op_x87_fld_mem(struct cpu *c, const struct insn *i) {
   struct x87 *x = &c->fpu;
-  uint64_t ea = x87_begin(c, i);
   int size = escape(i) == 0xd9 ? 4 : 8;
   uint8_t buf[8];
-  cpu_load_bytes(c, ea, buf, size);
+  x87_begin_load(c, i, buf, size);
   if (!x87_is_empty(x, 7)) {
     push_checked(x, x87_indefinite());
     return;
@@ -89,7 +88,7 @@ void op_x87_fld_mem(struct cpu *c, const struct insn *i) {
 /* fld m80fp (DB /5): the image as it is; never an exception. */
 void op_x87_fld_m80(struct cpu *c, const struct insn *i) {
   uint8_t buf[10];
-  cpu_load_bytes(c, x87_begin(c, i), buf, 10);
+  x87_begin_load(c, i, buf, 10);
   push_checked(&c->fpu, reg_from_bytes(buf));
 }
 
@@ -109,9 +108,9 @@ void op_x87_fld_reg(struct cpu *c, const struct insn *i) {
 
 /* fild m16int (DF /0), m32int (DB /0), m64int (DF /5). */
 void op_x87_fild(struct cpu *c, const struct insn *i) {
-  uint64_t ea = x87_begin(c, i);
   int size = escape(i) == 0xdb ? 4 : (i->reg & 7) == 5 ? 8 : 2;
-  int64_t v = (int64_t)cpu_load(c, ea, size);
+  int64_t v = 0; /* little-endian host, as the emulator assumes */
+  x87_begin_load(c, i, &v, size);
   if (size == 2)
     v = (int16_t)v;
   else if (size == 4)
@@ -124,7 +123,7 @@ void op_x87_fild(struct cpu *c, const struct insn *i) {
  * not checked by the hardware; they weigh in as their binary value. */
 void op_x87_fbld(struct cpu *c, const struct insn *i) {
   uint8_t buf[10];
-  cpu_load_bytes(c, x87_begin(c, i), buf, 10);
+  x87_begin_load(c, i, buf, 10);
   uint64_t v = 0;
   for (int b = 8; b >= 0; b--)
     v = v * 100 + (uint64_t)(buf[b] >> 4) * 10 + (buf[b] & 15);
@@ -156,7 +155,7 @@ static void store_rounded(struct cpu *c, const struct insn *i, int size,
   struct x87 *x = &c->fpu;
   uint8_t opc = escape(i);
   int group = i->reg & 7;
-  uint64_t ea = x87_begin(c, i);
+  uint64_t ea = x87_begin_store(c, i, size);
   if (x87_is_empty(x, 0)) {
     if (x87_masked(x, FSW_IE)) {
       store_indefinite(c, ea, opc, group, size);
@@ -196,7 +195,7 @@ void op_x87_fbstp(struct cpu *c, const struct insn *i) {
 /* fstp m80fp (DB /7): the image as it is. */
 void op_x87_fstp_m80(struct cpu *c, const struct insn *i) {
   struct x87 *x = &c->fpu;
-  uint64_t ea = x87_begin(c, i);
+  uint64_t ea = x87_begin_store(c, i, 10);
   if (x87_is_empty(x, 0)) {
     if (x87_masked(x, FSW_IE)) {
       store_indefinite(c, ea, 0xdb, 7, 10);

@@ -107,6 +107,29 @@ void x87_wait(struct cpu *c) {
   }
 }
 
+/* The segment of a memory operand, as FDS records it. In 64-bit mode
+ * ES/CS/SS/DS overrides are ignored (SDM vol. 1, 3.4.2.1): the segment is
+ * the default one, SS for an rSP or rBP base and DS otherwise; FS and GS
+ * overrides stand. Linux runs 64-bit user code with DS = 0, SS =
+ * __USER_DS and null FS/GS selectors (arch_prctl sets only the bases).
+ * Measured on this CPU with fnstenv after each addressing form. */
+static uint16_t data_selector(const struct insn *i) {
+  if (i->seg == SEG_FS || i->seg == SEG_GS)
+    return 0;
+  return i->base == RSP || i->base == RBP ? X87_USER_SS : 0;
+}
+
+/* FDP is the operand's offset in its segment, without the FS/GS base
+ * (measured: fnstenv after fld fs:[...] stores the offset). */
+static uint64_t data_offset(const struct cpu *c, const struct insn *i,
+                            uint64_t ea) {
+  if (i->seg == SEG_FS)
+    return ea - c->fs_base;
+  if (i->seg == SEG_GS)
+    return ea - c->gs_base;
+  return ea;
+}
+
 void x87_note(struct cpu *c, const struct insn *i, bool mem, uint64_t ea) {
   /* FOP is the low 3 bits of the first opcode byte and the ModRM byte. */
   uint8_t modrm = (uint8_t)(i->mod << 6 | (i->reg & 7) << 3 | (i->rm & 7));
@@ -114,8 +137,8 @@ void x87_note(struct cpu *c, const struct insn *i, bool mem, uint64_t ea) {
   c->fpu.last_ip = c->insn_rip;
   c->fpu.last_cs = X87_USER_CS;
   if (mem) {
-    c->fpu.last_dp = ea;
-    c->fpu.last_ds = 0; /* DS is a null selector in 64-bit user code */
+    c->fpu.last_dp = data_offset(c, i, ea);
+    c->fpu.last_ds = data_selector(i);
   }
 }
 
@@ -123,6 +146,35 @@ uint64_t x87_begin(struct cpu *c, const struct insn *i) {
   x87_wait(c);
   uint64_t ea = i->mod == 3 ? 0 : cpu_ea(c, i);
   x87_note(c, i, i->mod != 3, ea);
+  return ea;
+}
+
+uint64_t x87_begin_load(struct cpu *c, const struct insn *i, void *buf,
+                        int size) {
+  x87_wait(c);
+  uint64_t ea = cpu_ea(c, i);
+  cpu_load_bytes(c, ea, buf, size);
+  x87_note(c, i, true, ea);
+  return ea;
+}
+
+static bool canonical(uint64_t a) {
+  return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+/* A store the FPU then suppresses (an unmasked exception, SDM vol. 1,
+ * 8.5) still faults on a non-canonical address (#GP, which comes before
+ * any #PF of the operand) or on a page it may not write: measured with
+ * fistp from an empty stack, IM unmasked. A pending #MF comes first. */
+uint64_t x87_begin_store(struct cpu *c, const struct insn *i, int size) {
+  x87_wait(c);
+  uint64_t ea = cpu_ea(c, i);
+  if (!canonical(ea) || !canonical(ea + (uint64_t)size - 1)) {
+    c->trap.addr = 0;
+    cpu_raise(c, TRAP_GP, 0);
+  }
+  cpu_probe_write(c, ea, size);
+  x87_note(c, i, true, ea);
   return ea;
 }
 

@@ -6,7 +6,9 @@
 #define EMU_DEV_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct process;
 
@@ -22,5 +24,12 @@ const char *dev_resolve(struct process *p, const char *path, char *buf,
 /* readlink of the links Linux fakes for a process: the target length,
  * -errno, or DEV_NOT_SPECIAL. */
 int dev_readlink(struct process *p, const char *path, char *buf, size_t len);
+
+/* The guest's /proc/self/fd directory: listed from the guest table. */
+bool dev_is_fd_dir(struct process *p, const char *path);
+/* linux_dirent64 records from position *pos on (advanced); bytes, 0 at
+ * the end, or -EINVAL when not even one fits. */
+long dev_fd_dir_read(struct process *p, uint64_t *pos, uint8_t *buf,
+                     size_t len);
 
 #endif

@@ -119,7 +119,7 @@ const char *dev_resolve(struct process *p, const char *path, char *buf,
     snprintf(buf, len, "%s", p->exe_path);
     return buf;
   }
-  if (strncmp(e, "fd/", 3) == 0) {
+  if (strncmp(e, "fd/", 3) == 0 && e[3] >= '0' && e[3] <= '9') {
     const char *r = fd_link(p, e + 3, buf, len);
     if (r)
       return r;

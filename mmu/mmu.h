@@ -121,11 +121,14 @@ static inline struct tlb_entry *tlb_slot(struct mmu *m, enum mmu_access kind,
 }
 
 /* The fast path: a host pointer for an access of `size` bytes that stays
- * inside one page and hits the TLB, or NULL. */
+ * inside one page and hits the TLB, or NULL. One compare covers both: the
+ * slot is chosen by the first byte's page, and an entry there can only
+ * hold a page congruent to it, never the next page, so the last byte's
+ * page matches only when the access stays in the page. */
 static inline void *tlb_lookup(struct mmu *m, enum mmu_access kind,
                                uint64_t vaddr, unsigned size) {
   struct tlb_entry *e = tlb_slot(m, kind, vaddr);
-  if (e->page == ((vaddr & PAGE_MASK) | ((vaddr & ~PAGE_MASK) + size > PAGE_SIZE))) {
+  if (e->page == ((vaddr + size - 1) & PAGE_MASK)) {
     m->stats.tlb_hits++;
     return (void *)(uintptr_t)(vaddr + e->addend);
   }

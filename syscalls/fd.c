@@ -12,9 +12,40 @@
 
 /* The host's 0, 1 and 2 are emu's too (--strace and diagnostics write to
  * stderr): a guest close drops the guest's reference only. */
+static uint64_t dir_cursors[FD_MAX];
+
+/* The descriptors emu itself inherited, recorded before main opens any
+ * file of its own: a process inherits every open descriptor of its
+ * parent, so these are the guest's (execve keeps them; fs/exec.c). */
+static uint64_t inherited[FD_MAX / 64];
+
+__attribute__((constructor)) static void fd_record_inherited(void) {
+  for (int k = 0; k < FD_MAX; k++)
+    if (fcntl(k, F_GETFD) >= 0)
+      inherited[k / 64] |= 1ull << (k % 64);
+}
+
+void fd_inherit(struct process *p) {
+  for (int k = 0; k < FD_MAX; k++)
+    if ((inherited[k / 64] >> (k % 64) & 1) && fcntl(k, F_GETFD) >= 0 &&
+        p->fds[k].host_fd < 0) {
+      p->fds[k].host_fd = k;
+      p->fds[k].fd_flags = 0;
+    }
+}
+
+uint64_t *fd_dir_cursor(int guest_fd) { return &dir_cursors[guest_fd]; }
+
 static void host_close(int host_fd) {
   if (host_fd > 2)
     close(host_fd);
+}
+
+/* An inherited descriptor number that emu may have to give out again
+ * after the guest closes it: forget it was inherited. */
+static void forget_inherited(int host_fd) {
+  if (host_fd > 2 && host_fd < FD_MAX)
+    inherited[host_fd / 64] &= ~(1ull << (host_fd % 64));
 }
 
 static bool fd_in_use_elsewhere(struct process *p, int host_fd, int except) {
@@ -28,8 +59,10 @@ static void fd_release(struct process *p, int guest_fd) {
   struct fd_entry *e = &p->fds[guest_fd];
   /* Two guest slots may share a host descriptor only for 0..2 at start
    * (e.g. stdout and stderr both the terminal): close it once. */
-  if (!fd_in_use_elsewhere(p, e->host_fd, guest_fd))
+  if (!fd_in_use_elsewhere(p, e->host_fd, guest_fd)) {
+    forget_inherited(e->host_fd);
     host_close(e->host_fd);
+  }
   free(e->path);
   e->path = NULL;
   e->host_fd = -1;
@@ -44,6 +77,7 @@ int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd) {
       p->fds[k].host_fd = host_fd;
       p->fds[k].fd_flags = fd_flags & FD_CLOEXEC;
       p->fds[k].path = NULL;
+      dir_cursors[k] = 0;
       return k;
     }
   }
@@ -60,6 +94,7 @@ int fd_install_at(struct process *p, int guest_fd, int host_fd, int fd_flags) {
     fd_release(p, guest_fd);
   p->fds[guest_fd].host_fd = host_fd;
   p->fds[guest_fd].fd_flags = fd_flags & FD_CLOEXEC;
+  dir_cursors[guest_fd] = 0;
   return guest_fd;
 }
 

@@ -19,6 +19,9 @@
  * also closes host_fd when it fails (-EMFILE). */
 int fd_install_at(struct process *p, int guest_fd, int host_fd, int fd_flags);
 struct fd_entry *fd_entry_of(struct process *p, int guest_fd);
+/* Read position of a generated directory (/proc/self/fd) open on
+ * guest_fd; zero when the descriptor is installed. */
+uint64_t *fd_dir_cursor(int guest_fd);
 
 /* --- fs_path.c --- */
 /* Copy a path from the guest: 0, -EFAULT or -ENAMETOOLONG. */

@@ -10,8 +10,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../devices/dev.h"
 #include "fs.h"
 #include "syscall_table.h"
+
+static bool is_fd_dir(struct process *p, struct fd_entry *e) {
+  return e && e->path && dev_is_fd_dir(p, e->path);
+}
 
 int64_t sys_close(struct process *p, const uint64_t a[6]) {
   return fd_close(p, (int)a[0]);
@@ -37,6 +42,13 @@ int64_t sys_lseek(struct process *p, const uint64_t a[6]) {
   int h = fd_host(p, (int)a[0]);
   if (h < 0)
     return h;
+  /* rewinddir/seekdir on a generated directory move its own cursor. */
+  if (is_fd_dir(p, fd_entry_of(p, (int)a[0]))) {
+    if ((int)a[2] != SEEK_SET || (int64_t)a[1] < 0)
+      return -EINVAL;
+    *fd_dir_cursor((int)a[0]) = a[1];
+    return (int64_t)a[1];
+  }
   return fs_host_ret(lseek(h, (off_t)a[1], (int)a[2]));
 }
 
@@ -197,11 +209,15 @@ int64_t sys_ioctl(struct process *p, const uint64_t a[6]) {
 
 int64_t sys_getdents64(struct process *p, const uint64_t a[6]) {
   static uint8_t buf[FS_CHUNK];
-  int h = fd_host(p, (int)a[0]);
-  if (h < 0)
-    return h;
+  struct fd_entry *e = fd_entry_of(p, (int)a[0]);
+  if (!e)
+    return -EBADF;
   size_t n = a[2] < sizeof buf ? (size_t)a[2] : sizeof buf;
-  long r = syscall(SYS_getdents64, h, buf, n);
+  long r = is_fd_dir(p, e)
+               ? dev_fd_dir_read(p, fd_dir_cursor((int)a[0]), buf, n)
+               : syscall(SYS_getdents64, e->host_fd, buf, n);
+  if (is_fd_dir(p, e) && r < 0)
+    return r;
   if (r < 0)
     return -errno;
   return copy_to_guest(&p->mmu, a[1], buf, (size_t)r) < 0 ? -EFAULT : r;

@@ -5,14 +5,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "process.h"
 
 /* Guest physical memory reserved (committed only as frames are used). */
 #define PHYS_BYTES (64ull << 30)
-
-static bool fcntl_is_open(int fd) { return fcntl(fd, F_GETFD) >= 0; }
 
 static bool kernel_fault_hook(void *ctx, uint64_t addr, uint32_t err) {
   return fault_handle(ctx, addr, err) == FAULT_OK;
@@ -35,12 +34,14 @@ int process_init(struct process *p, struct emu_options *opt) {
   p->mmap_base = USER_TOP - (128ull << 20);
   p->pid = p->tid = getpid();
   p->ppid = getppid();
-  p->umask = 022;
   for (int k = 0; k < FD_MAX; k++)
     p->fds[k].host_fd = -1;
-  for (int k = 0; k < 3; k++)
-    if (fcntl_is_open(k))
-      p->fds[k].host_fd = k;
+  /* The guest inherits emu's descriptors as a child inherits its
+   * parent's, and its umask. */
+  fd_inherit(p);
+  mode_t mask = umask(022);
+  umask(mask);
+  p->umask = mask;
   return 0;
 }
 

@@ -29,6 +29,19 @@ uint64_t pte_flags_for(int prot) {
   return f;
 }
 
+/* Linux 6.x places anonymous mappings whose length is a multiple of 2 MiB
+ * on a 2 MiB boundary, for transparent huge pages (mm/mmap.c,
+ * __thp_get_unmapped_area): it asks for len + 2 MiB and aligns inside. */
+#define HUGE_PAGE (2ull << 20)
+
+static uint64_t find_free_huge_aligned(struct process *p, uint64_t len) {
+  uint64_t r = mm_find_free(p, len + HUGE_PAGE);
+  if (!r)
+    return mm_find_free(p, len);
+  uint64_t off_sub = (0 - r) & (HUGE_PAGE - 1);
+  return off_sub ? r + off_sub : r + HUGE_PAGE;
+}
+
 static bool range_free(struct process *p, uint64_t start, uint64_t end) {
   for (int k = 0; k < p->vmas.n; k++)
     if (p->vmas.v[k].start < end && p->vmas.v[k].end > start)
@@ -135,6 +148,8 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
     if (addr >= MMAP_MIN_ADDR && addr + len <= p->mmap_base &&
         addr + len > addr && range_free(p, addr, addr + len))
       start = addr;
+    else if (!addr && !v.file && !(len & (HUGE_PAGE - 1)))
+      start = find_free_huge_aligned(p, len);
     else
       start = mm_find_free(p, len);
     if (!start) {

@@ -185,5 +185,9 @@ int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd);
 int fd_host(struct process *p, int guest_fd); /* -EBADF when not open */
 int fd_close(struct process *p, int guest_fd);
 void fd_close_on_exec(struct process *p);
+/* Give the guest every descriptor emu inherited from its parent (0, 1,
+ * 2 and any other), as Linux children inherit them; emu's own files,
+ * opened later, stay invisible. Call from process_init. */
+void fd_inherit(struct process *p);
 
 #endif

@@ -67,21 +67,22 @@ _Static_assert(sizeof(struct k_siginfo) == 128, "siginfo layout");
 #define UC_STRICT_RESTORE_SS 4
 #define FXSAVE_BYTES 512
 
+/* The FPU state as the kernel's xsave64 leaves it (FXSAVE format). */
 static void save_fpu(struct cpu *c, uint8_t img[FXSAVE_BYTES]) {
   memset(img, 0, FXSAVE_BYTES);
-  x87_fxsave(&c->fpu, img, true);
-  memcpy(img + 24, &c->mxcsr, 4);
-  uint32_t mask = 0xffff;
-  memcpy(img + 28, &mask, 4);
-  memcpy(img + 160, c->xmm, sizeof c->xmm);
+  cpu_fxsave_image(c, img, true);
 }
 
+/* Linux 6.x restores with fxrstor64 from the frame, and a reserved MXCSR
+ * bit makes rt_sigreturn fail (SIGSEGV); this caller cannot report that,
+ * so the reserved bits are dropped instead, as older kernels did. */
 static void restore_fpu(struct cpu *c, const uint8_t img[FXSAVE_BYTES]) {
-  x87_fxrstor(&c->fpu, img, true);
-  uint32_t mxcsr;
-  memcpy(&mxcsr, img + 24, 4);
-  c->mxcsr = mxcsr & 0xffff;
-  memcpy(c->xmm, img + 160, sizeof c->xmm);
+  if (cpu_fxrstor_image(c, img, true) == 0)
+    return;
+  uint8_t fixed[FXSAVE_BYTES];
+  memcpy(fixed, img, FXSAVE_BYTES);
+  fixed[26] = fixed[27] = 0; /* MXCSR bits 16..31 (the MM bit with them) */
+  cpu_fxrstor_image(c, fixed, true);
 }
 
 static bool on_altstack(struct process *p, uint64_t sp) {

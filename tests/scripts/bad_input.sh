@@ -9,6 +9,7 @@
 # Built-in cases: missing directory no_exec_permission empty not_elf
 #                 truncated_header
 set -u
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 emu=$1
 make_scratch

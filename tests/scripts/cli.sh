@@ -5,6 +5,7 @@
 #
 # usage: cli.sh EMU CASE   (CASE: help version unknown_option no_program)
 set -u
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 emu=$1
 make_scratch

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared helpers for the test runners (sourced, not run).
 
 # ctest's SKIP_RETURN_CODE for tests whose tools are missing here.
@@ -29,3 +30,17 @@ fi
 
 # Seconds an emulated run may take before it is called hung.
 EMU_TIMEOUT=${EMU_TIMEOUT:-600}
+
+# Close every inherited descriptor above stderr (ctest and make may pass
+# some down): a native run would see them and get higher fd numbers than
+# the same program under emu, whose guest starts with 0, 1 and 2.
+close_stray_fds() {
+  local fd
+  for fd in "/proc/$$/fd"/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] 2>/dev/null; then
+      eval "exec $fd>&-" 2>/dev/null
+    fi
+  done
+}
+close_stray_fds

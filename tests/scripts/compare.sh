@@ -10,6 +10,7 @@
 #   --emu-opt OPT  pass OPT to emu before PROGRAM (e.g. --deterministic)
 # Environment: EMU_TIMEOUT (seconds, default 600) bounds the emulated run.
 set -u
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
 stdin=/dev/null

@@ -5,6 +5,7 @@
 #
 # usage: rom_hello.sh EMU NATIVE_HELLO_ELF
 set -u
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 emu=$(realpath "$1")
 native=$2

@@ -9,6 +9,7 @@
 #
 # usage: seed_faults.sh EMU PROGRAM
 set -u
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 emu=$1
 prog=$2

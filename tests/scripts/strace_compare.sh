@@ -4,13 +4,15 @@
 # reproduces). Same program path (argv[0]), same cwd, same environment,
 # stdout to a fresh empty file in both runs (its fstat is traced). Only
 # what must differ is normalized: the pid (set_tid_address, getpid,
-# gettid), getrandom's bytes and execve's envp pointer. Then the traces
-# are diffed; stdout and exit status must match too. (A static program
-# never shows the vDSO's address; dynamic ones may need it added here.)
+# gettid), getrandom's bytes, execve's envp pointer and getrusage's CPU
+# times. Then the traces are diffed; stdout and exit status must match
+# too. (No trace shows the vDSO's address itself; if emu placed it
+# differently, every mmap after it would move, which is a real difference.)
 #
 # usage: strace_compare.sh EMU PROGRAM [ARGS...]
 # Exits 77 (skipped) when strace or setarch is missing or cannot trace.
 set -u
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
 if [ $# -lt 2 ]; then
@@ -23,12 +25,12 @@ shift
 for tool in strace setarch; do
   if ! command -v "$tool" >/dev/null; then
     echo "SKIP: $tool is not installed"
-    exit $SKIP
+    exit "$SKIP"
   fi
 done
 if ! setarch x86_64 -R strace -o /dev/null true >/dev/null 2>&1; then
   echo "SKIP: strace cannot trace here (ptrace or personality denied)"
-  exit $SKIP
+  exit "$SKIP"
 fi
 
 make_scratch
@@ -53,13 +55,15 @@ done
 } 2>/dev/null
 
 # Normalize one trace: only values that legitimately differ between two
-# runs of the same program.
+# runs of the same program. (CPU times in getrusage never repeat either;
+# hello does not call it, the seed program does.)
 normalize() {
   sed -E \
     -e 's/^(set_tid_address\(.*\)) += [0-9]+$/\1 = PID/' \
     -e 's/^(getpid\(\)|gettid\(\)|getppid\(\)) += [0-9]+$/\1 = PID/' \
     -e 's/^getrandom\("(\\x[0-9a-f]{2})*"(\.\.\.)?/getrandom("BYTES"/' \
     -e 's/^(execve\(.*\], )0x[0-9a-f]+ (\/\* [0-9]+ vars \*\/)/\1ENVP \2/' \
+    -e 's/(ru_[us]time=)\{tv_sec=[0-9]+, tv_usec=[0-9]+\}/\1{TIME}/g' \
     "$1"
 }
 normalize "$scratch/native.strace" >"$scratch/native.norm"

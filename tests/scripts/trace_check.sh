@@ -7,6 +7,7 @@
 #
 # usage: trace_check.sh EMU PROGRAM   (a static program without rep loops)
 set -u
+# shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 emu=$1
 prog=$2
@@ -42,7 +43,7 @@ echo "trace: $lines lines; --stats: instructions ${instructions:-?}," \
   problem "trace has $lines lines for ${instructions:-?} instructions"
 
 entry=$(readelf -h "$prog" | awk '/Entry point address/ { print $NF }')
-read -r first_cycle first_addr first_sym _ <"$scratch/trace"
+read -r _ first_addr first_sym _ <"$scratch/trace"
 echo "first line: $(head -n 1 "$scratch/trace")"
 [ "$((16#${first_addr:-0}))" = "$((entry))" ] ||
   problem "first instruction at ${first_addr:-?}, entry point is $entry"

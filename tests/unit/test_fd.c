@@ -44,6 +44,19 @@ START_TEST(lowest_free_like_linux) {
 }
 END_TEST
 
+START_TEST(inherited_but_not_emus_own) {
+  int own = open("/dev/null", O_RDONLY); /* opened after start: emu's */
+  ck_assert_int_ge(own, 3);
+  for (int k = 0; k < FD_MAX; k++)
+    if (proc.fds[k].host_fd >= 0)
+      fd_close(&proc, k);
+  fd_inherit(&proc);
+  ck_assert_int_eq(fd_host(&proc, 0), 0);
+  ck_assert_int_eq(fd_host(&proc, own), -EBADF);
+  close(own);
+}
+END_TEST
+
 START_TEST(pipe_read_write_through_guest_memory) {
   ck_assert_int_eq(call(sys_pipe2, GUEST, O_CLOEXEC, 0, 0), 0);
   int fds[2];
@@ -146,6 +159,37 @@ START_TEST(proc_self_exe_is_the_guest) {
 }
 END_TEST
 
+START_TEST(proc_files_are_generated) {
+  copy_to_guest(&proc.mmu, GUEST, "/proc/self/maps", 16);
+  int fd = (int)call(sys_openat, (uint64_t)AT_FDCWD, GUEST, O_RDONLY, 0);
+  ck_assert_int_ge(fd, 3);
+  int64_t n = call(sys_read, (uint64_t)fd, GUEST + 1024, 4096, 0);
+  ck_assert_int_gt(n, 0);
+  char text[128] = {0};
+  copy_from_guest(&proc.mmu, text, GUEST + 1024, 100);
+  ck_assert_msg(
+      strncmp(text, "00010000-00014000 rw-p 00000000 00:00 0 \n", 41) == 0,
+      "maps: %s", text);
+  ck_assert_int_eq(call(sys_openat, (uint64_t)AT_FDCWD, GUEST, O_RDWR, 0),
+                   -EACCES);
+  /* /proc/self/fd lists the guest's descriptors. */
+  copy_to_guest(&proc.mmu, GUEST, "/proc/self/fd", 14);
+  int dir = (int)call(sys_openat, (uint64_t)AT_FDCWD, GUEST, O_RDONLY, 0);
+  ck_assert_int_eq(dir, fd + 1);
+  n = call(sys_getdents64, (uint64_t)dir, GUEST + 1024, 4096, 0);
+  int entries = 0;
+  for (int64_t off = 0; off < n;) {
+    uint16_t reclen;
+    copy_from_guest(&proc.mmu, &reclen, GUEST + 1024 + (uint64_t)off + 16, 2);
+    off += reclen;
+    entries++;
+  }
+  ck_assert_int_eq(entries, 2 + dir + 1); /* ., .., 0..dir */
+  ck_assert_int_eq(call(sys_getdents64, (uint64_t)dir, GUEST + 1024, 4096, 0),
+                   0);
+}
+END_TEST
+
 START_TEST(info_calls) {
   ck_assert_int_eq(call(sys_getpid, 0, 0, 0, 0), proc.pid);
   ck_assert_int_eq(call(sys_set_tid_address, GUEST, 0, 0, 0), proc.tid);
@@ -171,11 +215,13 @@ int main(void) {
   TCase *tc = tcase_create("table");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, lowest_free_like_linux);
+  tcase_add_test(tc, inherited_but_not_emus_own);
   tcase_add_test(tc, pipe_read_write_through_guest_memory);
   tcase_add_test(tc, dup_family);
   tcase_add_test(tc, vectored_io);
   tcase_add_test(tc, open_stat_seek);
   tcase_add_test(tc, proc_self_exe_is_the_guest);
+  tcase_add_test(tc, proc_files_are_generated);
   tcase_add_test(tc, info_calls);
   suite_add_tcase(s, tc);
   SRunner *r = srunner_create(s);

@@ -8,7 +8,8 @@
 #define CASES_PER_FORM 1500
 
 static int is_sse_feature(int f) {
-  return (f >= F_FXSR && f <= F_SSE42) || f == F_AES || f == F_PCLMUL;
+  return (f >= F_FXSR && f <= F_SSE42) || f == F_AES || f == F_PCLMUL ||
+         f == F_MMX;
 }
 
 /* Encode one random instance of table form `d` into buf; returns length. */
@@ -43,6 +44,8 @@ static int encode_form(const struct op_desc *d, uint8_t *buf,
   else if (d->map == MAP_0F3A)
     buf[n++] = 0x3a;
   buf[n++] = d->opcode;
+  if (!(d->decode & D_MODRM)) /* emms */
+    return n;
   buf[n++] = (uint8_t)(mod << 6 | reg << 3 | rm);
   if (mod == 1)
     buf[n++] = (uint8_t)(sse_rand() % 128);

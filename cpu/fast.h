@@ -1,0 +1,202 @@
+/* The hot path of the integer handlers, inlined: registers by a size
+ * known at compile time, effective addresses by a form chosen at decode
+ * time, the TLB hit path of loads and stores, and condition codes read
+ * straight from the lazy flags record. The specialised handlers
+ * (cpu/fast_alu.c, cpu/fast_move.c) are built from these; cpu/
+ * specialize.c picks them when an instruction is decoded. Everything
+ * here computes exactly what the generic path (cpu/operand.c,
+ * cpu/mem.c, cpu/flags.c) computes; it only skips decisions that the
+ * decoder already made. */
+#ifndef EMU_FAST_H
+#define EMU_FAST_H
+
+#include <string.h>
+
+#include "../mmu/mmu.h"
+#include "cpu.h"
+
+#define FAST_INLINE static inline __attribute__((always_inline))
+#define FAST_LIKELY(x) __builtin_expect(!!(x), 1)
+
+/* Operand forms a specialised handler is built for. FORM_REG: ModRM.mod
+ * is 3. The others are memory operands without a segment override and
+ * with 64-bit addressing, by which registers make up the address. */
+enum fast_form {
+  FORM_REG,
+  FORM_BD,   /* [base + disp] */
+  FORM_BISD, /* [base + index * scale + disp] */
+  FORM_ISD,  /* [index * scale + disp] */
+  FORM_RIP,  /* [rip + disp] */
+  FORM_COUNT
+};
+
+/* A general register at size 1 (low byte; callers never specialise the
+ * AH..BH forms), 2, 4 or 8 (SDM vol. 1, 3.4.1.1). */
+FAST_INLINE uint64_t fast_get(const struct cpu *c, unsigned r, int size) {
+  uint64_t v = c->gpr[r];
+  switch (size) {
+  case 1: return (uint8_t)v;
+  case 2: return (uint16_t)v;
+  case 4: return (uint32_t)v;
+  default: return v;
+  }
+}
+
+FAST_INLINE void fast_set(struct cpu *c, unsigned r, int size, uint64_t v) {
+  switch (size) {
+  case 1: c->gpr[r] = (c->gpr[r] & ~0xffull) | (uint8_t)v; break;
+  case 2: c->gpr[r] = (c->gpr[r] & ~0xffffull) | (uint16_t)v; break;
+  case 4: c->gpr[r] = (uint32_t)v; break; /* zero-extends */
+  default: c->gpr[r] = v; break;
+  }
+}
+
+FAST_INLINE uint64_t fast_ea(const struct cpu *c, const struct insn *i,
+                             int form) {
+  uint64_t d = (uint64_t)(int64_t)i->disp;
+  switch (form) {
+  case FORM_BD: return c->gpr[i->base] + d;
+  case FORM_BISD: return c->gpr[i->base] + (c->gpr[i->index] << i->scale) + d;
+  case FORM_ISD: return (c->gpr[i->index] << i->scale) + d;
+  default: return c->rip + d; /* FORM_RIP: rip is already the next insn */
+  }
+}
+
+/* Host pointer for an access that hits the TLB and stays in one page, or
+ * NULL (mmu.h: tlb_lookup, which this mirrors, counts the hit). */
+FAST_INLINE uint8_t *fast_host(struct cpu *c, enum mmu_access kind,
+                               uint64_t addr, int size) {
+  return tlb_lookup(c->mmu, kind, addr, (unsigned)size);
+}
+
+FAST_INLINE uint64_t fast_load(struct cpu *c, uint64_t addr, int size) {
+  uint8_t *p = fast_host(c, MMU_READ, addr, size);
+  if (FAST_LIKELY(p)) {
+    switch (size) {
+    case 1: return *p;
+    case 2: {
+      uint16_t v;
+      memcpy(&v, p, 2);
+      return v;
+    }
+    case 4: {
+      uint32_t v;
+      memcpy(&v, p, 4);
+      return v;
+    }
+    default: {
+      uint64_t v;
+      memcpy(&v, p, 8);
+      return v;
+    }
+    }
+  }
+  return cpu_load(c, addr, size); /* miss, page crossing: the slow path */
+}
+
+FAST_INLINE void fast_store(struct cpu *c, uint64_t addr, int size,
+                            uint64_t v) {
+  uint8_t *p = fast_host(c, MMU_WRITE, addr, size);
+  if (FAST_LIKELY(p)) {
+    switch (size) {
+    case 1: *p = (uint8_t)v; return;
+    case 2: {
+      uint16_t w = (uint16_t)v;
+      memcpy(p, &w, 2);
+      return;
+    }
+    case 4: {
+      uint32_t w = (uint32_t)v;
+      memcpy(p, &w, 4);
+      return;
+    }
+    default: memcpy(p, &v, 8); return;
+    }
+  }
+  cpu_store(c, addr, size, v);
+}
+
+/* The r/m operand of a specialised handler: register or memory. */
+FAST_INLINE uint64_t fast_rm_get(struct cpu *c, const struct insn *i,
+                                 int size, int form) {
+  if (form == FORM_REG)
+    return fast_get(c, i->rm, size);
+  return fast_load(c, fast_ea(c, i, form), size);
+}
+
+FAST_INLINE void fast_rm_set(struct cpu *c, const struct insn *i, int size,
+                             int form, uint64_t v) {
+  if (form == FORM_REG)
+    fast_set(c, i->rm, size, v);
+  else
+    fast_store(c, fast_ea(c, i, form), size, v);
+}
+
+/* Lazy flags with op and size known at compile time. A LOGIC record
+ * needs only the result (cpu/flags.c reads no operand for it). */
+FAST_INLINE void fast_flags(struct cpu *c, enum flags_op op, int size,
+                            uint64_t a, uint64_t b, uint64_t res) {
+  c->flags.op = (uint8_t)op;
+  c->flags.size = (uint8_t)size;
+  if (op != FLAGS_LOGIC) {
+    c->flags.src1 = a;
+    c->flags.src2 = b;
+  }
+  c->flags.res = res;
+}
+
+/* CF as cpu_get_flags would report it, without computing the others. */
+FAST_INLINE uint64_t fast_cf(struct cpu *c) {
+  const struct lazy_flags *l = &c->flags;
+  unsigned sh = 64 - 8u * l->size;
+  switch (l->op) {
+  case FLAGS_SUB: return (l->src1 << sh) < (l->src2 << sh);
+  case FLAGS_ADD: return (l->res << sh) < (l->src1 << sh);
+  case FLAGS_LOGIC: return 0;
+  case FLAGS_EAGER:
+  case FLAGS_INC:
+  case FLAGS_DEC: return c->rflags & FLAG_CF;
+  default: return cpu_get_flags(c) & FLAG_CF;
+  }
+}
+
+/* Condition code `cc` (a compile-time constant in the callers) from the
+ * lazy record: SDM vol. 1, appendix B. Values are shifted to the top of
+ * the register so that one compare serves every operand size. ZF and SF
+ * come from the result for every lazy kind; CF and OF from the operands
+ * of a compare, and are 0 after a logic operation. The rest (O, P and the
+ * less common kinds) take cpu_cond. */
+FAST_INLINE bool fast_cond(struct cpu *c, unsigned cc) {
+  const struct lazy_flags *l = &c->flags;
+  unsigned kind = cc >> 1;
+  bool r;
+  if (kind == 0 || kind == 5 || l->op == FLAGS_EAGER)
+    return cpu_cond(c, cc);
+  unsigned sh = 64 - 8u * l->size;
+  uint64_t res = l->res << sh;
+  if (kind == 2) {
+    r = res == 0;
+  } else if (kind == 4) {
+    r = (int64_t)res < 0;
+  } else if (l->op == FLAGS_SUB) {
+    uint64_t a = l->src1 << sh, b = l->src2 << sh;
+    switch (kind) {
+    case 1: r = a < b; break;
+    case 3: r = a <= b; break;
+    case 6: r = (int64_t)a < (int64_t)b; break;
+    default: r = (int64_t)a <= (int64_t)b; break; /* 7 */
+    }
+  } else if (l->op == FLAGS_LOGIC) {
+    switch (kind) { /* CF = OF = 0 */
+    case 1: r = false; break;
+    case 3: r = res == 0; break;
+    case 6: r = (int64_t)res < 0; break;
+    default: r = (int64_t)res <= 0; break; /* 7: ZF or SF */
+    }
+  } else {
+    return cpu_cond(c, cc);
+  }
+  return r ^ (cc & 1);
+}
+
+#endif
