@@ -8,7 +8,7 @@
 
 #include "../mmu/mmu.h"
 #include "block.h"
-#include "optable.h"
+#include "handlers.h"
 
 /* --- the set of pages holding decoded code --- */
 
@@ -134,22 +134,40 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
   invalidate_range(bc, page, page - PAGE_SIZE, page + PAGE_SIZE);
   bc->generation++;
   code_page_remove(&bc->pages, page);
-  c->exit_request = 1; /* the running block may be one of them */
+  c->exit_request = 1;
+  /* A store from the running block into its own pages (self-modifying
+   * code, SDM vol. 3, 11.6): the instructions after the storing one may
+   * be stale, so the block (retired now: nothing else runs it) is cut
+   * right after it. */
+  struct block *b = bc->running;
+  if (b && (b->page_first == page || b->page_last == page)) {
+    uint64_t at = b->rip;
+    unsigned k = 0;
+    while (k < b->count && at != c->insn_rip)
+      at += b->insns[k++].len;
+    if (k + 1 < b->count) {
+      b->count = (uint16_t)(k + 1);
+      b->end = &b->insns[k + 1];
+    }
+  }
 }
 
-static bool ends_block(const struct insn *in) {
-  static int8_t ender[OP_COUNT];
-  static int ready;
-  if (!ready) {
-    static const char *const names[] = {"jmp", "ret", "call", "syscall", "ud2",
-                                        "hlt", "int3", "ud0", "ud1"};
-    for (int k = 0; k < OP_COUNT; k++)
-      for (unsigned n = 0; n < sizeof names / sizeof *names; n++)
-        if (!strcmp(cpu_ops[k].name, names[n]))
-          ender[k] = 1;
-    ready = 1;
-  }
-  return ender[in->op];
+/* How an instruction bounds a block: it ends one (it may change RIP or
+ * raise a trap without unwinding), or it must start one because it reads
+ * the cycle counter, which is exact only at a block boundary. Only the
+ * handlers of cpu/branch.c write RIP, and only syscall and int3 return
+ * with a trap set, so inside a block RIP simply advances. */
+enum { BOUND_NONE, BOUND_ENDS, BOUND_STARTS };
+
+static int block_bound(const struct insn *in) {
+  cpu_handler h = cpu_ops[in->op].handler;
+  if (h == op_jcc || h == op_jmp_rel || h == op_jmp_rm || h == op_call_rel ||
+      h == op_call_rm || h == op_ret || h == op_loop || h == op_jrcxz ||
+      h == op_syscall || h == op_int3 || h == op_hlt || h == op_ud)
+    return BOUND_ENDS;
+  if (h == op_rdtsc || h == op_rdtscp)
+    return BOUND_STARTS;
+  return BOUND_NONE;
 }
 
 /* Decode a block at c->rip. The first instruction's fetch faults as usual;
@@ -169,7 +187,8 @@ static struct block *build(struct cpu *c) {
   b->link_gen = ~0ull;
   uint64_t at = c->rip + first.len;
   uint64_t page = b->page_first;
-  while (b->count < BLOCK_MAX_INSNS && !ends_block(&b->insns[b->count - 1]) &&
+  while (b->count < BLOCK_MAX_INSNS &&
+         block_bound(&b->insns[b->count - 1]) != BOUND_ENDS &&
          (at & PAGE_MASK) == page) {
     /* Decode only from this page's bytes: an instruction that would cross
      * into the next page ends the block here. */
@@ -179,16 +198,22 @@ static struct block *build(struct cpu *c) {
     int avail = (int)(PAGE_SIZE - (at & ~PAGE_MASK));
     struct insn in;
     int r = cpu_decode(bytes, avail < 15 ? avail : 15, &in);
-    if (r != 0)
+    if (r != 0 || block_bound(&in) == BOUND_STARTS)
       break;
     b->insns[b->count++] = in;
     at += in.len;
+  }
+  unsigned sum = 0;
+  for (unsigned k = 0; k < b->count; k++) {
+    sum += b->insns[k].cycles;
+    b->cycles_through[k] = (uint16_t)sum;
   }
   b->page_last = (at - 1) & PAGE_MASK;
   struct block *shrunk =
       realloc(b, sizeof *b + b->count * sizeof(struct insn));
   if (shrunk)
     b = shrunk;
+  b->end = b->insns + b->count;
   unsigned h = bucket_of(b->rip);
   b->next = bc->buckets[h];
   bc->buckets[h] = b;
@@ -209,52 +234,79 @@ static struct block *lookup(struct cpu *c) {
   return build(c);
 }
 
+/* The block at c->rip when `prev` does not link to it: looked up (or
+ * built) and linked from prev. Blocks retired by an invalidation are
+ * freed here, where none of them runs any more (an invalidation bumps
+ * the generation, so the loop always comes here after one). */
+static struct block *find_block(struct cpu *c, struct block *prev) {
+  struct block_cache *bc = c->blocks;
+  bc->running = NULL;
+  if (bc->retired) {
+    free_chain(bc->retired);
+    bc->retired = NULL;
+    prev = NULL;
+  }
+  c->insn_rip = c->rip; /* a fetch fault while building restarts here */
+  uint64_t rip = c->rip;
+  struct block *b = lookup(c);
+  if (prev) {
+    if (prev->link_gen != bc->generation) {
+      prev->link_gen = bc->generation;
+      prev->link_rip[0] = prev->link_rip[1] = 0;
+    }
+    int slot = prev->link_rip[0] != 0;
+    prev->link[slot] = b;
+    prev->link_rip[slot] = rip;
+  }
+  return b;
+}
+
 /* The fast loop. Returns when a trap is pending or, between blocks, when
- * `until` instructions have retired. A block hands over to the next one
- * through its links without a hash lookup while nothing was invalidated. */
+ * `until` instructions have retired. Per instruction it only moves RIP
+ * and calls the handler: a block ends at the first instruction that may
+ * change RIP (block_bound), so every block runs to its end, and its
+ * instructions and cycles are counted once. Self-modifying code cuts the
+ * running block short (b->end, reread after each handler); a fault
+ * longjmps out of the handler and block_cache_fault_fixup counts the
+ * part that retired. A block hands over to the next through its links
+ * while nothing was invalidated. */
 void cpu_run_blocks(struct cpu *c, uint64_t until) {
   struct block_cache *bc = c->blocks;
-  struct block *prev = NULL;
+  struct block *b = NULL;
   while (c->instret < until) {
-    if (bc->retired) {
-      free_chain(bc->retired);
-      bc->retired = NULL;
-      prev = NULL;
-    }
-    c->exit_request = 0;
-    c->insn_rip = c->rip; /* a fetch fault while building restarts here */
-    struct block *b;
-    int slot = 0;
-    if (prev && prev->link_gen == bc->generation &&
-        (prev->link_rip[slot = 0] == c->rip ||
-         prev->link_rip[slot = 1] == c->rip)) {
-      b = prev->link[slot];
-    } else {
-      b = lookup(c);
-      if (prev) {
-        if (prev->link_gen != bc->generation) {
-          prev->link_gen = bc->generation;
-          prev->link_rip[0] = prev->link_rip[1] = 0;
-        }
-        slot = prev->link_rip[0] != 0;
-        prev->link[slot] = b;
-        prev->link_rip[slot] = c->rip;
-      }
-    }
-    const struct insn *in = b->insns, *end = in + b->count;
-    for (; in < end; in++) {
-      uint64_t next = c->rip + in->len;
-      c->insn_rip = c->rip;
-      c->rip = next;
+    uint64_t rip = c->rip;
+    if (b && b->link_gen == bc->generation && b->link_rip[0] == rip)
+      b = b->link[0];
+    else if (b && b->link_gen == bc->generation && b->link_rip[1] == rip)
+      b = b->link[1];
+    else
+      b = find_block(c, b);
+    bc->running = b;
+    for (const struct insn *in = b->insns; in != b->end; in++) {
+      c->insn_rip = rip;
+      rip += in->len;
+      c->rip = rip;
       in->handler(c, in);
-      c->cycles += in->cycles;
-      c->instret++;
-      if (c->rip != next || c->exit_request)
-        break;
     }
+    c->instret += b->count;
+    c->cycles += b->cycles_through[b->count - 1];
     if (c->trap.kind != TRAP_NONE)
-      return;
-    /* A block whose code changed under it is not linked from. */
-    prev = c->exit_request ? NULL : b;
+      break;
+  }
+  bc->running = NULL;
+}
+
+void block_cache_fault_fixup(struct cpu *c) {
+  struct block *b = c->blocks ? c->blocks->running : NULL;
+  if (!b)
+    return;
+  c->blocks->running = NULL;
+  uint64_t at = b->rip;
+  unsigned k = 0;
+  while (k < b->count && at != c->insn_rip)
+    at += b->insns[k++].len;
+  if (k > 0) {
+    c->instret += k;
+    c->cycles += b->cycles_through[k - 1];
   }
 }

@@ -24,8 +24,12 @@ struct block {
   struct block *link[2];
   uint64_t link_rip[2];
   uint64_t link_gen;
+  const struct insn *end; /* past the last instruction to run */
   uint16_t count;        /* decoded instructions */
   bool ends_in_ud;       /* the instruction after the last one is #UD */
+  /* Cycles of instructions 0..k, so that the counter is bumped once per
+   * block, by the prefix that really ran when the block is left early. */
+  uint16_t cycles_through[BLOCK_MAX_INSNS];
   struct insn insns[];
 };
 
@@ -40,6 +44,7 @@ struct block_cache {
   struct code_pages pages;
   uint64_t generation; /* bumped by every invalidation: unlinks all */
   uint64_t blocks_built, blocks_invalidated;
+  struct block *running; /* the block being executed, for a fault's count */
 };
 
 struct block_cache *block_cache_new(void);
@@ -49,7 +54,10 @@ void block_cache_flush(struct block_cache *bc);
 /* Called when guest memory in `page` was written or remapped. */
 void block_cache_page_changed(struct cpu *c, uint64_t page);
 /* Run blocks until a trap, or until c->instret reaches `until` (checked
- * between blocks). */
+ * between blocks). Instructions and cycles are counted once per block. */
 void cpu_run_blocks(struct cpu *c, uint64_t until);
+/* After a fault unwound out of a running block: count the instructions
+ * of that block that retired before the faulting one (c->insn_rip). */
+void block_cache_fault_fixup(struct cpu *c);
 
 #endif

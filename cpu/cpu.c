@@ -103,7 +103,9 @@ enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns) {
   c->fault_jmp = &env;
   c->trap.kind = TRAP_NONE;
   if (setjmp(env)) {
-    /* A fault: the instruction did not retire; restart it later. */
+    /* A fault: the instruction did not retire; restart it later. Those
+     * before it in its block did, and are counted now. */
+    block_cache_fault_fixup(c);
     if (c->trap.kind != TRAP_BP)
       c->rip = c->insn_rip;
     return c->trap.kind;

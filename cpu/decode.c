@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "optable.h"
+#include "specialize.h"
 
 /* Candidates per (map, opcode): a run of table indices. */
 struct op_slot {
@@ -318,6 +319,9 @@ int cpu_decode(const uint8_t *bytes, int avail, struct insn *out) {
   if (has_modrm && in.mod != 3)
     cost += MEM_OPERAND_CYCLES;
   in.cycles = (uint8_t)(cost > 255 ? 255 : cost);
+  /* Decode once, run many: the hot forms get a handler made for their
+   * size and operand form (cpu/specialize.c). */
+  in.handler = cpu_specialize(&in);
   *out = in;
   return 0;
 }

@@ -62,58 +62,67 @@ FAST_INLINE uint64_t fast_ea(const struct cpu *c, const struct insn *i,
   }
 }
 
-/* Host pointer for an access that hits the TLB and stays in one page, or
- * NULL (mmu.h: tlb_lookup, which this mirrors, counts the hit). */
-FAST_INLINE uint8_t *fast_host(struct cpu *c, enum mmu_access kind,
-                               uint64_t addr, int size) {
-  return tlb_lookup(c->mmu, kind, addr, (unsigned)size);
+/* The TLB entry for `addr` when an access of `size` bytes hits it and
+ * stays in the page (the test of mmu.h: tlb_lookup), else NULL. */
+FAST_INLINE const struct tlb_entry *fast_tlb(struct cpu *c,
+                                             enum mmu_access kind,
+                                             uint64_t addr, int size) {
+  struct mmu *m = c->mmu;
+  const struct tlb_entry *e = tlb_slot(m, kind, addr);
+  if (FAST_LIKELY(e->page == ((addr + (unsigned)size - 1) & PAGE_MASK))) {
+    m->stats.tlb_hits++;
+    return e;
+  }
+  return NULL;
 }
 
 FAST_INLINE uint64_t fast_load(struct cpu *c, uint64_t addr, int size) {
-  uint8_t *p = fast_host(c, MMU_READ, addr, size);
-  if (FAST_LIKELY(p)) {
-    switch (size) {
-    case 1: return *p;
-    case 2: {
-      uint16_t v;
-      memcpy(&v, p, 2);
-      return v;
-    }
-    case 4: {
-      uint32_t v;
-      memcpy(&v, p, 4);
-      return v;
-    }
-    default: {
-      uint64_t v;
-      memcpy(&v, p, 8);
-      return v;
-    }
-    }
+  const struct tlb_entry *e = fast_tlb(c, MMU_READ, addr, size);
+  if (!e)
+    return cpu_load(c, addr, size); /* miss, page crossing: slow path */
+  const uint8_t *p = (const uint8_t *)(uintptr_t)(addr + e->addend);
+  switch (size) {
+  case 1: return *p;
+  case 2: {
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return v;
   }
-  return cpu_load(c, addr, size); /* miss, page crossing: the slow path */
+  case 4: {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+  }
+  default: {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+  }
+  }
 }
 
 FAST_INLINE void fast_store(struct cpu *c, uint64_t addr, int size,
                             uint64_t v) {
-  uint8_t *p = fast_host(c, MMU_WRITE, addr, size);
-  if (FAST_LIKELY(p)) {
-    switch (size) {
-    case 1: *p = (uint8_t)v; return;
-    case 2: {
-      uint16_t w = (uint16_t)v;
-      memcpy(p, &w, 2);
-      return;
-    }
-    case 4: {
-      uint32_t w = (uint32_t)v;
-      memcpy(p, &w, 4);
-      return;
-    }
-    default: memcpy(p, &v, 8); return;
-    }
+  const struct tlb_entry *e = fast_tlb(c, MMU_WRITE, addr, size);
+  if (!e) {
+    cpu_store(c, addr, size, v);
+    return;
   }
-  cpu_store(c, addr, size, v);
+  uint8_t *p = (uint8_t *)(uintptr_t)(addr + e->addend);
+  switch (size) {
+  case 1: *p = (uint8_t)v; return;
+  case 2: {
+    uint16_t w = (uint16_t)v;
+    memcpy(p, &w, 2);
+    return;
+  }
+  case 4: {
+    uint32_t w = (uint32_t)v;
+    memcpy(p, &w, 4);
+    return;
+  }
+  default: memcpy(p, &v, 8); return;
+  }
 }
 
 /* The r/m operand of a specialised handler: register or memory. */
@@ -164,14 +173,15 @@ FAST_INLINE uint64_t fast_cf(struct cpu *c) {
  * lazy record: SDM vol. 1, appendix B. Values are shifted to the top of
  * the register so that one compare serves every operand size. ZF and SF
  * come from the result for every lazy kind; CF and OF from the operands
- * of a compare, and are 0 after a logic operation. The rest (O, P and the
- * less common kinds) take cpu_cond. */
-FAST_INLINE bool fast_cond(struct cpu *c, unsigned cc) {
+ * of a compare, and are 0 after a logic operation. Returns -1 for the
+ * rest (O, P, eager flags, the rarer kinds): the caller then tail-calls
+ * its generic handler, which asks cpu_cond. */
+FAST_INLINE int fast_cond(const struct cpu *c, unsigned cc) {
   const struct lazy_flags *l = &c->flags;
   unsigned kind = cc >> 1;
-  bool r;
+  int r;
   if (kind == 0 || kind == 5 || l->op == FLAGS_EAGER)
-    return cpu_cond(c, cc);
+    return -1;
   unsigned sh = 64 - 8u * l->size;
   uint64_t res = l->res << sh;
   if (kind == 2) {
@@ -188,15 +198,15 @@ FAST_INLINE bool fast_cond(struct cpu *c, unsigned cc) {
     }
   } else if (l->op == FLAGS_LOGIC) {
     switch (kind) { /* CF = OF = 0 */
-    case 1: r = false; break;
+    case 1: r = 0; break;
     case 3: r = res == 0; break;
     case 6: r = (int64_t)res < 0; break;
     default: r = (int64_t)res <= 0; break; /* 7: ZF or SF */
     }
   } else {
-    return cpu_cond(c, cc);
+    return -1;
   }
-  return r ^ (cc & 1);
+  return r ^ (int)(cc & 1);
 }
 
 #endif

@@ -85,9 +85,9 @@ FAST_INLINE void incdec_fast(struct cpu *c, const struct insn *i, int dec,
  * the flags are those of shift_compute (cpu/shift.c), set eagerly, all
  * six arithmetic bits at once. */
 FAST_INLINE void shift_fast(struct cpu *c, const struct insn *i, int op,
-                            int size) {
+                            int size, int by_one) {
   int bits = 8 * size;
-  unsigned n = (unsigned)i->imm & (size == 8 ? 63 : 31);
+  unsigned n = by_one ? 1 : (unsigned)i->imm & (size == 8 ? 63 : 31);
   uint64_t a = fast_get(c, i->rm, size), res, cf, of;
   if (op == 4) { /* SHL */
     res = a << n;
@@ -220,16 +220,20 @@ static const cpu_handler imul_table[2][3][FORM_COUNT] = {
     {{0}, FORM_ROW(imul2, 4), FORM_ROW(imul2, 8)},
     {{0}, FORM_ROW(imul3, 4), FORM_ROW(imul3, 8)}};
 
-#define SHIFT_FN(OP, SZ)                                                      \
-  static void shift_##OP##_##SZ(struct cpu *c, const struct insn *i) {        \
-    shift_fast(c, i, OP, SZ);                                                 \
+#define SHIFT_FN(OP, SZ, ONE)                                                 \
+  static void shift_##OP##_##SZ##_##ONE(struct cpu *c, const struct insn *i) { \
+    shift_fast(c, i, OP, SZ, ONE);                                            \
   }
-SHIFT_FN(4, 4)
-SHIFT_FN(4, 8)
-SHIFT_FN(5, 4)
-SHIFT_FN(5, 8)
-SHIFT_FN(7, 4)
-SHIFT_FN(7, 8)
+#define SHIFT_FNS(OP)                                                         \
+  SHIFT_FN(OP, 4, 0) SHIFT_FN(OP, 8, 0) SHIFT_FN(OP, 4, 1) SHIFT_FN(OP, 8, 1)
+SHIFT_FNS(4)
+SHIFT_FNS(5)
+SHIFT_FNS(7)
+/* [shl, shr, sar][size 4, 8][count imm8, count 1] */
+static const cpu_handler shift_table[3][2][2] = {
+    {{shift_4_4_0, shift_4_4_1}, {shift_4_8_0, shift_4_8_1}},
+    {{shift_5_4_0, shift_5_4_1}, {shift_5_8_0, shift_5_8_1}},
+    {{shift_7_4_0, shift_7_4_1}, {shift_7_8_0, shift_7_8_1}}};
 
 cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form) {
   int size = i->opsize;
@@ -258,16 +262,15 @@ cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form) {
     return imul_table[1][s][form];
   if (generic == op_shift && form == FORM_REG && size != 1 &&
       (i->arg >> 3) != 1 /* not by CL */) {
-    unsigned n = (unsigned)i->imm & (size == 8 ? 63 : 31);
-    if ((i->arg >> 3) == 0)
-      n = 1;
-    if (n == 0)
-      return NULL;
+    int by_one = (i->arg >> 3) == 0;
+    if (!by_one && ((unsigned)i->imm & (size == 8 ? 63 : 31)) == 0)
+      return NULL; /* count 0 changes no flags: generic */
+    int s8 = size == 8;
     switch (i->arg & 7) {
     case 4:
-    case 6: return size == 8 ? shift_4_8 : shift_4_4; /* shl, sal */
-    case 5: return size == 8 ? shift_5_8 : shift_5_4;
-    case 7: return size == 8 ? shift_7_8 : shift_7_4;
+    case 6: return shift_table[0][s8][by_one]; /* shl, sal */
+    case 5: return shift_table[1][s8][by_one];
+    case 7: return shift_table[2][s8][by_one];
     default: return NULL;
     }
   }

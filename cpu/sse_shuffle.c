@@ -55,7 +55,7 @@ static int clamp(int64_t v, int64_t lo, int64_t hi) {
                        const struct insn *i) {                                 \
     (void)i;                                                                   \
     union xmm r = {{0}};                                                       \
-    int half = (n == 8 ? 8 : 16) / (int)sizeof d->IN[0]; /* bounded */        \
+    int half = (n == 8 ? 8 : 16) / (int)sizeof d->IN[0]; /* bounded */         \
     for (int k = 0; k < half; k++) {                                           \
       r.OUT[k] = (__typeof__(r.OUT[0]))clamp(d->IN[k], LO, HI);                \
       r.OUT[k + half] = (__typeof__(r.OUT[0]))clamp(s->IN[k], LO, HI);         \

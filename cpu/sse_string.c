@@ -92,8 +92,8 @@ static unsigned pcmpstr(struct cpu *c, const struct insn *i, int explicit_len,
   union xmm b;
   const union xmm *a = sse_dst(c, i);
   sse_src128(c, i, &b, SSE_UNALIGNED);
-  int len1 = explicit_len ? explicit_length(c, i, RAX, n)
-                          : implicit_length(a, n, imm);
+  int len1 =
+      explicit_len ? explicit_length(c, i, RAX, n) : implicit_length(a, n, imm);
   int len2 = explicit_len ? explicit_length(c, i, RDX, n)
                           : implicit_length(&b, n, imm);
   unsigned all = (1u << n) - 1;

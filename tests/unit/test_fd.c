@@ -18,6 +18,11 @@ static struct emu_options opts;
 
 static void setup(void) {
   ck_assert_int_eq(process_init(&proc, &opts), 0);
+  /* Start from the descriptors a shell gives: drop any others the test
+   * runner passed down (the guest inherits them, as on Linux). */
+  for (int fd = 3; fd < FD_MAX; fd++)
+    if (proc.fds[fd].host_fd >= 0)
+      fd_close(&proc, fd);
   ck_assert_int_ge(mm_map(&proc, GUEST, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
                    0);

@@ -1,0 +1,232 @@
+/* Specialised forms of the hot data movement and control transfer: mov,
+ * movzx/movsx, lea, push/pop of a register, call rel32, ret, jcc, setcc
+ * and cmovcc by condition code. Like cpu/fast_alu.c: copies of the
+ * generic handlers (cpu/move.c, stack.c, branch.c) for one size, form
+ * or condition each, chosen by cpu/specialize.c at decode time. */
+#include "alu.h"
+#include "fast.h"
+#include "specialize.h"
+
+FAST_INLINE void mov_fast(struct cpu *c, const struct insn *i, int kind,
+                          int size, int form) {
+  switch (kind) {
+  case 0: /* mov r/m, reg */
+    fast_rm_set(c, i, size, form, fast_get(c, i->reg, size));
+    break;
+  case 1: /* mov reg, r/m */
+    fast_set(c, i->reg, size, fast_rm_get(c, i, size, form));
+    break;
+  case 2: /* mov r/m, imm */
+    fast_rm_set(c, i, size, form, i->imm);
+    break;
+  case 3: /* lea: the offset only, no segment base */
+    fast_set(c, i->reg, size, fast_ea(c, i, form));
+    break;
+  case 4: /* movzx from a byte */
+    fast_set(c, i->reg, size, fast_rm_get(c, i, 1, form));
+    break;
+  case 5: /* movzx from a word */
+    fast_set(c, i->reg, size, fast_rm_get(c, i, 2, form));
+    break;
+  case 6: /* movsx from a byte */
+    fast_set(c, i->reg, size, (uint64_t)(int8_t)fast_rm_get(c, i, 1, form));
+    break;
+  case 7: /* movsx from a word */
+    fast_set(c, i->reg, size, (uint64_t)(int16_t)fast_rm_get(c, i, 2, form));
+    break;
+  default: /* movsxd */
+    fast_set(c, i->reg, size, (uint64_t)(int32_t)fast_rm_get(c, i, 4, form));
+    break;
+  }
+}
+
+#define MOV_FN(K, SZ, F)                                                      \
+  static void mov_##K##_##SZ##_##F(struct cpu *c, const struct insn *i) {     \
+    mov_fast(c, i, K, SZ, F);                                                 \
+  }
+#define MOV_FORMS(K, SZ)                                                      \
+  MOV_FN(K, SZ, 0)                                                            \
+  MOV_FN(K, SZ, 1) MOV_FN(K, SZ, 2) MOV_FN(K, SZ, 3) MOV_FN(K, SZ, 4)
+#define MOV_SIZES(K) MOV_FORMS(K, 1) MOV_FORMS(K, 4) MOV_FORMS(K, 8)
+#define MOV_ROW(K, SZ)                                                        \
+  {mov_##K##_##SZ##_0, mov_##K##_##SZ##_1, mov_##K##_##SZ##_2,               \
+   mov_##K##_##SZ##_3, mov_##K##_##SZ##_4}
+#define MOV_ENT(K) {MOV_ROW(K, 1), MOV_ROW(K, 4), MOV_ROW(K, 8)}
+MOV_SIZES(0)
+MOV_SIZES(1)
+MOV_SIZES(2)
+MOV_SIZES(3)
+MOV_SIZES(4)
+MOV_SIZES(5)
+MOV_SIZES(6)
+MOV_SIZES(7)
+MOV_SIZES(8)
+/* [kind][size 1, 4, 8][form] */
+static const cpu_handler mov_table[9][3][FORM_COUNT] = {
+    MOV_ENT(0), MOV_ENT(1), MOV_ENT(2), MOV_ENT(3), MOV_ENT(4),
+    MOV_ENT(5), MOV_ENT(6), MOV_ENT(7), MOV_ENT(8)};
+
+/* B0..BF: mov reg, imm (the register is in the opcode: i->reg) */
+static void mov_r_imm_1(struct cpu *c, const struct insn *i) {
+  fast_set(c, i->reg, 1, i->imm);
+}
+static void mov_r_imm_4(struct cpu *c, const struct insn *i) {
+  fast_set(c, i->reg, 4, i->imm);
+}
+static void mov_r_imm_8(struct cpu *c, const struct insn *i) {
+  fast_set(c, i->reg, 8, i->imm);
+}
+static const cpu_handler mov_r_imm_table[3] = {mov_r_imm_1, mov_r_imm_4,
+                                               mov_r_imm_8};
+
+/* --- stack and control transfer (64-bit operand size) --- */
+
+static void push_r64(struct cpu *c, const struct insn *i) {
+  uint64_t v = c->gpr[i->reg]; /* read before rsp moves (push rsp) */
+  uint64_t rsp = c->gpr[RSP] - 8;
+  fast_store(c, rsp, 8, v);
+  c->gpr[RSP] = rsp;
+}
+
+static void pop_r64(struct cpu *c, const struct insn *i) {
+  uint64_t v = fast_load(c, c->gpr[RSP], 8);
+  c->gpr[RSP] += 8;
+  c->gpr[i->reg] = v; /* pop rsp: the popped value wins */
+}
+
+static void call_rel(struct cpu *c, const struct insn *i) {
+  uint64_t rsp = c->gpr[RSP] - 8;
+  fast_store(c, rsp, 8, c->rip);
+  c->gpr[RSP] = rsp;
+  c->rip += i->imm;
+}
+
+static void ret_near(struct cpu *c, const struct insn *i) {
+  (void)i;
+  uint64_t target = fast_load(c, c->gpr[RSP], 8);
+  c->gpr[RSP] += 8;
+  c->rip = target;
+}
+
+/* --- by condition code --- */
+
+#define CC16(M, ...)                                                          \
+  M(__VA_ARGS__, 0)                                                           \
+  M(__VA_ARGS__, 1) M(__VA_ARGS__, 2) M(__VA_ARGS__, 3) M(__VA_ARGS__, 4)     \
+      M(__VA_ARGS__, 5) M(__VA_ARGS__, 6) M(__VA_ARGS__, 7)                   \
+          M(__VA_ARGS__, 8) M(__VA_ARGS__, 9) M(__VA_ARGS__, 10)              \
+              M(__VA_ARGS__, 11) M(__VA_ARGS__, 12) M(__VA_ARGS__, 13)        \
+                  M(__VA_ARGS__, 14) M(__VA_ARGS__, 15)
+#define CC_ROW(P)                                                             \
+  {P##0, P##1, P##2,  P##3,  P##4,  P##5,  P##6,  P##7,                       \
+   P##8, P##9, P##10, P##11, P##12, P##13, P##14, P##15}
+
+#define JCC_FN(X, CC)                                                         \
+  static void jcc_##CC(struct cpu *c, const struct insn *i) {                 \
+    int r = fast_cond(c, CC);                                                 \
+    if (r < 0)                                                                \
+      op_jcc(c, i);                                                           \
+    else if (r)                                                               \
+      c->rip += i->imm;                                                       \
+  }
+CC16(JCC_FN, _)
+static const cpu_handler jcc_table[16] = CC_ROW(jcc_);
+
+/* setcc r/m8 */
+#define SETCC_FN(F, CC)                                                       \
+  static void setcc_##F##_##CC(struct cpu *c, const struct insn *i) {         \
+    int r = fast_cond(c, CC);                                                 \
+    if (r < 0)                                                                \
+      op_setcc(c, i);                                                         \
+    else                                                                      \
+      fast_rm_set(c, i, 1, F, (uint64_t)r);                                   \
+  }
+CC16(SETCC_FN, 0)
+CC16(SETCC_FN, 1)
+CC16(SETCC_FN, 2)
+CC16(SETCC_FN, 3)
+CC16(SETCC_FN, 4)
+static const cpu_handler setcc_table[FORM_COUNT][16] = {
+    CC_ROW(setcc_0_), CC_ROW(setcc_1_), CC_ROW(setcc_2_), CC_ROW(setcc_3_),
+    CC_ROW(setcc_4_)};
+
+/* cmovcc: the source is read (and may fault) whatever the condition, and
+ * a 32-bit destination is zero-extended either way (SDM vol. 2, CMOVcc). */
+FAST_INLINE void cmov_fast(struct cpu *c, const struct insn *i, int size,
+                           int form, unsigned cc) {
+  int r = fast_cond(c, cc);
+  if (r < 0) {
+    op_cmovcc(c, i);
+    return;
+  }
+  uint64_t v = fast_rm_get(c, i, size, form);
+  if (!r)
+    v = c->gpr[i->reg];
+  fast_set(c, i->reg, size, v);
+}
+#define CMOV_FN(SZ, F, CC)                                                    \
+  static void cmov_##SZ##_##F##_##CC(struct cpu *c, const struct insn *i) {   \
+    cmov_fast(c, i, SZ, F, CC);                                               \
+  }
+CC16(CMOV_FN, 4, 0)
+CC16(CMOV_FN, 4, 1)
+CC16(CMOV_FN, 4, 2)
+CC16(CMOV_FN, 4, 3)
+CC16(CMOV_FN, 4, 4)
+CC16(CMOV_FN, 8, 0)
+CC16(CMOV_FN, 8, 1)
+CC16(CMOV_FN, 8, 2)
+CC16(CMOV_FN, 8, 3)
+CC16(CMOV_FN, 8, 4)
+static const cpu_handler cmov_table[2][FORM_COUNT][16] = {
+    {CC_ROW(cmov_4_0_), CC_ROW(cmov_4_1_), CC_ROW(cmov_4_2_),
+     CC_ROW(cmov_4_3_), CC_ROW(cmov_4_4_)},
+    {CC_ROW(cmov_8_0_), CC_ROW(cmov_8_1_), CC_ROW(cmov_8_2_),
+     CC_ROW(cmov_8_3_), CC_ROW(cmov_8_4_)}};
+
+static int size_index(int size) {
+  return size == 1 ? 0 : size == 4 ? 1 : size == 8 ? 2 : -1;
+}
+
+cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic,
+                           int form) {
+  int s = size_index(i->opsize);
+  int kind = -1;
+  if (generic == op_mov_rm_r)
+    kind = 0;
+  else if (generic == op_mov_r_rm)
+    kind = 1;
+  else if (generic == op_mov_rm_imm)
+    kind = 2;
+  else if (generic == op_lea && form != FORM_REG)
+    kind = 3;
+  else if (generic == op_movzx)
+    kind = i->arg == 1 ? 4 : 5;
+  else if (generic == op_movsx)
+    kind = i->arg == 1 ? 6 : i->arg == 2 ? 7 : 8;
+  if (kind >= 0) {
+    /* lea, movzx and movsx write 2-byte or wider registers only */
+    if (s < 0 || (kind >= 3 && s == 0))
+      return NULL;
+    return mov_table[kind][s][form];
+  }
+  if (generic == op_mov_r_imm && s >= 0)
+    return mov_r_imm_table[s];
+  if (generic == op_jcc)
+    return jcc_table[i->arg & 15];
+  if (generic == op_setcc)
+    return setcc_table[form][i->arg & 15];
+  if (generic == op_cmovcc && s > 0)
+    return cmov_table[s - 1][form][i->arg & 15];
+  if (form != FORM_REG || i->opsize != 8)
+    return NULL;
+  if (generic == op_push_r)
+    return push_r64;
+  if (generic == op_pop_r)
+    return pop_r64;
+  if (generic == op_call_rel)
+    return call_rel;
+  if (generic == op_ret && i->imm == 0)
+    return ret_near;
+  return NULL;
+}

@@ -1,0 +1,55 @@
+/* Which specialised handler an instruction gets (see specialize.h). The
+ * decoder has already settled everything the generic handlers would ask
+ * again at run time: operand size, register or memory, how the address
+ * is made, the ALU operation and condition code. Forms that the copies
+ * do not cover keep the generic handler: segment overrides (FS/GS
+ * bases), 32-bit addressing, absolute addresses, AH..BH registers,
+ * 16-bit operands. */
+#include "specialize.h"
+#include "fast.h"
+
+/* The operand form of a ModRM instruction, or -1 when not covered. */
+static int operand_form(const struct insn *in) {
+  if (in->mod == 3)
+    return FORM_REG;
+  if (in->seg != SEG_NONE || in->addrsize != 8)
+    return -1;
+  if (in->base == BASE_RIP)
+    return FORM_RIP;
+  if (in->base != REG_NONE)
+    return in->index == REG_NONE ? FORM_BD : FORM_BISD;
+  return in->index == REG_NONE ? -1 : FORM_ISD;
+}
+
+/* Without REX, byte registers 4..7 are AH, CH, DH, BH (SDM vol. 1,
+ * 3.4.1.1): the copies only know the low bytes. */
+static bool byte_regs_plain(const struct insn *in, const struct op_desc *d,
+                            int form) {
+  if (in->rex)
+    return true;
+  bool reg_used = (d->decode & D_OPREG) ||
+                  ((d->decode & D_MODRM) && d->group == NG);
+  if (reg_used && in->reg >= 4)
+    return false;
+  return form != FORM_REG || !(d->decode & D_MODRM) || in->rm < 4;
+}
+
+cpu_handler cpu_specialize(const struct insn *in) {
+  const struct op_desc *d = &cpu_ops[in->op];
+  cpu_handler generic = d->handler;
+  int form = FORM_REG;
+  if (d->decode & D_MODRM) {
+    form = operand_form(in);
+    if (form < 0)
+      return generic;
+  }
+  bool bytes = in->opsize == 1 ||
+               ((generic == op_movzx || generic == op_movsx) && in->arg == 1) ||
+               generic == op_setcc;
+  if (bytes && !byte_regs_plain(in, d, form))
+    return generic;
+  cpu_handler h = fast_alu_pick(in, generic, form);
+  if (!h)
+    h = fast_move_pick(in, generic, form);
+  return h ? h : generic;
+}

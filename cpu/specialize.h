@@ -1,0 +1,20 @@
+/* Decode-time specialisation of handlers (cpu/specialize.c): the table's
+ * handler stays the generic entry and the reference; for the hot forms
+ * the decoder installs a copy made for one size, operand form and
+ * operation (cpu/fast_alu.c, cpu/fast_move.c). */
+#ifndef EMU_SPECIALIZE_H
+#define EMU_SPECIALIZE_H
+
+#include "handlers.h"
+
+/* The handler to run for a decoded instruction: a specialised one when
+ * there is one for its form, else the table's. */
+cpu_handler cpu_specialize(const struct insn *in);
+
+/* The per-family choosers: NULL when no specialised form applies.
+ * `form` is an enum fast_form (cpu/fast.h). */
+cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form);
+cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic,
+                           int form);
+
+#endif
