@@ -9,6 +9,7 @@
 #include "../mmu/mmu.h"
 #include "block.h"
 #include "handlers.h"
+#include "specialize.h"
 
 /* --- the set of pages holding decoded code --- */
 
@@ -130,8 +131,10 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
   if (!bc || !code_page_has(&bc->pages, page))
     return;
   /* Blocks starting in this page, and those starting in the page before
-   * whose last instruction reaches into it. */
-  invalidate_range(bc, page, page - PAGE_SIZE, page + PAGE_SIZE);
+   * whose instruction reaches into it: only a block's first instruction
+   * may cross a page (build stops before any other would), so those
+   * start in the last 14 bytes of the page before. */
+  invalidate_range(bc, page, page - 14, page + PAGE_SIZE);
   bc->generation++;
   code_page_remove(&bc->pages, page);
   c->exit_request = 1;
@@ -145,9 +148,11 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
     unsigned k = 0;
     while (k < b->count && at != c->insn_rip)
       at += b->insns[k++].len;
-    if (k + 1 < b->count) {
+    if (k + 1 < (unsigned)(b->end - b->insns)) {
       b->count = (uint16_t)(k + 1);
+      b->cycles = b->cycles_through[k];
       b->end = &b->insns[k + 1];
+      c->rip = at + b->insns[k].len; /* where the loop will continue */
     }
   }
 }
@@ -214,6 +219,19 @@ static struct block *build(struct cpu *c) {
   if (shrunk)
     b = shrunk;
   b->end = b->insns + b->count;
+  b->cycles = b->cycles_through[b->count - 1];
+  b->rip_end = at;
+  /* A compare (or other flag setter) followed by the Jcc ending the block
+   * runs as one fused handler; the Jcc's slot is then not dispatched but
+   * still counted. */
+  if (b->count >= 2 &&
+      cpu_ops[b->insns[b->count - 1].op].handler == op_jcc) {
+    cpu_handler fused = cpu_specialize_fused(&b->insns[b->count - 2]);
+    if (fused) {
+      b->insns[b->count - 2].handler = fused;
+      b->end = &b->insns[b->count - 1];
+    }
+  }
   unsigned h = bucket_of(b->rip);
   b->next = bc->buckets[h];
   bc->buckets[h] = b;
@@ -238,7 +256,8 @@ static struct block *lookup(struct cpu *c) {
  * built) and linked from prev. Blocks retired by an invalidation are
  * freed here, where none of them runs any more (an invalidation bumps
  * the generation, so the loop always comes here after one). */
-static struct block *find_block(struct cpu *c, struct block *prev) {
+__attribute__((noinline)) static struct block *
+find_block(struct cpu *c, struct block *prev) {
   struct block_cache *bc = c->blocks;
   bc->running = NULL;
   if (bc->retired) {
@@ -262,8 +281,8 @@ static struct block *find_block(struct cpu *c, struct block *prev) {
 }
 
 /* The fast loop. Returns when a trap is pending or, between blocks, when
- * `until` instructions have retired. Per instruction it only moves RIP
- * and calls the handler: a block ends at the first instruction that may
+ * `until` instructions have retired. Per instruction it only records
+ * where the instruction starts and calls the handler: a block ends at the first instruction that may
  * change RIP (block_bound), so every block runs to its end, and its
  * instructions and cycles are counted once. Self-modifying code cuts the
  * running block short (b->end, reread after each handler); a fault
@@ -275,21 +294,27 @@ void cpu_run_blocks(struct cpu *c, uint64_t until) {
   struct block *b = NULL;
   while (c->instret < until) {
     uint64_t rip = c->rip;
-    if (b && b->link_gen == bc->generation && b->link_rip[0] == rip)
+    if (!b || b->link_gen != bc->generation)
+      b = find_block(c, b);
+    else if (b->link_rip[0] == rip)
       b = b->link[0];
-    else if (b && b->link_gen == bc->generation && b->link_rip[1] == rip)
+    else if (b->link_rip[1] == rip)
       b = b->link[1];
     else
       b = find_block(c, b);
     bc->running = b;
+    /* Inside a block RIP only advances, and only the last instruction
+     * can read RIP as such (branches, syscall); the others see where they
+     * start in insn_rip (RIP-relative operands use insn_rip + len). So
+     * RIP is set once, to the block's end. */
+    c->rip = b->rip_end;
     for (const struct insn *in = b->insns; in != b->end; in++) {
       c->insn_rip = rip;
       rip += in->len;
-      c->rip = rip;
       in->handler(c, in);
     }
     c->instret += b->count;
-    c->cycles += b->cycles_through[b->count - 1];
+    c->cycles += b->cycles;
     if (c->trap.kind != TRAP_NONE)
       break;
   }

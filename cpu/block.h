@@ -25,6 +25,8 @@ struct block {
   uint64_t link_rip[2];
   uint64_t link_gen;
   const struct insn *end; /* past the last instruction to run */
+  uint32_t cycles;        /* of the instructions up to `end` */
+  uint64_t rip_end;       /* the address after the last instruction */
   uint16_t count;        /* decoded instructions */
   bool ends_in_ud;       /* the instruction after the last one is #UD */
   /* Cycles of instructions 0..k, so that the counter is bumped once per

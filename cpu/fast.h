@@ -58,7 +58,8 @@ FAST_INLINE uint64_t fast_ea(const struct cpu *c, const struct insn *i,
   case FORM_BD: return c->gpr[i->base] + d;
   case FORM_BISD: return c->gpr[i->base] + (c->gpr[i->index] << i->scale) + d;
   case FORM_ISD: return (c->gpr[i->index] << i->scale) + d;
-  default: return c->rip + d; /* FORM_RIP: rip is already the next insn */
+  default: /* FORM_RIP: relative to the next instruction */
+    return c->insn_rip + i->len + d;
   }
 }
 
@@ -152,6 +153,25 @@ FAST_INLINE void fast_flags(struct cpu *c, enum flags_op op, int size,
     c->flags.src2 = b;
   }
   c->flags.res = res;
+}
+
+/* RFLAGS as cpu_get_flags reports it, with the eager state and a logic
+ * result (CF = OF = AF = 0; SF, ZF, PF from the result) done inline. */
+FAST_INLINE uint64_t fast_get_flags(struct cpu *c) {
+  const struct lazy_flags *l = &c->flags;
+  if (l->op == FLAGS_EAGER)
+    return c->rflags | FLAGS_FIXED;
+  if (l->op != FLAGS_LOGIC)
+    return cpu_get_flags(c);
+  uint64_t r = l->res << (64 - 8u * l->size);
+  uint64_t f = (c->rflags & ~(uint64_t)FLAGS_ARITH) | FLAGS_FIXED;
+  if (!r)
+    f |= FLAG_ZF;
+  if ((int64_t)r < 0)
+    f |= FLAG_SF;
+  if (!__builtin_parity((unsigned)(uint8_t)l->res))
+    f |= FLAG_PF;
+  return f;
 }
 
 /* CF as cpu_get_flags would report it, without computing the others. */

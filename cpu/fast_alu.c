@@ -23,8 +23,56 @@ FAST_INLINE uint64_t alu_fast_result(int op, uint64_t a, uint64_t b) {
   }
 }
 
+/* Condition `cc` (known only at run time) of the flags that an ALU
+ * operation of `kind` just produced, from its operands still in
+ * registers: the Jcc of a fused compare-and-branch (SDM vol. 1,
+ * appendix B). Shifted to the top, the operands give the flags of any
+ * size: R = A op B modulo 2^64 still holds. */
+FAST_INLINE bool cond_of(enum flags_op kind, int size, uint64_t a, uint64_t b,
+                         uint64_t res, unsigned cc) {
+  unsigned sh = 64 - 8u * (unsigned)size;
+  uint64_t A = a << sh, B = b << sh, R = res << sh;
+#define CF_ (kind == FLAGS_SUB ? A < B : kind == FLAGS_ADD ? R < A : false)
+#define OF_                                                                   \
+  (kind == FLAGS_SUB   ? (int64_t)((A ^ B) & (A ^ R)) < 0                     \
+   : kind == FLAGS_ADD ? (int64_t)((A ^ R) & (B ^ R)) < 0                     \
+                       : false)
+#define LT_ (kind == FLAGS_SUB ? (int64_t)A < (int64_t)B : ((int64_t)R < 0) != OF_)
+  switch (cc) {
+  case 0: return OF_;
+  case 1: return !OF_;
+  case 2: return CF_;
+  case 3: return !CF_;
+  case 4: return R == 0;
+  case 5: return R != 0;
+  case 6: return kind == FLAGS_SUB ? A <= B : CF_ || R == 0;
+  case 7: return kind == FLAGS_SUB ? A > B : !(CF_ || R == 0);
+  case 8: return (int64_t)R < 0;
+  case 9: return (int64_t)R >= 0;
+  case 10: return !__builtin_parity((unsigned)(uint8_t)res);
+  case 11: return __builtin_parity((unsigned)(uint8_t)res);
+  case 12: return LT_;
+  case 13: return !LT_;
+  case 14: return kind == FLAGS_SUB ? (int64_t)A <= (int64_t)B : R == 0 || LT_;
+  default: return kind == FLAGS_SUB ? (int64_t)A > (int64_t)B : !(R == 0 || LT_);
+  }
+#undef CF_
+#undef OF_
+#undef LT_
+}
+
+/* A fused flag-setter + Jcc at the end of a block (cpu/block.c): the
+ * loop runs the pair as one slot; c->rip is already past the Jcc. */
+FAST_INLINE void fused_jcc(struct cpu *c, const struct insn *i,
+                           enum flags_op kind, int size, uint64_t a,
+                           uint64_t b, uint64_t res) {
+  const struct insn *j = i + 1;
+  if (cond_of(kind, size, a, b, res, j->arg))
+    c->rip += j->imm;
+}
+
 FAST_INLINE void alu_fast(struct cpu *c, const struct insn *i, int op,
-                          int size, int form, int variant) {
+                          int size, int form, int variant, int fuse) {
   uint64_t a, b, addr = 0;
   if (variant == V_R_RM) {
     b = fast_rm_get(c, i, size, form);
@@ -51,14 +99,18 @@ FAST_INLINE void alu_fast(struct cpu *c, const struct insn *i, int op,
                        : op == ALU_SUB || op == ALU_CMP ? FLAGS_SUB
                                                         : FLAGS_LOGIC;
   fast_flags(c, kind, size, a, b, res);
+  if (fuse)
+    fused_jcc(c, i, kind, size, a, b, res);
 }
 
 /* test r/m, reg and test r/m, imm. */
 FAST_INLINE void test_fast(struct cpu *c, const struct insn *i, int size,
-                           int form, int with_imm) {
+                           int form, int with_imm, int fuse) {
   uint64_t a = fast_rm_get(c, i, size, form);
   uint64_t b = with_imm ? i->imm : fast_get(c, i->reg, size);
   fast_flags(c, FLAGS_LOGIC, size, 0, 0, a & b);
+  if (fuse)
+    fused_jcc(c, i, FLAGS_LOGIC, size, 0, 0, a & b);
 }
 
 /* inc/dec keep CF: it is saved into the eager bits, as cpu/alu.c does by
@@ -134,8 +186,7 @@ FAST_INLINE void imul_fast(struct cpu *c, const struct insn *i, int size,
     lo = (uint32_t)p;
   }
   fast_set(c, i->reg, size, lo);
-  uint64_t f = c->flags.op == FLAGS_EAGER ? c->rflags : cpu_get_flags(c);
-  f &= ~(uint64_t)(FLAG_CF | FLAG_OF);
+  uint64_t f = fast_get_flags(c) & ~(uint64_t)(FLAG_CF | FLAG_OF);
   c->rflags = f | (overflow ? FLAG_CF | FLAG_OF : 0);
   c->flags.op = FLAGS_EAGER;
 }
@@ -147,7 +198,7 @@ FAST_INLINE void imul_fast(struct cpu *c, const struct insn *i, int size,
 #define ALU_FN(V, OP, SZ, FORM)                                               \
   static void alu_##V##_##OP##_##SZ##_##FORM(struct cpu *c,                   \
                                              const struct insn *i) {          \
-    alu_fast(c, i, OP, SZ, FORM, V);                                          \
+    alu_fast(c, i, OP, SZ, FORM, V % 3, V / 3);                               \
   }
 #define ALU_FORMS(V, OP, SZ)                                                  \
   ALU_FN(V, OP, SZ, 0)                                                        \
@@ -161,6 +212,9 @@ FAST_INLINE void imul_fast(struct cpu *c, const struct insn *i, int size,
 ALU_OPS(0)
 ALU_OPS(1)
 ALU_OPS(2)
+ALU_OPS(3) /* 3..5: the same, fused with the Jcc that follows */
+ALU_OPS(4)
+ALU_OPS(5)
 
 #define ALU_ENT_FORMS(V, OP, SZ)                                              \
   {alu_##V##_##OP##_##SZ##_0, alu_##V##_##OP##_##SZ##_1,                      \
@@ -174,8 +228,9 @@ ALU_OPS(2)
    ALU_ENT(V, 7)}
 
 /* [variant][alu op][size index][form]; adc/sbb stay generic (NULL). */
-static const cpu_handler alu_table[3][8][3][FORM_COUNT] = {
-    ALU_TABLE(0), ALU_TABLE(1), ALU_TABLE(2)};
+static const cpu_handler alu_table[6][8][3][FORM_COUNT] = {
+    ALU_TABLE(0), ALU_TABLE(1), ALU_TABLE(2),
+    ALU_TABLE(3), ALU_TABLE(4), ALU_TABLE(5)};
 
 #define ONE_FN(NAME, BODY, SZ, FORM)                                          \
   static void NAME##_##SZ##_##FORM(struct cpu *c, const struct insn *i) {     \
@@ -196,16 +251,21 @@ static const cpu_handler alu_table[3][8][3][FORM_COUNT] = {
 #define SIZE_TABLE(NAME)                                                      \
   {FORM_ROW(NAME, 1), FORM_ROW(NAME, 4), FORM_ROW(NAME, 8)}
 
-#define TEST_R(SZ, F) test_fast(c, i, SZ, F, 0)
-#define TEST_I(SZ, F) test_fast(c, i, SZ, F, 1)
+#define TEST_R(SZ, F) test_fast(c, i, SZ, F, 0, 0)
+#define TEST_I(SZ, F) test_fast(c, i, SZ, F, 1, 0)
+#define TEST_R_JCC(SZ, F) test_fast(c, i, SZ, F, 0, 1)
+#define TEST_I_JCC(SZ, F) test_fast(c, i, SZ, F, 1, 1)
 #define INC(SZ, F) incdec_fast(c, i, 0, SZ, F)
 #define DEC(SZ, F) incdec_fast(c, i, 1, SZ, F)
 THREE_SIZES(test_r, TEST_R)
 THREE_SIZES(test_i, TEST_I)
+THREE_SIZES(test_r_jcc, TEST_R_JCC)
+THREE_SIZES(test_i_jcc, TEST_I_JCC)
 THREE_SIZES(inc, INC)
 THREE_SIZES(dec, DEC)
-static const cpu_handler test_table[2][3][FORM_COUNT] = {SIZE_TABLE(test_r),
-                                                         SIZE_TABLE(test_i)};
+static const cpu_handler test_table[4][3][FORM_COUNT] = {
+    SIZE_TABLE(test_r), SIZE_TABLE(test_i), SIZE_TABLE(test_r_jcc),
+    SIZE_TABLE(test_i_jcc)};
 static const cpu_handler incdec_table[2][3][FORM_COUNT] = {SIZE_TABLE(inc),
                                                            SIZE_TABLE(dec)};
 
@@ -234,6 +294,30 @@ static const cpu_handler shift_table[3][2][2] = {
     {{shift_4_4_0, shift_4_4_1}, {shift_4_8_0, shift_4_8_1}},
     {{shift_5_4_0, shift_5_4_1}, {shift_5_8_0, shift_5_8_1}},
     {{shift_7_4_0, shift_7_4_1}, {shift_7_8_0, shift_7_8_1}}};
+
+cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
+                                int form) {
+  int size = i->opsize;
+  if (size != 1 && size != 4 && size != 8)
+    return NULL;
+  int s = SZ_IDX(size);
+  if (generic == op_alu_rm_r)
+    return alu_table[3 + V_RM_R][i->arg & 7][s][form];
+  if (generic == op_alu_r_rm)
+    return alu_table[3 + V_R_RM][i->arg & 7][s][form];
+  if (generic == op_alu_rm_imm)
+    return alu_table[3 + V_RM_I][i->arg & 7][s][form];
+  if (generic == op_alu_a_imm)
+    return form == FORM_REG ? alu_table[3 + V_RM_I][i->arg & 7][s][form]
+                            : NULL;
+  if (generic == op_test_rm_r)
+    return test_table[2][s][form];
+  if (generic == op_test_rm_imm)
+    return test_table[3][s][form];
+  if (generic == op_test_a_imm)
+    return form == FORM_REG ? test_table[3][s][form] : NULL;
+  return NULL;
+}
 
 cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form) {
   int size = i->opsize;

@@ -108,6 +108,33 @@ static void ret_near(struct cpu *c, const struct insn *i) {
   c->rip = target;
 }
 
+/* call and jmp through a register or memory: the target is read
+ * before the push (cpu/branch.c). */
+FAST_INLINE void call_rm_fast(struct cpu *c, const struct insn *i, int form) {
+  uint64_t target = fast_rm_get(c, i, 8, form);
+  uint64_t rsp = c->gpr[RSP] - 8;
+  fast_store(c, rsp, 8, c->rip);
+  c->gpr[RSP] = rsp;
+  c->rip = target;
+}
+#define CALL_RM_FN(X, F)                                                      \
+  static void call_rm_##F(struct cpu *c, const struct insn *i) {              \
+    call_rm_fast(c, i, F);                                                    \
+  }                                                                           \
+  static void jmp_rm_##F(struct cpu *c, const struct insn *i) {               \
+    c->rip = fast_rm_get(c, i, 8, F);                                         \
+  }
+CALL_RM_FN(_, 0)
+CALL_RM_FN(_, 1)
+CALL_RM_FN(_, 2)
+CALL_RM_FN(_, 3)
+CALL_RM_FN(_, 4)
+static const cpu_handler call_rm_table[FORM_COUNT] = {
+    call_rm_0, call_rm_1, call_rm_2, call_rm_3, call_rm_4};
+static const cpu_handler jmp_rm_table[FORM_COUNT] = {jmp_rm_0, jmp_rm_1,
+                                                     jmp_rm_2, jmp_rm_3,
+                                                     jmp_rm_4};
+
 /* --- by condition code --- */
 
 #define CC16(M, ...)                                                          \
@@ -218,7 +245,13 @@ cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic,
     return setcc_table[form][i->arg & 15];
   if (generic == op_cmovcc && s > 0)
     return cmov_table[s - 1][form][i->arg & 15];
-  if (form != FORM_REG || i->opsize != 8)
+  if (i->opsize != 8)
+    return NULL;
+  if (generic == op_call_rm)
+    return call_rm_table[form];
+  if (generic == op_jmp_rm)
+    return jmp_rm_table[form];
+  if (form != FORM_REG)
     return NULL;
   if (generic == op_push_r)
     return push_r64;

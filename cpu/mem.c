@@ -43,6 +43,13 @@ static uint8_t *host_byte(struct cpu *c, uint64_t addr, enum mmu_access kind) {
 
 void cpu_load_bytes(struct cpu *c, uint64_t addr, void *dst, int n) {
   uint8_t *out = dst;
+  if (n > 0) { /* the common case: one page, in the TLB */
+    const uint8_t *p = tlb_lookup(c->mmu, MMU_READ, addr, (unsigned)n);
+    if (p) {
+      memcpy(out, p, (size_t)n);
+      return;
+    }
+  }
   while (n > 0) {
     int room = (int)(PAGE_SIZE - (addr & ~PAGE_MASK));
     int k = n < room ? n : room;
@@ -52,6 +59,8 @@ void cpu_load_bytes(struct cpu *c, uint64_t addr, void *dst, int n) {
 }
 
 void cpu_probe_write(struct cpu *c, uint64_t addr, int n) {
+  if (n > 0 && tlb_lookup(c->mmu, MMU_WRITE, addr, (unsigned)n))
+    return;
   uint64_t last = addr + (uint64_t)n - 1;
   host_byte(c, addr, MMU_WRITE);
   if ((last & PAGE_MASK) != (addr & PAGE_MASK))
@@ -62,6 +71,11 @@ void cpu_store_bytes(struct cpu *c, uint64_t addr, const void *src, int n) {
   const uint8_t *in = src;
   if (n <= 0)
     return;
+  uint8_t *p = tlb_lookup(c->mmu, MMU_WRITE, addr, (unsigned)n);
+  if (p) { /* one page, in the TLB, holding no decoded code */
+    memcpy(p, in, (size_t)n);
+    return;
+  }
   /* Both pages must be writable before either is changed. */
   if (n <= (int)PAGE_SIZE)
     cpu_probe_write(c, addr, n);

@@ -1,8 +1,8 @@
 /* MMX data movement and the SSE-era MMX forms that are not lane-wise
  * kernels: movd/movq, movntq, maskmovq, pshufw, pinsrw, pextrw,
- * pmovmskb, movq2dq, movdq2q (SDM vol. 2). Each takes a pending x87
- * exception first, does any memory access, then enters MMX state
- * (cpu/mmx_state.c) and writes its register. */
+ * pmovmskb, movq2dq, movdq2q (SDM vol. 2). The memory access comes
+ * before the transition to MMX state (cpu/mmx_state.c), but for
+ * maskmovq. */
 #include "handlers.h"
 #include "sse.h"
 
@@ -41,24 +41,25 @@ void op_movq_mm_store(struct cpu *c, const struct insn *i) {
 }
 
 /* 0F F7: maskmovq mm1, mm2: bytes of mm1 whose mask byte in mm2 has its
- * top bit set go to [DS:rDI], one by one as for maskmovdqu. */
+ * top bit set go to [DS:rDI]; all 8 bytes must be writable, as for
+ * maskmovdqu. */
 void op_maskmovq(struct cpu *c, const struct insn *i) {
-  mmx_check_pending(c);
+  mmx_begin(c);
   uint64_t base = sse_rdi_address(c, i);
+  cpu_probe_write(c, base, 8);
   uint64_t v = mmx_get(c, i->reg), m = mmx_get(c, i->rm);
   for (int k = 0; k < 8; k++)
     if ((m >> (8 * k + 7)) & 1)
       cpu_store(c, base + (uint64_t)k, 1, (v >> (8 * k)) & 0xff);
-  mmx_enter(c);
 }
 
 /* 0F 70: pshufw mm, mm/m64, imm8: word k = source word imm[2k+1:2k]. */
 void op_pshufw(struct cpu *c, const struct insn *i) {
   mmx_check_pending(c);
   uint64_t s = mmx_src64(c, i), r = 0;
+  mmx_enter(c);
   for (int k = 0; k < 4; k++)
     r |= ((s >> (16 * ((i->imm >> (2 * k)) & 3))) & 0xffff) << (16 * k);
-  mmx_enter(c);
   mmx_set(c, i->reg, r);
 }
 
@@ -74,16 +75,14 @@ void op_pinsrw_mm(struct cpu *c, const struct insn *i) {
 
 /* 0F C5: pextrw r32, mm, imm8 (zero-extended into the whole GPR). */
 void op_pextrw_mm(struct cpu *c, const struct insn *i) {
-  mmx_check_pending(c);
-  mmx_enter(c);
+  mmx_begin(c);
   uint64_t s = mmx_get(c, i->rm);
   cpu_reg_set(c, i, i->reg, 8, (s >> (16 * (i->imm & 3))) & 0xffff);
 }
 
 /* 0F D7: pmovmskb r32, mm: the top bit of each byte. */
 void op_pmovmskb_mm(struct cpu *c, const struct insn *i) {
-  mmx_check_pending(c);
-  mmx_enter(c);
+  mmx_begin(c);
   uint64_t s = mmx_get(c, i->rm), mask = 0;
   for (int k = 0; k < 8; k++)
     mask |= ((s >> (8 * k + 7)) & 1) << k;
@@ -92,8 +91,7 @@ void op_pmovmskb_mm(struct cpu *c, const struct insn *i) {
 
 /* F3 0F D6: movq2dq xmm, mm (upper quadword zeroed). */
 void op_movq2dq(struct cpu *c, const struct insn *i) {
-  mmx_check_pending(c);
-  mmx_enter(c);
+  mmx_begin(c);
   union xmm *d = sse_dst(c, i);
   d->u64[0] = mmx_get(c, i->rm);
   d->u64[1] = 0;
@@ -101,7 +99,6 @@ void op_movq2dq(struct cpu *c, const struct insn *i) {
 
 /* F2 0F D6: movdq2q mm, xmm. */
 void op_movdq2q(struct cpu *c, const struct insn *i) {
-  mmx_check_pending(c);
-  mmx_enter(c);
+  mmx_begin(c);
   mmx_set(c, i->reg, c->xmm[i->rm].u64[0]);
 }

@@ -2,7 +2,11 @@
  * MMi is the 64-bit mantissa of physical register Ri. An MMX
  * instruction takes a pending unmasked x87 exception first (#MF, like
  * a waiting x87 instruction), then leaves the x87 with TOP = 0 and all
- * tags valid; writes set the register's sign/exponent to all ones. */
+ * tags valid; writes set the register's sign/exponent to all ones.
+ * On this CPU (measured by tests/diff and test_mmx_table) a fault of
+ * the memory operand (#GP, #PF) comes before the transition, a #XM of
+ * a conversion after it, and maskmovq makes the transition before its
+ * stores. */
 #include "handlers.h"
 #include "sse.h"
 
@@ -28,8 +32,11 @@ uint64_t mmx_src64(struct cpu *c, const struct insn *i) {
   return cpu_load(c, cpu_ea(c, i), 8);
 }
 
-/* The memory operand is read before the x87 state changes, so a #PF
- * restarts the instruction from an untouched state. */
+void mmx_begin(struct cpu *c) {
+  mmx_check_pending(c);
+  mmx_enter(c);
+}
+
 void mmx_binop(struct cpu *c, const struct insn *i, simd_kernel k,
                int mem_bytes) {
   mmx_check_pending(c);

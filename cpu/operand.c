@@ -5,8 +5,9 @@
 
 uint64_t cpu_ea(struct cpu *c, const struct insn *i) {
   uint64_t ea = (uint64_t)(int64_t)i->disp;
-  if (i->base == BASE_RIP)
-    ea += c->rip; /* relative to the next instruction */
+  if (i->base == BASE_RIP) /* relative to the next instruction; inside a
+                              block c->rip is only exact for the last one */
+    ea += c->insn_rip + i->len;
   else if (i->base != REG_NONE)
     ea += c->gpr[i->base];
   if (i->index != REG_NONE)

@@ -34,19 +34,34 @@ static bool byte_regs_plain(const struct insn *in, const struct op_desc *d,
   return form != FORM_REG || !(d->decode & D_MODRM) || in->rm < 4;
 }
 
-cpu_handler cpu_specialize(const struct insn *in) {
+/* The operand form for a specialised handler, or -1. */
+static int specialized_form(const struct insn *in) {
   const struct op_desc *d = &cpu_ops[in->op];
   cpu_handler generic = d->handler;
   int form = FORM_REG;
   if (d->decode & D_MODRM) {
     form = operand_form(in);
     if (form < 0)
-      return generic;
+      return -1;
   }
   bool bytes = in->opsize == 1 ||
                ((generic == op_movzx || generic == op_movsx) && in->arg == 1) ||
                generic == op_setcc;
   if (bytes && !byte_regs_plain(in, d, form))
+    return -1;
+  return form;
+}
+
+cpu_handler cpu_specialize_fused(const struct insn *in) {
+  int form = specialized_form(in);
+  return form < 0 ? NULL
+                  : fast_alu_fused_pick(in, cpu_ops[in->op].handler, form);
+}
+
+cpu_handler cpu_specialize(const struct insn *in) {
+  cpu_handler generic = cpu_ops[in->op].handler;
+  int form = specialized_form(in);
+  if (form < 0)
     return generic;
   cpu_handler h = fast_alu_pick(in, generic, form);
   if (!h)

@@ -11,9 +11,15 @@
  * there is one for its form, else the table's. */
 cpu_handler cpu_specialize(const struct insn *in);
 
+/* For the flag-setting instruction just before a Jcc that ends a block:
+ * a handler doing both (the Jcc is insn[1] to it), or NULL. */
+cpu_handler cpu_specialize_fused(const struct insn *in);
+
 /* The per-family choosers: NULL when no specialised form applies.
  * `form` is an enum fast_form (cpu/fast.h). */
 cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form);
+cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
+                                int form);
 cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic,
                            int form);
 

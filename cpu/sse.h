@@ -89,6 +89,7 @@ void mmx_binop(struct cpu *c, const struct insn *i, simd_kernel k,
  * to MMi sets bits 64..79 of Ri to all ones. */
 void mmx_check_pending(struct cpu *c); /* #MF if FSW.ES */
 void mmx_enter(struct cpu *c);         /* TOP = 0, tags valid */
+void mmx_begin(struct cpu *c);         /* both, as an MMX form starts */
 static inline uint64_t mmx_get(const struct cpu *c, unsigned n) {
   return c->fpu.st[n & 7].mantissa;
 }

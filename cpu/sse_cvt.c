@@ -71,15 +71,15 @@ void op_comis(struct cpu *c, const struct insn *i) {
  * floats or doubles (SDM vol. 2, CVTPI2PS ... CVTTPD2PI). They run on
  * the host as the matching XMM conversion with the unused lanes zero
  * (which convert exactly and raise nothing). MMX state is entered
- * before a #XM is raised; cvtpi2ps/cvtpi2pd with a memory source leave
- * the x87 alone (measured on the host; SDM vol. 2, CVTPI2PD). */
+ * after the memory operand is read and before a #XM is raised;
+ * cvtpi2ps/cvtpi2pd with a memory source leave the x87 alone (measured
+ * on the host; SDM vol. 2, CVTPI2PD). */
 static void cvt_from_mm(struct cpu *c, const struct insn *i, sse_host_fn fn,
                         int whole) {
   union xmm s = {{0}}, r = {{0}};
   if (i->mod == 3) {
-    mmx_check_pending(c);
+    mmx_begin(c);
     s.u64[0] = mmx_get(c, i->rm);
-    mmx_enter(c);
   } else {
     s.u64[0] = cpu_load(c, cpu_ea(c, i), 8);
   }

@@ -109,8 +109,11 @@ void op_roundsd(struct cpu *c, const struct insn *i) {
  * by imm8[7:4] (others +0.0), summed pairwise ((0+1)+(2+3)), stored in
  * the lanes selected by imm8[3:0], zero elsewhere. Each step is a host
  * scalar operation so rounding and flags follow the guest MXCSR; a
- * denormal intermediate product is not a denormal-operand exception
- * (measured), so the additions contribute no DE. */
+ * denormal intermediate product (not flushed by FTZ) makes the addition
+ * report DE, as on this CPU. The stages (products,
+ * pairwise sums, final sum) report their flags in turn: an unmasked
+ * exception in one raises #XM before the next runs (measured: an
+ * overflowing product with PE unmasked does not add IE from inf - inf). */
 
 void op_dpps(struct cpu *c, const struct insn *i) {
   union xmm s, *d = sse_dst(c, i), p[4], r = {{0}};
@@ -125,10 +128,11 @@ void op_dpps(struct cpu *c, const struct insn *i) {
       raised |= sse_host_mulss(&p[k], &b, c->mxcsr);
     }
   }
-  raised |= sse_host_addss(&p[0], &p[1], c->mxcsr) & ~MXCSR_DE;
-  raised |= sse_host_addss(&p[2], &p[3], c->mxcsr) & ~MXCSR_DE;
-  raised |= sse_host_addss(&p[0], &p[2], c->mxcsr) & ~MXCSR_DE;
   sse_fp_flags(c, raised);
+  raised = sse_host_addss(&p[0], &p[1], c->mxcsr);
+  raised |= sse_host_addss(&p[2], &p[3], c->mxcsr);
+  sse_fp_flags(c, raised);
+  sse_fp_flags(c, sse_host_addss(&p[0], &p[2], c->mxcsr));
   for (int k = 0; k < 4; k++)
     if ((i->imm >> k) & 1)
       r.u32[k] = p[0].u32[0];
@@ -148,8 +152,8 @@ void op_dppd(struct cpu *c, const struct insn *i) {
       raised |= sse_host_mulsd(&p[k], &b, c->mxcsr);
     }
   }
-  raised |= sse_host_addsd(&p[0], &p[1], c->mxcsr) & ~MXCSR_DE;
   sse_fp_flags(c, raised);
+  sse_fp_flags(c, sse_host_addsd(&p[0], &p[1], c->mxcsr));
   for (int k = 0; k < 2; k++)
     if ((i->imm >> k) & 1)
       r.u64[k] = p[0].u64[0];

@@ -150,8 +150,7 @@ static void shift_lanes(union xmm *d, int n, int bits, enum shift_kind kind,
     shift_lanes(&c->xmm[i->rm], 16, BITS, KIND, i->imm);                       \
   }                                                                            \
   void op_##NAME##_imm_mm(struct cpu *c, const struct insn *i) {               \
-    mmx_check_pending(c);                                                      \
-    mmx_enter(c);                                                              \
+    mmx_begin(c);                                                              \
     union xmm d = {.u64 = {mmx_get(c, i->rm), 0}};                             \
     shift_lanes(&d, 8, BITS, KIND, i->imm);                                    \
     mmx_set(c, i->rm, d.u64[0]);                                               \

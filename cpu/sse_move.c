@@ -143,8 +143,8 @@ void op_movnti(struct cpu *c, const struct insn *i) {
 
 /* 66 0F F7: maskmovdqu xmm1, xmm2 stores the bytes of xmm1 whose mask
  * byte in xmm2 has its top bit set to [DS:rDI] (SDM vol. 2, MASKMOVDQU).
- * Bytes are stored one by one: a restart after a fault stores the same
- * bytes again, which is harmless. */
+ * The whole 16 bytes must be writable, even with an all-zero mask: this
+ * CPU faults then too (the SDM leaves it to the implementation). */
 uint64_t sse_rdi_address(struct cpu *c, const struct insn *i) {
   uint64_t base = c->gpr[RDI];
   if (i->addrsize == 4)
@@ -158,6 +158,7 @@ uint64_t sse_rdi_address(struct cpu *c, const struct insn *i) {
 
 void op_maskmovdqu(struct cpu *c, const struct insn *i) {
   uint64_t base = sse_rdi_address(c, i);
+  cpu_probe_write(c, base, 16);
   const union xmm *s = sse_dst(c, i), *m = &c->xmm[i->rm];
   for (int k = 0; k < 16; k++)
     if (m->u8[k] & 0x80)

@@ -17,10 +17,13 @@ void op_stmxcsr(struct cpu *c, const struct insn *i) {
 }
 
 /* fxsave/fxrstor (0F AE /0, /1; REX.W for the 64-bit pointer layout):
- * the image itself is cpu/fxsave.c's. */
+ * the image itself is cpu/fxsave.c's. Both check all 512 bytes, the last
+ * one first: when the area crosses into a bad page, this CPU reports the
+ * fault at its last byte, even for fxsave, which writes only 416. */
 void op_fxsave(struct cpu *c, const struct insn *i) {
   uint64_t addr = cpu_ea(c, i);
   sse_check_align(c, addr, SSE_ALIGNED_ALWAYS);
+  cpu_probe_write(c, addr + CPU_FXSAVE_SIZE - 1, 1);
   uint8_t img[CPU_FXSAVE_SIZE];
   cpu_fxsave_image(c, img, i->rex & 8);
   cpu_store_bytes(c, addr, img, CPU_FXSAVE_WRITTEN);
@@ -30,6 +33,7 @@ void op_fxrstor(struct cpu *c, const struct insn *i) {
   uint64_t addr = cpu_ea(c, i);
   sse_check_align(c, addr, SSE_ALIGNED_ALWAYS);
   uint8_t img[CPU_FXSAVE_SIZE];
+  cpu_load_bytes(c, addr + CPU_FXSAVE_SIZE - 1, img, 1);
   cpu_load_bytes(c, addr, img, CPU_FXSAVE_SIZE);
   if (cpu_fxrstor_image(c, img, i->rex & 8) < 0)
     cpu_raise(c, TRAP_GP, 0);

@@ -85,12 +85,13 @@ static void read_regs(struct x87 *x, const uint8_t *p, int stride) {
   }
 }
 
-/* fnstenv (D9 /6): store, then mask every exception (SDM vol. 2). */
+/* fnstenv (D9 /6): store, then mask every exception (SDM vol. 2); with
+ * nothing left unmasked, ES and B clear (as this CPU does). */
 void op_x87_fnstenv(struct cpu *c, const struct insn *i) {
   uint8_t buf[28];
   write_env(&c->fpu, buf, env_size(i) == 14);
   cpu_store_bytes(c, cpu_ea(c, i), buf, env_size(i));
-  c->fpu.control |= FCW_MASKS;
+  x87_set_control(&c->fpu, c->fpu.control | FCW_MASKS);
 }
 
 void op_x87_fldenv(struct cpu *c, const struct insn *i) {

@@ -30,6 +30,9 @@
 #define SSE_CODE_ADDR 0x30000000ull
 #define SSE_DATA_ADDR 0x31000000ull
 #define SSE_DATA_SIZE 0x2000u
+/* A page after the data that is never mapped (PROT_NONE natively): an
+ * operand there faults with #PF in both runs. */
+#define SSE_GUARD_ADDR (SSE_DATA_ADDR + SSE_DATA_SIZE)
 
 /* Offsets below are used by the trampoline: keep them in sync. */
 struct sse_state {
@@ -120,6 +123,9 @@ static void sse_native_setup(void) {
   sse_native_data =
       mmap((void *)SSE_DATA_ADDR, SSE_DATA_SIZE, PROT_READ | PROT_WRITE,
            MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  void *guard = mmap((void *)SSE_GUARD_ADDR, 4096, PROT_NONE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  ck_assert_ptr_eq(guard, (void *)SSE_GUARD_ADDR);
   ck_assert_ptr_eq(sse_native_code, (void *)SSE_CODE_ADDR);
   ck_assert_ptr_eq(sse_native_data, (void *)SSE_DATA_ADDR);
   struct sigaction sa;
@@ -406,6 +412,16 @@ static void sse_random_state(struct sse_state *s) {
     off += sse_rand() % 16;
   s->rsi = SSE_DATA_ADDR + off;
   s->rdi = SSE_DATA_ADDR + 0x1000 + sse_rand() % 0x800;
+  /* Now and then a faulting operand: #PF in the guard page, or #GP at
+   * a non-canonical address (the order of faults against other effects
+   * matters, e.g. the MMX transition). */
+  switch (sse_rand() % 32) {
+  case 0: s->rsi = SSE_GUARD_ADDR + (sse_rand() % 64) * 16; break;
+  case 1: s->rsi = 0x8000000000000000ull + (sse_rand() % 64) * 16; break;
+  case 2: s->rdi = SSE_GUARD_ADDR + sse_rand() % 0x800; break;
+  case 3: s->rdi = 0x8000000000000000ull + sse_rand() % 0x800; break;
+  default: break;
+  }
   s->flags = sse_rand() & FLAGS_ARITH;
   s->mxcsr = sse_random_mxcsr();
   sse_random_x87(s->fx);
@@ -466,6 +482,14 @@ static int sse_compare(const char *name, const uint8_t *code, int len,
       fprintf(stderr, " %02x", code[k]);
     fprintf(stderr, "\n");
     sse_print_state("input ", in);
+    if (in->rsi >= SSE_DATA_ADDR &&
+        in->rsi < SSE_DATA_ADDR + SSE_DATA_SIZE - 16) {
+      const uint8_t *m = in->data + (in->rsi - SSE_DATA_ADDR);
+      fprintf(stderr, "    [rsi]:");
+      for (int k = 15; k >= 0; k--)
+        fprintf(stderr, "%s%02x", k == 7 ? " " : "", m[k]);
+      fprintf(stderr, " (then %02x.. at +16)\n", m[16]);
+    }
     sse_print_state("native", &native);
     sse_print_state("emu   ", &emu);
     int shown = 0;
