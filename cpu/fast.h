@@ -27,6 +27,7 @@ enum fast_form {
   FORM_BISD, /* [base + index * scale + disp] */
   FORM_ISD,  /* [index * scale + disp] */
   FORM_RIP,  /* [rip + disp] */
+  FORM_EA,   /* any other memory operand: FS/GS, 32-bit, absolute */
   FORM_COUNT
 };
 
@@ -58,8 +59,8 @@ FAST_INLINE uint64_t fast_ea(const struct cpu *c, const struct insn *i,
   case FORM_BD: return c->gpr[i->base] + d;
   case FORM_BISD: return c->gpr[i->base] + (c->gpr[i->index] << i->scale) + d;
   case FORM_ISD: return (c->gpr[i->index] << i->scale) + d;
-  default: /* FORM_RIP: relative to the next instruction */
-    return c->insn_rip + i->len + d;
+  case FORM_RIP: return c->insn_rip + i->len + d; /* from the next insn */
+  default: return cpu_ea(c, i);
   }
 }
 
@@ -155,15 +156,17 @@ FAST_INLINE void fast_flags(struct cpu *c, enum flags_op op, int size,
   c->flags.res = res;
 }
 
-/* RFLAGS as cpu_get_flags reports it, with the eager state and a logic
- * result (CF = OF = AF = 0; SF, ZF, PF from the result) done inline. */
+/* RFLAGS as cpu_get_flags reports it, with the eager state and the
+ * commonest lazy kinds (logic, add, sub) done inline; the same rules as
+ * cpu/flags.c, on operands shifted to the top of the register. */
 FAST_INLINE uint64_t fast_get_flags(struct cpu *c) {
   const struct lazy_flags *l = &c->flags;
   if (l->op == FLAGS_EAGER)
     return c->rflags | FLAGS_FIXED;
-  if (l->op != FLAGS_LOGIC)
+  if (l->op != FLAGS_LOGIC && l->op != FLAGS_ADD && l->op != FLAGS_SUB)
     return cpu_get_flags(c);
-  uint64_t r = l->res << (64 - 8u * l->size);
+  unsigned sh = 64 - 8u * l->size;
+  uint64_t r = l->res << sh;
   uint64_t f = (c->rflags & ~(uint64_t)FLAGS_ARITH) | FLAGS_FIXED;
   if (!r)
     f |= FLAG_ZF;
@@ -171,6 +174,21 @@ FAST_INLINE uint64_t fast_get_flags(struct cpu *c) {
     f |= FLAG_SF;
   if (!__builtin_parity((unsigned)(uint8_t)l->res))
     f |= FLAG_PF;
+  if (l->op == FLAGS_LOGIC)
+    return f;
+  uint64_t a = l->src1 << sh, b = l->src2 << sh;
+  f |= (l->src1 ^ l->src2 ^ l->res) & FLAG_AF;
+  if (l->op == FLAGS_ADD) {
+    if (r < a)
+      f |= FLAG_CF;
+    if ((int64_t)((a ^ r) & (b ^ r)) < 0)
+      f |= FLAG_OF;
+  } else {
+    if (a < b)
+      f |= FLAG_CF;
+    if ((int64_t)((a ^ b) & (a ^ r)) < 0)
+      f |= FLAG_OF;
+  }
   return f;
 }
 

@@ -203,7 +203,7 @@ FAST_INLINE void imul_fast(struct cpu *c, const struct insn *i, int size,
 #define ALU_FORMS(V, OP, SZ)                                                  \
   ALU_FN(V, OP, SZ, 0)                                                        \
   ALU_FN(V, OP, SZ, 1) ALU_FN(V, OP, SZ, 2) ALU_FN(V, OP, SZ, 3)              \
-      ALU_FN(V, OP, SZ, 4)
+      ALU_FN(V, OP, SZ, 4) ALU_FN(V, OP, SZ, 5)
 #define ALU_SIZES(V, OP) ALU_FORMS(V, OP, 1) ALU_FORMS(V, OP, 4) ALU_FORMS(V, OP, 8)
 #define ALU_OPS(V)                                                            \
   ALU_SIZES(V, 0)                                                             \
@@ -219,7 +219,7 @@ ALU_OPS(5)
 #define ALU_ENT_FORMS(V, OP, SZ)                                              \
   {alu_##V##_##OP##_##SZ##_0, alu_##V##_##OP##_##SZ##_1,                      \
    alu_##V##_##OP##_##SZ##_2, alu_##V##_##OP##_##SZ##_3,                      \
-   alu_##V##_##OP##_##SZ##_4}
+   alu_##V##_##OP##_##SZ##_4, alu_##V##_##OP##_##SZ##_5}
 #define ALU_ENT(V, OP)                                                        \
   [OP] = {ALU_ENT_FORMS(V, OP, 1), ALU_ENT_FORMS(V, OP, 4),                   \
           ALU_ENT_FORMS(V, OP, 8)}
@@ -236,18 +236,19 @@ static const cpu_handler alu_table[6][8][3][FORM_COUNT] = {
   static void NAME##_##SZ##_##FORM(struct cpu *c, const struct insn *i) {     \
     BODY;                                                                     \
   }
-#define FIVE_FORMS(NAME, BODY_MACRO, SZ)                                      \
+#define ALL_FORMS(NAME, BODY_MACRO, SZ)                                      \
   ONE_FN(NAME, BODY_MACRO(SZ, 0), SZ, 0)                                      \
   ONE_FN(NAME, BODY_MACRO(SZ, 1), SZ, 1)                                      \
   ONE_FN(NAME, BODY_MACRO(SZ, 2), SZ, 2)                                      \
   ONE_FN(NAME, BODY_MACRO(SZ, 3), SZ, 3)                                      \
-  ONE_FN(NAME, BODY_MACRO(SZ, 4), SZ, 4)
+  ONE_FN(NAME, BODY_MACRO(SZ, 4), SZ, 4)                                      \
+  ONE_FN(NAME, BODY_MACRO(SZ, 5), SZ, 5)
 #define FORM_ROW(NAME, SZ)                                                    \
   {NAME##_##SZ##_0, NAME##_##SZ##_1, NAME##_##SZ##_2, NAME##_##SZ##_3,        \
-   NAME##_##SZ##_4}
+   NAME##_##SZ##_4, NAME##_##SZ##_5}
 #define THREE_SIZES(NAME, BODY_MACRO)                                         \
-  FIVE_FORMS(NAME, BODY_MACRO, 1)                                             \
-  FIVE_FORMS(NAME, BODY_MACRO, 4) FIVE_FORMS(NAME, BODY_MACRO, 8)
+  ALL_FORMS(NAME, BODY_MACRO, 1)                                             \
+  ALL_FORMS(NAME, BODY_MACRO, 4) ALL_FORMS(NAME, BODY_MACRO, 8)
 #define SIZE_TABLE(NAME)                                                      \
   {FORM_ROW(NAME, 1), FORM_ROW(NAME, 4), FORM_ROW(NAME, 8)}
 
@@ -272,10 +273,10 @@ static const cpu_handler incdec_table[2][3][FORM_COUNT] = {SIZE_TABLE(inc),
 /* imul: sizes 4 and 8 only (index 1 and 2; index 0 unused). */
 #define IMUL2(SZ, F) imul_fast(c, i, SZ, F, 0)
 #define IMUL3(SZ, F) imul_fast(c, i, SZ, F, 1)
-FIVE_FORMS(imul2, IMUL2, 4)
-FIVE_FORMS(imul2, IMUL2, 8)
-FIVE_FORMS(imul3, IMUL3, 4)
-FIVE_FORMS(imul3, IMUL3, 8)
+ALL_FORMS(imul2, IMUL2, 4)
+ALL_FORMS(imul2, IMUL2, 8)
+ALL_FORMS(imul3, IMUL3, 4)
+ALL_FORMS(imul3, IMUL3, 8)
 static const cpu_handler imul_table[2][3][FORM_COUNT] = {
     {{0}, FORM_ROW(imul2, 4), FORM_ROW(imul2, 8)},
     {{0}, FORM_ROW(imul3, 4), FORM_ROW(imul3, 8)}};

@@ -46,11 +46,12 @@ FAST_INLINE void mov_fast(struct cpu *c, const struct insn *i, int kind,
   }
 #define MOV_FORMS(K, SZ)                                                      \
   MOV_FN(K, SZ, 0)                                                            \
-  MOV_FN(K, SZ, 1) MOV_FN(K, SZ, 2) MOV_FN(K, SZ, 3) MOV_FN(K, SZ, 4)
+  MOV_FN(K, SZ, 1) MOV_FN(K, SZ, 2) MOV_FN(K, SZ, 3) MOV_FN(K, SZ, 4)          \
+      MOV_FN(K, SZ, 5)
 #define MOV_SIZES(K) MOV_FORMS(K, 1) MOV_FORMS(K, 4) MOV_FORMS(K, 8)
 #define MOV_ROW(K, SZ)                                                        \
   {mov_##K##_##SZ##_0, mov_##K##_##SZ##_1, mov_##K##_##SZ##_2,               \
-   mov_##K##_##SZ##_3, mov_##K##_##SZ##_4}
+   mov_##K##_##SZ##_3, mov_##K##_##SZ##_4, mov_##K##_##SZ##_5}
 #define MOV_ENT(K) {MOV_ROW(K, 1), MOV_ROW(K, 4), MOV_ROW(K, 8)}
 MOV_SIZES(0)
 MOV_SIZES(1)
@@ -129,11 +130,11 @@ CALL_RM_FN(_, 1)
 CALL_RM_FN(_, 2)
 CALL_RM_FN(_, 3)
 CALL_RM_FN(_, 4)
+CALL_RM_FN(_, 5)
 static const cpu_handler call_rm_table[FORM_COUNT] = {
-    call_rm_0, call_rm_1, call_rm_2, call_rm_3, call_rm_4};
-static const cpu_handler jmp_rm_table[FORM_COUNT] = {jmp_rm_0, jmp_rm_1,
-                                                     jmp_rm_2, jmp_rm_3,
-                                                     jmp_rm_4};
+    call_rm_0, call_rm_1, call_rm_2, call_rm_3, call_rm_4, call_rm_5};
+static const cpu_handler jmp_rm_table[FORM_COUNT] = {
+    jmp_rm_0, jmp_rm_1, jmp_rm_2, jmp_rm_3, jmp_rm_4, jmp_rm_5};
 
 /* --- by condition code --- */
 
@@ -173,9 +174,10 @@ CC16(SETCC_FN, 1)
 CC16(SETCC_FN, 2)
 CC16(SETCC_FN, 3)
 CC16(SETCC_FN, 4)
+CC16(SETCC_FN, 5)
 static const cpu_handler setcc_table[FORM_COUNT][16] = {
-    CC_ROW(setcc_0_), CC_ROW(setcc_1_), CC_ROW(setcc_2_), CC_ROW(setcc_3_),
-    CC_ROW(setcc_4_)};
+    CC_ROW(setcc_0_), CC_ROW(setcc_1_), CC_ROW(setcc_2_),
+    CC_ROW(setcc_3_), CC_ROW(setcc_4_), CC_ROW(setcc_5_)};
 
 /* cmovcc: the source is read (and may fault) whatever the condition, and
  * a 32-bit destination is zero-extended either way (SDM vol. 2, CMOVcc). */
@@ -200,16 +202,18 @@ CC16(CMOV_FN, 4, 1)
 CC16(CMOV_FN, 4, 2)
 CC16(CMOV_FN, 4, 3)
 CC16(CMOV_FN, 4, 4)
+CC16(CMOV_FN, 4, 5)
 CC16(CMOV_FN, 8, 0)
 CC16(CMOV_FN, 8, 1)
 CC16(CMOV_FN, 8, 2)
 CC16(CMOV_FN, 8, 3)
 CC16(CMOV_FN, 8, 4)
+CC16(CMOV_FN, 8, 5)
 static const cpu_handler cmov_table[2][FORM_COUNT][16] = {
     {CC_ROW(cmov_4_0_), CC_ROW(cmov_4_1_), CC_ROW(cmov_4_2_),
-     CC_ROW(cmov_4_3_), CC_ROW(cmov_4_4_)},
+     CC_ROW(cmov_4_3_), CC_ROW(cmov_4_4_), CC_ROW(cmov_4_5_)},
     {CC_ROW(cmov_8_0_), CC_ROW(cmov_8_1_), CC_ROW(cmov_8_2_),
-     CC_ROW(cmov_8_3_), CC_ROW(cmov_8_4_)}};
+     CC_ROW(cmov_8_3_), CC_ROW(cmov_8_4_), CC_ROW(cmov_8_5_)}};
 
 static int size_index(int size) {
   return size == 1 ? 0 : size == 4 ? 1 : size == 8 ? 2 : -1;
@@ -226,7 +230,9 @@ cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic,
   else if (generic == op_mov_rm_imm)
     kind = 2;
   else if (generic == op_lea && form != FORM_REG)
-    kind = 3;
+    kind = form == FORM_EA ? -2 : 3; /* lea adds no segment base */
+  if (kind == -2)
+    return NULL;
   else if (generic == op_movzx)
     kind = i->arg == 1 ? 4 : 5;
   else if (generic == op_movsx)

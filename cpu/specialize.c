@@ -2,23 +2,23 @@
  * decoder has already settled everything the generic handlers would ask
  * again at run time: operand size, register or memory, how the address
  * is made, the ALU operation and condition code. Forms that the copies
- * do not cover keep the generic handler: segment overrides (FS/GS
- * bases), 32-bit addressing, absolute addresses, AH..BH registers,
- * 16-bit operands. */
+ * do not cover keep the generic handler: AH..BH registers, 16-bit
+ * operands. Memory operands with a segment base, 32-bit addressing or
+ * an absolute address take cpu_ea (FORM_EA). */
 #include "specialize.h"
 #include "fast.h"
 
-/* The operand form of a ModRM instruction, or -1 when not covered. */
+/* The operand form of a ModRM instruction. */
 static int operand_form(const struct insn *in) {
   if (in->mod == 3)
     return FORM_REG;
   if (in->seg != SEG_NONE || in->addrsize != 8)
-    return -1;
+    return FORM_EA;
   if (in->base == BASE_RIP)
     return FORM_RIP;
   if (in->base != REG_NONE)
     return in->index == REG_NONE ? FORM_BD : FORM_BISD;
-  return in->index == REG_NONE ? -1 : FORM_ISD;
+  return in->index == REG_NONE ? FORM_EA : FORM_ISD;
 }
 
 /* Without REX, byte registers 4..7 are AH, CH, DH, BH (SDM vol. 1,

@@ -91,6 +91,7 @@ struct process {
   uint32_t umask;
   uint64_t sigmask;         /* blocked signals, bit (sig - 1) */
   uint64_t sigpending;      /* raised but not yet delivered, bit (sig - 1) */
+  int sigcode[64];          /* si_code of each pending signal */
   struct guest_sigaction sigactions[64]; /* index sig - 1 */
   struct {
     uint64_t sp, size;
@@ -161,8 +162,9 @@ void sys_dispatch(struct process *p);
  * SIGBUS). Delivers to a guest handler when one is installed, else kills
  * the process with a crash report. */
 void signal_raise_trap(struct process *p, int sig, int si_code, uint64_t addr);
-/* Queue a signal from kill/tgkill/raise; delivered by signal_check. */
-void signal_send(struct process *p, int sig);
+/* Queue a signal from kill (SI_USER) or tkill/tgkill (SI_TKILL);
+ * delivered by signal_check. */
+void signal_send(struct process *p, int sig, int si_code);
 /* Deliver a pending unblocked signal, if any (after each system call). */
 void signal_check(struct process *p);
 /* Kill the process with sig (default action), with a crash report for

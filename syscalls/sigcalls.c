@@ -94,11 +94,11 @@ int64_t sys_sigaltstack(struct process *p, const uint64_t a[6]) {
 }
 
 /* Signals to ourselves are queued; others' pids do not exist here. */
-static int64_t send_self(struct process *p, int sig) {
+static int64_t send_self(struct process *p, int sig, int si_code) {
   if (sig < 0 || sig > 64)
     return -EINVAL;
   if (sig)
-    signal_send(p, sig);
+    signal_send(p, sig, si_code);
   return 0;
 }
 
@@ -107,7 +107,7 @@ int64_t sys_kill(struct process *p, const uint64_t a[6]) {
   /* 0 and -pgrp address our group, -1 everyone we may signal: only us. */
   if (pid != 0 && pid != -1 && pid != p->pid && pid != -p->pid)
     return -ESRCH;
-  return send_self(p, (int)a[1]);
+  return send_self(p, (int)a[1], SI_USER);
 }
 
 int64_t sys_tkill(struct process *p, const uint64_t a[6]) {
@@ -115,7 +115,7 @@ int64_t sys_tkill(struct process *p, const uint64_t a[6]) {
     return -EINVAL;
   if ((int)a[0] != p->tid)
     return -ESRCH;
-  return send_self(p, (int)a[1]);
+  return send_self(p, (int)a[1], SI_TKILL);
 }
 
 int64_t sys_tgkill(struct process *p, const uint64_t a[6]) {
@@ -123,7 +123,7 @@ int64_t sys_tgkill(struct process *p, const uint64_t a[6]) {
     return -EINVAL;
   if ((int)a[0] != p->pid || (int)a[1] != p->tid)
     return -ESRCH;
-  return send_self(p, (int)a[2]);
+  return send_self(p, (int)a[2], SI_TKILL);
 }
 
 /* futex with one thread: nobody else can wake a waiter, so a wait whose

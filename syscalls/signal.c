@@ -48,9 +48,11 @@ void signal_raise_trap(struct process *p, int sig, int si_code,
   signal_kill(p, sig, si_code, addr);
 }
 
-void signal_send(struct process *p, int sig) {
-  if (sig >= 1 && sig <= 64)
+void signal_send(struct process *p, int sig, int si_code) {
+  if (sig >= 1 && sig <= 64) {
     p->sigpending |= bit(sig);
+    p->sigcode[sig - 1] = si_code;
+  }
 }
 
 void signal_check(struct process *p) {
@@ -62,18 +64,19 @@ void signal_check(struct process *p) {
       continue;
     ready &= ~bit(sig);
     p->sigpending &= ~bit(sig);
+    int code = p->sigcode[sig - 1];
     if (p->opt && p->opt->strace)
-      strace_signal(p, sig, SI_USER, 0);
+      strace_signal(p, sig, code, 0);
     uint64_t h = p->sigactions[sig - 1].handler;
     if (sig != SIGKILL && sig != SIGSTOP && h == (uint64_t)SIG_IGN)
       continue;
     if (sig != SIGKILL && sig != SIGSTOP && has_handler(p, sig)) {
-      if (!signal_deliver(p, sig, SI_USER, 0))
+      if (!signal_deliver(p, sig, code, 0))
         signal_kill(p, SIGSEGV, SI_KERNEL, 0);
       return; /* one frame at a time; the rest after it returns */
     }
     if (ignored_by_default(sig) || sig == SIGSTOP)
       continue;
-    signal_kill(p, sig, SI_USER, 0);
+    signal_kill(p, sig, code, 0);
   }
 }

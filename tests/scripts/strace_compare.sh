@@ -58,7 +58,12 @@ done
 # runs of the same program. (CPU times in getrusage never repeat either;
 # hello does not call it, the seed program does.)
 normalize() {
+  # The pid also appears as an argument (tgkill) and in siginfo (si_pid):
+  # every whole-word occurrence of the pid set_tid_address returned.
+  local pid
+  pid=$(sed -nE 's/^set_tid_address\(.*\) += ([0-9]+)$/\1/p' "$1" | head -n 1)
   sed -E \
+    ${pid:+-e "s/\\b$pid\\b/PID/g"} \
     -e 's/^(set_tid_address\(.*\)) += [0-9]+$/\1 = PID/' \
     -e 's/^(getpid\(\)|gettid\(\)|getppid\(\)) += [0-9]+$/\1 = PID/' \
     -e 's/^getrandom\("(\\x[0-9a-f]{2})*"(\.\.\.)?/getrandom("BYTES"/' \
