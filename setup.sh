@@ -17,7 +17,10 @@ cd "$(dirname "$0")"
 # are the oracle of the strace tests; capstone, SDL2 and check are found
 # with pkg-config.
 PACKAGES=(cmake make gcc libc6-dev pkg-config libcapstone-dev libsdl2-dev
-  check strace util-linux diffutils coreutils mawk)
+  check strace util-linux diffutils coreutils mawk
+  # the host programs the issue-3 tests run under emu (tests/programs/),
+  # and python3 for bench/
+  gawk sed grep tar gzip bzip2 xz-utils sqlite3 lua5.4 perl python3)
 
 build_dir=build
 build_type=RelWithDebInfo

@@ -52,7 +52,7 @@ FAST_INLINE void fast_set(struct cpu *c, unsigned r, int size, uint64_t v) {
   }
 }
 
-FAST_INLINE uint64_t fast_ea(const struct cpu *c, const struct insn *i,
+FAST_INLINE uint64_t fast_ea(struct cpu *c, const struct insn *i,
                              int form) {
   uint64_t d = (uint64_t)(int64_t)i->disp;
   switch (form) {

@@ -63,7 +63,8 @@ cmd=${line#*|}
 # Skip when a program the case needs is missing.
 for word in $cmd; do
   case $word in
-  /*) [ -x "$word" ] || [ ! "${word#/usr/bin/}" != "$word" ] || { echo "SKIP: $word not installed"; exit 77; } ;;
+  /usr/bin/* | /bin/*)
+    [ -x "$word" ] || { echo "SKIP: $word not installed"; exit 77; } ;;
   esac
 done
 
