@@ -70,7 +70,9 @@ static void code_page_remove(struct code_pages *s, uint64_t page) {
 
 /* --- the cache --- */
 
-static unsigned bucket_of(uint64_t rip) { return (unsigned)(rip & (BLOCK_BUCKETS - 1)); }
+static unsigned bucket_of(uint64_t rip) {
+  return (unsigned)(rip & (BLOCK_BUCKETS - 1));
+}
 
 struct block_cache *block_cache_new(void) {
   return calloc(1, sizeof(struct block_cache));
@@ -214,8 +216,7 @@ static struct block *build(struct cpu *c) {
     b->cycles_through[k] = (uint16_t)sum;
   }
   b->page_last = (at - 1) & PAGE_MASK;
-  struct block *shrunk =
-      realloc(b, sizeof *b + b->count * sizeof(struct insn));
+  struct block *shrunk = realloc(b, sizeof *b + b->count * sizeof(struct insn));
   if (shrunk)
     b = shrunk;
   b->end = b->insns + b->count;
@@ -224,8 +225,7 @@ static struct block *build(struct cpu *c) {
   /* A compare (or other flag setter) followed by the Jcc ending the block
    * runs as one fused handler; the Jcc's slot is then not dispatched but
    * still counted. */
-  if (b->count >= 2 &&
-      cpu_ops[b->insns[b->count - 1].op].handler == op_jcc) {
+  if (b->count >= 2 && cpu_ops[b->insns[b->count - 1].op].handler == op_jcc) {
     cpu_handler fused = cpu_specialize_fused(&b->insns[b->count - 2]);
     if (fused) {
       b->insns[b->count - 2].handler = fused;
@@ -256,8 +256,8 @@ static struct block *lookup(struct cpu *c) {
  * built) and linked from prev. Blocks retired by an invalidation are
  * freed here, where none of them runs any more (an invalidation bumps
  * the generation, so the loop always comes here after one). */
-__attribute__((noinline)) static struct block *
-find_block(struct cpu *c, struct block *prev) {
+__attribute__((noinline)) static struct block *find_block(struct cpu *c,
+                                                          struct block *prev) {
   struct block_cache *bc = c->blocks;
   bc->running = NULL;
   if (bc->retired) {
@@ -282,10 +282,10 @@ find_block(struct cpu *c, struct block *prev) {
 
 /* The fast loop. Returns when a trap is pending or, between blocks, when
  * `until` instructions have retired. Per instruction it only records
- * where the instruction starts and calls the handler: a block ends at the first instruction that may
- * change RIP (block_bound), so every block runs to its end, and its
- * instructions and cycles are counted once. Self-modifying code cuts the
- * running block short (b->end, reread after each handler); a fault
+ * where the instruction starts and calls the handler: a block ends at the first
+ * instruction that may change RIP (block_bound), so every block runs to its
+ * end, and its instructions and cycles are counted once. Self-modifying code
+ * cuts the running block short (b->end, reread after each handler); a fault
  * longjmps out of the handler and block_cache_fault_fixup counts the
  * part that retired. A block hands over to the next through its links
  * while nothing was invalidated. */

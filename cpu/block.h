@@ -15,10 +15,10 @@
 #define BLOCK_BUCKETS 65536 /* hashed by the low bits of the address */
 
 struct block {
-  uint64_t rip;          /* guest address of the first instruction */
-  uint64_t page_first;   /* the page of the first byte */
-  uint64_t page_last;    /* the page of the last byte (may be the next) */
-  struct block *next;    /* bucket chain */
+  uint64_t rip;        /* guest address of the first instruction */
+  uint64_t page_first; /* the page of the first byte */
+  uint64_t page_last;  /* the page of the last byte (may be the next) */
+  struct block *next;  /* bucket chain */
   /* Chaining: the blocks that last followed this one (fall-through and
    * taken), valid while `link_gen` equals the cache's generation. */
   struct block *link[2];
@@ -27,8 +27,8 @@ struct block {
   const struct insn *end; /* past the last instruction to run */
   uint32_t cycles;        /* of the instructions up to `end` */
   uint64_t rip_end;       /* the address after the last instruction */
-  uint16_t count;        /* decoded instructions */
-  bool ends_in_ud;       /* the instruction after the last one is #UD */
+  uint16_t count;         /* decoded instructions */
+  bool ends_in_ud;        /* the instruction after the last one is #UD */
   /* Cycles of instructions 0..k, so that the counter is bumped once per
    * block, by the prefix that really ran when the block is left early. */
   uint16_t cycles_through[BLOCK_MAX_INSNS];

@@ -52,8 +52,7 @@ FAST_INLINE void fast_set(struct cpu *c, unsigned r, int size, uint64_t v) {
   }
 }
 
-FAST_INLINE uint64_t fast_ea(struct cpu *c, const struct insn *i,
-                             int form) {
+FAST_INLINE uint64_t fast_ea(struct cpu *c, const struct insn *i, int form) {
   uint64_t d = (uint64_t)(int64_t)i->disp;
   switch (form) {
   case FORM_BD: return c->gpr[i->base] + d;
@@ -66,9 +65,8 @@ FAST_INLINE uint64_t fast_ea(struct cpu *c, const struct insn *i,
 
 /* The TLB entry for `addr` when an access of `size` bytes hits it and
  * stays in the page (the test of mmu.h: tlb_lookup), else NULL. */
-FAST_INLINE const struct tlb_entry *fast_tlb(struct cpu *c,
-                                             enum mmu_access kind,
-                                             uint64_t addr, int size) {
+FAST_INLINE const struct tlb_entry *
+fast_tlb(struct cpu *c, enum mmu_access kind, uint64_t addr, int size) {
   struct mmu *m = c->mmu;
   const struct tlb_entry *e = tlb_slot(m, kind, addr);
   if (FAST_LIKELY(e->page == ((addr + (unsigned)size - 1) & PAGE_MASK))) {
@@ -128,8 +126,8 @@ FAST_INLINE void fast_store(struct cpu *c, uint64_t addr, int size,
 }
 
 /* The r/m operand of a specialised handler: register or memory. */
-FAST_INLINE uint64_t fast_rm_get(struct cpu *c, const struct insn *i,
-                                 int size, int form) {
+FAST_INLINE uint64_t fast_rm_get(struct cpu *c, const struct insn *i, int size,
+                                 int form) {
   if (form == FORM_REG)
     return fast_get(c, i->rm, size);
   return fast_load(c, fast_ea(c, i, form), size);

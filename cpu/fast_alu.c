@@ -33,11 +33,12 @@ FAST_INLINE bool cond_of(enum flags_op kind, int size, uint64_t a, uint64_t b,
   unsigned sh = 64 - 8u * (unsigned)size;
   uint64_t A = a << sh, B = b << sh, R = res << sh;
 #define CF_ (kind == FLAGS_SUB ? A < B : kind == FLAGS_ADD ? R < A : false)
-#define OF_                                                                   \
-  (kind == FLAGS_SUB   ? (int64_t)((A ^ B) & (A ^ R)) < 0                     \
-   : kind == FLAGS_ADD ? (int64_t)((A ^ R) & (B ^ R)) < 0                     \
+#define OF_                                                                    \
+  (kind == FLAGS_SUB   ? (int64_t)((A ^ B) & (A ^ R)) < 0                      \
+   : kind == FLAGS_ADD ? (int64_t)((A ^ R) & (B ^ R)) < 0                      \
                        : false)
-#define LT_ (kind == FLAGS_SUB ? (int64_t)A < (int64_t)B : ((int64_t)R < 0) != OF_)
+#define LT_                                                                    \
+  (kind == FLAGS_SUB ? (int64_t)A < (int64_t)B : ((int64_t)R < 0) != OF_)
   switch (cc) {
   case 0: return OF_;
   case 1: return !OF_;
@@ -54,7 +55,8 @@ FAST_INLINE bool cond_of(enum flags_op kind, int size, uint64_t a, uint64_t b,
   case 12: return LT_;
   case 13: return !LT_;
   case 14: return kind == FLAGS_SUB ? (int64_t)A <= (int64_t)B : R == 0 || LT_;
-  default: return kind == FLAGS_SUB ? (int64_t)A > (int64_t)B : !(R == 0 || LT_);
+  default:
+    return kind == FLAGS_SUB ? (int64_t)A > (int64_t)B : !(R == 0 || LT_);
   }
 #undef CF_
 #undef OF_
@@ -64,15 +66,15 @@ FAST_INLINE bool cond_of(enum flags_op kind, int size, uint64_t a, uint64_t b,
 /* A fused flag-setter + Jcc at the end of a block (cpu/block.c): the
  * loop runs the pair as one slot; c->rip is already past the Jcc. */
 FAST_INLINE void fused_jcc(struct cpu *c, const struct insn *i,
-                           enum flags_op kind, int size, uint64_t a,
-                           uint64_t b, uint64_t res) {
+                           enum flags_op kind, int size, uint64_t a, uint64_t b,
+                           uint64_t res) {
   const struct insn *j = i + 1;
   if (cond_of(kind, size, a, b, res, j->arg))
     c->rip += j->imm;
 }
 
-FAST_INLINE void alu_fast(struct cpu *c, const struct insn *i, int op,
-                          int size, int form, int variant, int fuse) {
+FAST_INLINE void alu_fast(struct cpu *c, const struct insn *i, int op, int size,
+                          int form, int variant, int fuse) {
   uint64_t a, b, addr = 0;
   if (variant == V_R_RM) {
     b = fast_rm_get(c, i, size, form);
@@ -95,7 +97,7 @@ FAST_INLINE void alu_fast(struct cpu *c, const struct insn *i, int op,
     else
       fast_store(c, addr, size, res);
   }
-  enum flags_op kind = op == ALU_ADD                   ? FLAGS_ADD
+  enum flags_op kind = op == ALU_ADD                    ? FLAGS_ADD
                        : op == ALU_SUB || op == ALU_CMP ? FLAGS_SUB
                                                         : FLAGS_LOGIC;
   fast_flags(c, kind, size, a, b, res);
@@ -195,20 +197,22 @@ FAST_INLINE void imul_fast(struct cpu *c, const struct insn *i, int size,
 
 #define SZ_IDX(s) ((s) == 1 ? 0 : (s) == 4 ? 1 : 2)
 
-#define ALU_FN(V, OP, SZ, FORM)                                               \
-  static void alu_##V##_##OP##_##SZ##_##FORM(struct cpu *c,                   \
-                                             const struct insn *i) {          \
-    alu_fast(c, i, OP, SZ, FORM, V % 3, V / 3);                               \
+#define ALU_FN(V, OP, SZ, FORM)                                                \
+  static void alu_##V##_##OP##_##SZ##_##FORM(struct cpu *c,                    \
+                                             const struct insn *i) {           \
+    alu_fast(c, i, OP, SZ, FORM, V % 3, V / 3);                                \
   }
-#define ALU_FORMS(V, OP, SZ)                                                  \
-  ALU_FN(V, OP, SZ, 0)                                                        \
-  ALU_FN(V, OP, SZ, 1) ALU_FN(V, OP, SZ, 2) ALU_FN(V, OP, SZ, 3)              \
-      ALU_FN(V, OP, SZ, 4) ALU_FN(V, OP, SZ, 5)
-#define ALU_SIZES(V, OP) ALU_FORMS(V, OP, 1) ALU_FORMS(V, OP, 4) ALU_FORMS(V, OP, 8)
-#define ALU_OPS(V)                                                            \
-  ALU_SIZES(V, 0)                                                             \
-  ALU_SIZES(V, 1) ALU_SIZES(V, 4) ALU_SIZES(V, 5) ALU_SIZES(V, 6)             \
-      ALU_SIZES(V, 7)
+#define ALU_FORMS(V, OP, SZ)                                                   \
+  ALU_FN(V, OP, SZ, 0)                                                         \
+  ALU_FN(V, OP, SZ, 1)                                                         \
+  ALU_FN(V, OP, SZ, 2) ALU_FN(V, OP, SZ, 3) ALU_FN(V, OP, SZ, 4)               \
+      ALU_FN(V, OP, SZ, 5)
+#define ALU_SIZES(V, OP)                                                       \
+  ALU_FORMS(V, OP, 1) ALU_FORMS(V, OP, 4) ALU_FORMS(V, OP, 8)
+#define ALU_OPS(V)                                                             \
+  ALU_SIZES(V, 0)                                                              \
+  ALU_SIZES(V, 1)                                                              \
+  ALU_SIZES(V, 4) ALU_SIZES(V, 5) ALU_SIZES(V, 6) ALU_SIZES(V, 7)
 ALU_OPS(0)
 ALU_OPS(1)
 ALU_OPS(2)
@@ -216,41 +220,47 @@ ALU_OPS(3) /* 3..5: the same, fused with the Jcc that follows */
 ALU_OPS(4)
 ALU_OPS(5)
 
-#define ALU_ENT_FORMS(V, OP, SZ)                                              \
-  {alu_##V##_##OP##_##SZ##_0, alu_##V##_##OP##_##SZ##_1,                      \
-   alu_##V##_##OP##_##SZ##_2, alu_##V##_##OP##_##SZ##_3,                      \
-   alu_##V##_##OP##_##SZ##_4, alu_##V##_##OP##_##SZ##_5}
-#define ALU_ENT(V, OP)                                                        \
-  [OP] = {ALU_ENT_FORMS(V, OP, 1), ALU_ENT_FORMS(V, OP, 4),                   \
+#define ALU_ENT_FORMS(V, OP, SZ)                                               \
+  {                                                                            \
+    alu_##V##_##OP##_##SZ##_0, alu_##V##_##OP##_##SZ##_1,                      \
+        alu_##V##_##OP##_##SZ##_2, alu_##V##_##OP##_##SZ##_3,                  \
+        alu_##V##_##OP##_##SZ##_4, alu_##V##_##OP##_##SZ##_5                   \
+  }
+#define ALU_ENT(V, OP)                                                         \
+  [OP] = {ALU_ENT_FORMS(V, OP, 1), ALU_ENT_FORMS(V, OP, 4),                    \
           ALU_ENT_FORMS(V, OP, 8)}
-#define ALU_TABLE(V)                                                          \
-  {ALU_ENT(V, 0), ALU_ENT(V, 1), ALU_ENT(V, 4), ALU_ENT(V, 5), ALU_ENT(V, 6), \
-   ALU_ENT(V, 7)}
+#define ALU_TABLE(V)                                                           \
+  {                                                                            \
+    ALU_ENT(V, 0), ALU_ENT(V, 1), ALU_ENT(V, 4), ALU_ENT(V, 5), ALU_ENT(V, 6), \
+        ALU_ENT(V, 7)                                                          \
+  }
 
 /* [variant][alu op][size index][form]; adc/sbb stay generic (NULL). */
 static const cpu_handler alu_table[6][8][3][FORM_COUNT] = {
     ALU_TABLE(0), ALU_TABLE(1), ALU_TABLE(2),
     ALU_TABLE(3), ALU_TABLE(4), ALU_TABLE(5)};
 
-#define ONE_FN(NAME, BODY, SZ, FORM)                                          \
-  static void NAME##_##SZ##_##FORM(struct cpu *c, const struct insn *i) {     \
-    BODY;                                                                     \
+#define ONE_FN(NAME, BODY, SZ, FORM)                                           \
+  static void NAME##_##SZ##_##FORM(struct cpu *c, const struct insn *i) {      \
+    BODY;                                                                      \
   }
-#define ALL_FORMS(NAME, BODY_MACRO, SZ)                                      \
-  ONE_FN(NAME, BODY_MACRO(SZ, 0), SZ, 0)                                      \
-  ONE_FN(NAME, BODY_MACRO(SZ, 1), SZ, 1)                                      \
-  ONE_FN(NAME, BODY_MACRO(SZ, 2), SZ, 2)                                      \
-  ONE_FN(NAME, BODY_MACRO(SZ, 3), SZ, 3)                                      \
-  ONE_FN(NAME, BODY_MACRO(SZ, 4), SZ, 4)                                      \
+#define ALL_FORMS(NAME, BODY_MACRO, SZ)                                        \
+  ONE_FN(NAME, BODY_MACRO(SZ, 0), SZ, 0)                                       \
+  ONE_FN(NAME, BODY_MACRO(SZ, 1), SZ, 1)                                       \
+  ONE_FN(NAME, BODY_MACRO(SZ, 2), SZ, 2)                                       \
+  ONE_FN(NAME, BODY_MACRO(SZ, 3), SZ, 3)                                       \
+  ONE_FN(NAME, BODY_MACRO(SZ, 4), SZ, 4)                                       \
   ONE_FN(NAME, BODY_MACRO(SZ, 5), SZ, 5)
-#define FORM_ROW(NAME, SZ)                                                    \
-  {NAME##_##SZ##_0, NAME##_##SZ##_1, NAME##_##SZ##_2, NAME##_##SZ##_3,        \
-   NAME##_##SZ##_4, NAME##_##SZ##_5}
-#define THREE_SIZES(NAME, BODY_MACRO)                                         \
-  ALL_FORMS(NAME, BODY_MACRO, 1)                                             \
+#define FORM_ROW(NAME, SZ)                                                     \
+  {                                                                            \
+    NAME##_##SZ##_0, NAME##_##SZ##_1, NAME##_##SZ##_2, NAME##_##SZ##_3,        \
+        NAME##_##SZ##_4, NAME##_##SZ##_5                                       \
+  }
+#define THREE_SIZES(NAME, BODY_MACRO)                                          \
+  ALL_FORMS(NAME, BODY_MACRO, 1)                                               \
   ALL_FORMS(NAME, BODY_MACRO, 4) ALL_FORMS(NAME, BODY_MACRO, 8)
-#define SIZE_TABLE(NAME)                                                      \
-  {FORM_ROW(NAME, 1), FORM_ROW(NAME, 4), FORM_ROW(NAME, 8)}
+#define SIZE_TABLE(NAME)                                                       \
+  { FORM_ROW(NAME, 1), FORM_ROW(NAME, 4), FORM_ROW(NAME, 8) }
 
 #define TEST_R(SZ, F) test_fast(c, i, SZ, F, 0, 0)
 #define TEST_I(SZ, F) test_fast(c, i, SZ, F, 1, 0)
@@ -281,11 +291,11 @@ static const cpu_handler imul_table[2][3][FORM_COUNT] = {
     {{0}, FORM_ROW(imul2, 4), FORM_ROW(imul2, 8)},
     {{0}, FORM_ROW(imul3, 4), FORM_ROW(imul3, 8)}};
 
-#define SHIFT_FN(OP, SZ, ONE)                                                 \
+#define SHIFT_FN(OP, SZ, ONE)                                                  \
   static void shift_##OP##_##SZ##_##ONE(struct cpu *c, const struct insn *i) { \
-    shift_fast(c, i, OP, SZ, ONE);                                            \
+    shift_fast(c, i, OP, SZ, ONE);                                             \
   }
-#define SHIFT_FNS(OP)                                                         \
+#define SHIFT_FNS(OP)                                                          \
   SHIFT_FN(OP, 4, 0) SHIFT_FN(OP, 8, 0) SHIFT_FN(OP, 4, 1) SHIFT_FN(OP, 8, 1)
 SHIFT_FNS(4)
 SHIFT_FNS(5)
@@ -309,8 +319,7 @@ cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
   if (generic == op_alu_rm_imm)
     return alu_table[3 + V_RM_I][i->arg & 7][s][form];
   if (generic == op_alu_a_imm)
-    return form == FORM_REG ? alu_table[3 + V_RM_I][i->arg & 7][s][form]
-                            : NULL;
+    return form == FORM_REG ? alu_table[3 + V_RM_I][i->arg & 7][s][form] : NULL;
   if (generic == op_test_rm_r)
     return test_table[2][s][form];
   if (generic == op_test_rm_imm)

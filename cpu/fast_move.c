@@ -16,9 +16,7 @@ FAST_INLINE void mov_fast(struct cpu *c, const struct insn *i, int kind,
   case 1: /* mov reg, r/m */
     fast_set(c, i->reg, size, fast_rm_get(c, i, size, form));
     break;
-  case 2: /* mov r/m, imm */
-    fast_rm_set(c, i, size, form, i->imm);
-    break;
+  case 2: /* mov r/m, imm */ fast_rm_set(c, i, size, form, i->imm); break;
   case 3: /* lea: the offset only, no segment base */
     fast_set(c, i->reg, size, fast_ea(c, i, form));
     break;
@@ -40,19 +38,22 @@ FAST_INLINE void mov_fast(struct cpu *c, const struct insn *i, int kind,
   }
 }
 
-#define MOV_FN(K, SZ, F)                                                      \
-  static void mov_##K##_##SZ##_##F(struct cpu *c, const struct insn *i) {     \
-    mov_fast(c, i, K, SZ, F);                                                 \
+#define MOV_FN(K, SZ, F)                                                       \
+  static void mov_##K##_##SZ##_##F(struct cpu *c, const struct insn *i) {      \
+    mov_fast(c, i, K, SZ, F);                                                  \
   }
-#define MOV_FORMS(K, SZ)                                                      \
-  MOV_FN(K, SZ, 0)                                                            \
-  MOV_FN(K, SZ, 1) MOV_FN(K, SZ, 2) MOV_FN(K, SZ, 3) MOV_FN(K, SZ, 4)          \
-      MOV_FN(K, SZ, 5)
+#define MOV_FORMS(K, SZ)                                                       \
+  MOV_FN(K, SZ, 0)                                                             \
+  MOV_FN(K, SZ, 1)                                                             \
+  MOV_FN(K, SZ, 2) MOV_FN(K, SZ, 3) MOV_FN(K, SZ, 4) MOV_FN(K, SZ, 5)
 #define MOV_SIZES(K) MOV_FORMS(K, 1) MOV_FORMS(K, 4) MOV_FORMS(K, 8)
-#define MOV_ROW(K, SZ)                                                        \
-  {mov_##K##_##SZ##_0, mov_##K##_##SZ##_1, mov_##K##_##SZ##_2,               \
-   mov_##K##_##SZ##_3, mov_##K##_##SZ##_4, mov_##K##_##SZ##_5}
-#define MOV_ENT(K) {MOV_ROW(K, 1), MOV_ROW(K, 4), MOV_ROW(K, 8)}
+#define MOV_ROW(K, SZ)                                                         \
+  {                                                                            \
+    mov_##K##_##SZ##_0, mov_##K##_##SZ##_1, mov_##K##_##SZ##_2,                \
+        mov_##K##_##SZ##_3, mov_##K##_##SZ##_4, mov_##K##_##SZ##_5             \
+  }
+#define MOV_ENT(K)                                                             \
+  { MOV_ROW(K, 1), MOV_ROW(K, 4), MOV_ROW(K, 8) }
 MOV_SIZES(0)
 MOV_SIZES(1)
 MOV_SIZES(2)
@@ -118,12 +119,12 @@ FAST_INLINE void call_rm_fast(struct cpu *c, const struct insn *i, int form) {
   c->gpr[RSP] = rsp;
   c->rip = target;
 }
-#define CALL_RM_FN(X, F)                                                      \
-  static void call_rm_##F(struct cpu *c, const struct insn *i) {              \
-    call_rm_fast(c, i, F);                                                    \
-  }                                                                           \
-  static void jmp_rm_##F(struct cpu *c, const struct insn *i) {               \
-    c->rip = fast_rm_get(c, i, 8, F);                                         \
+#define CALL_RM_FN(X, F)                                                       \
+  static void call_rm_##F(struct cpu *c, const struct insn *i) {               \
+    call_rm_fast(c, i, F);                                                     \
+  }                                                                            \
+  static void jmp_rm_##F(struct cpu *c, const struct insn *i) {                \
+    c->rip = fast_rm_get(c, i, 8, F);                                          \
   }
 CALL_RM_FN(_, 0)
 CALL_RM_FN(_, 1)
@@ -138,36 +139,38 @@ static const cpu_handler jmp_rm_table[FORM_COUNT] = {
 
 /* --- by condition code --- */
 
-#define CC16(M, ...)                                                          \
-  M(__VA_ARGS__, 0)                                                           \
-  M(__VA_ARGS__, 1) M(__VA_ARGS__, 2) M(__VA_ARGS__, 3) M(__VA_ARGS__, 4)     \
-      M(__VA_ARGS__, 5) M(__VA_ARGS__, 6) M(__VA_ARGS__, 7)                   \
-          M(__VA_ARGS__, 8) M(__VA_ARGS__, 9) M(__VA_ARGS__, 10)              \
-              M(__VA_ARGS__, 11) M(__VA_ARGS__, 12) M(__VA_ARGS__, 13)        \
-                  M(__VA_ARGS__, 14) M(__VA_ARGS__, 15)
-#define CC_ROW(P)                                                             \
-  {P##0, P##1, P##2,  P##3,  P##4,  P##5,  P##6,  P##7,                       \
-   P##8, P##9, P##10, P##11, P##12, P##13, P##14, P##15}
+#define CC16(M, ...)                                                           \
+  M(__VA_ARGS__, 0)                                                            \
+  M(__VA_ARGS__, 1)                                                            \
+  M(__VA_ARGS__, 2) M(__VA_ARGS__, 3) M(__VA_ARGS__, 4) M(__VA_ARGS__, 5)      \
+      M(__VA_ARGS__, 6) M(__VA_ARGS__, 7) M(__VA_ARGS__, 8) M(__VA_ARGS__, 9)  \
+          M(__VA_ARGS__, 10) M(__VA_ARGS__, 11) M(__VA_ARGS__, 12)             \
+              M(__VA_ARGS__, 13) M(__VA_ARGS__, 14) M(__VA_ARGS__, 15)
+#define CC_ROW(P)                                                              \
+  {                                                                            \
+    P##0, P##1, P##2, P##3, P##4, P##5, P##6, P##7, P##8, P##9, P##10, P##11,  \
+        P##12, P##13, P##14, P##15                                             \
+  }
 
-#define JCC_FN(X, CC)                                                         \
-  static void jcc_##CC(struct cpu *c, const struct insn *i) {                 \
-    int r = fast_cond(c, CC);                                                 \
-    if (r < 0)                                                                \
-      op_jcc(c, i);                                                           \
-    else if (r)                                                               \
-      c->rip += i->imm;                                                       \
+#define JCC_FN(X, CC)                                                          \
+  static void jcc_##CC(struct cpu *c, const struct insn *i) {                  \
+    int r = fast_cond(c, CC);                                                  \
+    if (r < 0)                                                                 \
+      op_jcc(c, i);                                                            \
+    else if (r)                                                                \
+      c->rip += i->imm;                                                        \
   }
 CC16(JCC_FN, _)
 static const cpu_handler jcc_table[16] = CC_ROW(jcc_);
 
 /* setcc r/m8 */
-#define SETCC_FN(F, CC)                                                       \
-  static void setcc_##F##_##CC(struct cpu *c, const struct insn *i) {         \
-    int r = fast_cond(c, CC);                                                 \
-    if (r < 0)                                                                \
-      op_setcc(c, i);                                                         \
-    else                                                                      \
-      fast_rm_set(c, i, 1, F, (uint64_t)r);                                   \
+#define SETCC_FN(F, CC)                                                        \
+  static void setcc_##F##_##CC(struct cpu *c, const struct insn *i) {          \
+    int r = fast_cond(c, CC);                                                  \
+    if (r < 0)                                                                 \
+      op_setcc(c, i);                                                          \
+    else                                                                       \
+      fast_rm_set(c, i, 1, F, (uint64_t)r);                                    \
   }
 CC16(SETCC_FN, 0)
 CC16(SETCC_FN, 1)
@@ -193,9 +196,9 @@ FAST_INLINE void cmov_fast(struct cpu *c, const struct insn *i, int size,
     v = c->gpr[i->reg];
   fast_set(c, i->reg, size, v);
 }
-#define CMOV_FN(SZ, F, CC)                                                    \
-  static void cmov_##SZ##_##F##_##CC(struct cpu *c, const struct insn *i) {   \
-    cmov_fast(c, i, SZ, F, CC);                                               \
+#define CMOV_FN(SZ, F, CC)                                                     \
+  static void cmov_##SZ##_##F##_##CC(struct cpu *c, const struct insn *i) {    \
+    cmov_fast(c, i, SZ, F, CC);                                                \
   }
 CC16(CMOV_FN, 4, 0)
 CC16(CMOV_FN, 4, 1)
@@ -210,10 +213,10 @@ CC16(CMOV_FN, 8, 3)
 CC16(CMOV_FN, 8, 4)
 CC16(CMOV_FN, 8, 5)
 static const cpu_handler cmov_table[2][FORM_COUNT][16] = {
-    {CC_ROW(cmov_4_0_), CC_ROW(cmov_4_1_), CC_ROW(cmov_4_2_),
-     CC_ROW(cmov_4_3_), CC_ROW(cmov_4_4_), CC_ROW(cmov_4_5_)},
-    {CC_ROW(cmov_8_0_), CC_ROW(cmov_8_1_), CC_ROW(cmov_8_2_),
-     CC_ROW(cmov_8_3_), CC_ROW(cmov_8_4_), CC_ROW(cmov_8_5_)}};
+    {CC_ROW(cmov_4_0_), CC_ROW(cmov_4_1_), CC_ROW(cmov_4_2_), CC_ROW(cmov_4_3_),
+     CC_ROW(cmov_4_4_), CC_ROW(cmov_4_5_)},
+    {CC_ROW(cmov_8_0_), CC_ROW(cmov_8_1_), CC_ROW(cmov_8_2_), CC_ROW(cmov_8_3_),
+     CC_ROW(cmov_8_4_), CC_ROW(cmov_8_5_)}};
 
 static int size_index(int size) {
   return size == 1 ? 0 : size == 4 ? 1 : size == 8 ? 2 : -1;

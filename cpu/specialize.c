@@ -27,8 +27,8 @@ static bool byte_regs_plain(const struct insn *in, const struct op_desc *d,
                             int form) {
   if (in->rex)
     return true;
-  bool reg_used = (d->decode & D_OPREG) ||
-                  ((d->decode & D_MODRM) && d->group == NG);
+  bool reg_used =
+      (d->decode & D_OPREG) || ((d->decode & D_MODRM) && d->group == NG);
   if (reg_used && in->reg >= 4)
     return false;
   return form != FORM_REG || !(d->decode & D_MODRM) || in->rm < 4;

@@ -20,7 +20,6 @@ cpu_handler cpu_specialize_fused(const struct insn *in);
 cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form);
 cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
                                 int form);
-cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic,
-                           int form);
+cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic, int form);
 
 #endif

@@ -93,8 +93,10 @@ static void lods_one(struct cpu *c, const struct insn *i) {
 
 static void cmps_one(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
-  uint64_t a = cpu_load(c, src_addr(c, i), size);
+  /* When both operands fault, this CPU (AMD Zen) reports [rdi]: read it
+   * first (the differential harness checks the fault address). */
   uint64_t b = cpu_load(c, str_reg(c, i, RDI), size);
+  uint64_t a = cpu_load(c, src_addr(c, i), size);
   str_set(c, i, RSI, str_reg(c, i, RSI) + step(c, size));
   str_set(c, i, RDI, str_reg(c, i, RDI) + step(c, size));
   cpu_flags_lazy(c, FLAGS_SUB, size, a, b, a - b);

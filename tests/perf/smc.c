@@ -36,9 +36,9 @@ static void rewrite_between_calls(uint8_t *page) {
  * mov al, 0x11               (b0 11)
  * ret. Native x86 returns 0x2a. */
 static void rewrite_next_instruction(uint8_t *page) {
-  static const uint8_t code[] = {0x31, 0xc0,                         /* xor eax, eax */
-                                 0xc6, 0x05, 0x01, 0x00, 0x00, 0x00, 0x2a,
-                                 0xb0, 0x11, 0xc3};
+  static const uint8_t code[] = {0x31, 0xc0, /* xor eax, eax */
+                                 0xc6, 0x05, 0x01, 0x00, 0x00,
+                                 0x00, 0x2a, 0xb0, 0x11, 0xc3};
   uint32_t results[3];
   for (int round = 0; round < 3; round++) {
     memcpy(page + 64, code, sizeof code);
@@ -61,10 +61,9 @@ static void rewrite_next_instruction(uint8_t *page) {
  * Each round adds one more than the last: 1 + 2 + ... + 10 = 55, and the
  * next call goes on from 11. */
 static void loop_patching_itself(uint8_t *page) {
-  static const uint8_t code[] = {0x31, 0xc0, 0xb9, 0x0a, 0x00, 0x00, 0x00,
-                                 0x05, 0x01, 0x00, 0x00, 0x00, 0xff, 0x05,
-                                 0xf6, 0xff, 0xff, 0xff, 0xff, 0xc9, 0x75,
-                                 0xf1, 0xc3};
+  static const uint8_t code[] = {0x31, 0xc0, 0xb9, 0x0a, 0x00, 0x00, 0x00, 0x05,
+                                 0x01, 0x00, 0x00, 0x00, 0xff, 0x05, 0xf6, 0xff,
+                                 0xff, 0xff, 0xff, 0xc9, 0x75, 0xf1, 0xc3};
   memcpy(page + 128, code, sizeof code);
   uint32_t first = ((fn)(page + 128))();
   uint32_t second = ((fn)(page + 128))(); /* starts from the patched 11 */

@@ -64,8 +64,15 @@ static int encode_form(const struct op_desc *d, uint8_t *buf,
   case PF2: buf[n++] = 0xf2; break;
   default: break;
   }
-  if (sse_rand() % 2)
-    buf[n++] = 0x48; /* REX.W: selects 64-bit GPR forms, else ignored */
+  uint8_t rex = sse_rand() % 2 ? 0x48 : 0; /* REX.W: 64-bit GPR forms */
+  /* REX.R and REX.B do not extend MMX register numbers: try them on the
+   * register forms of the MMX section, except where r/m is a GPR
+   * source (r8..r11 are not part of the compared state). */
+  if (is_mmx_form((int)(d - cpu_ops)) && mod == 3 && d->opcode != 0x6e &&
+      d->opcode != 0xc4 && sse_rand() % 2)
+    rex |= (uint8_t)(0x40 | (sse_rand() & 5));
+  if (rex)
+    buf[n++] = rex;
   buf[n++] = 0x0f;
   if (d->map == MAP_0F38)
     buf[n++] = 0x38;
