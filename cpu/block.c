@@ -98,6 +98,7 @@ void block_cache_flush(struct block_cache *bc) {
     }
     bc->buckets[k] = NULL;
   }
+  memset(bc->by_page, 0, sizeof bc->by_page);
   free(bc->pages.slots);
   memset(&bc->pages, 0, sizeof bc->pages);
 }
@@ -110,20 +111,34 @@ void block_cache_free(struct block_cache *bc) {
   free(bc);
 }
 
-static void invalidate_range(struct block_cache *bc, uint64_t page,
-                             uint64_t from, uint64_t to) {
-  for (uint64_t rip = from; rip < to; rip++) {
-    struct block **link = &bc->buckets[bucket_of(rip)];
-    while (*link) {
-      struct block *b = *link;
-      if (b->page_first == page || b->page_last == page) {
-        *link = b->next;
-        b->next = bc->retired;
-        bc->retired = b;
-        bc->blocks_invalidated++;
-      } else {
-        link = &b->next;
-      }
+static unsigned page_bucket_of(uint64_t page) {
+  return (unsigned)(page >> PAGE_SHIFT) & (BLOCK_PAGE_BUCKETS - 1);
+}
+
+/* Unlink b from its address bucket and retire it (freed by find_block,
+ * once no handler of it can be running). */
+static void retire(struct block_cache *bc, struct block *b) {
+  struct block **link = &bc->buckets[bucket_of(b->rip)];
+  while (*link != b)
+    link = &(*link)->next;
+  *link = b->next;
+  b->next = bc->retired;
+  bc->retired = b;
+  bc->blocks_invalidated++;
+}
+
+/* Retire the blocks that start in `first` and reach into `page` (that
+ * is, with page_last == page; first is page or the page before). */
+static void invalidate_page(struct block_cache *bc, uint64_t first,
+                            uint64_t page) {
+  struct block **link = &bc->by_page[page_bucket_of(first)];
+  while (*link) {
+    struct block *b = *link;
+    if (b->page_first == first && (first == page || b->page_last == page)) {
+      *link = b->page_next;
+      retire(bc, b);
+    } else {
+      link = &b->page_next;
     }
   }
 }
@@ -133,10 +148,10 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
   if (!bc || !code_page_has(&bc->pages, page))
     return;
   /* Blocks starting in this page, and those starting in the page before
-   * whose instruction reaches into it: only a block's first instruction
-   * may cross a page (build stops before any other would), so those
-   * start in the last 14 bytes of the page before. */
-  invalidate_range(bc, page, page - 14, page + PAGE_SIZE);
+   * whose first instruction reaches into it (build stops before any
+   * other instruction would cross a page). */
+  invalidate_page(bc, page, page);
+  invalidate_page(bc, page - PAGE_SIZE, page);
   bc->generation++;
   code_page_remove(&bc->pages, page);
   c->exit_request = 1;
@@ -166,8 +181,7 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
  * with a trap set, so inside a block RIP simply advances. */
 enum { BOUND_NONE, BOUND_ENDS, BOUND_STARTS };
 
-static int block_bound(const struct insn *in) {
-  cpu_handler h = cpu_ops[in->op].handler;
+static int bound_of(cpu_handler h) {
   if (h == op_jcc || h == op_jmp_rel || h == op_jmp_rm || h == op_call_rel ||
       h == op_call_rm || h == op_ret || h == op_loop || h == op_jrcxz ||
       h == op_syscall || h == op_int3 || h == op_hlt || h == op_ud)
@@ -175,6 +189,17 @@ static int block_bound(const struct insn *in) {
   if (h == op_rdtsc || h == op_rdtscp)
     return BOUND_STARTS;
   return BOUND_NONE;
+}
+
+static int block_bound(const struct insn *in) {
+  static int8_t bound[OP_COUNT];
+  static bool ready;
+  if (!ready) {
+    for (int k = 0; k < OP_COUNT; k++)
+      bound[k] = (int8_t)bound_of(cpu_ops[k].handler);
+    ready = true;
+  }
+  return bound[in->op];
 }
 
 /* Decode a block at c->rip. The first instruction's fetch faults as usual;
@@ -235,6 +260,9 @@ static struct block *build(struct cpu *c) {
   unsigned h = bucket_of(b->rip);
   b->next = bc->buckets[h];
   bc->buckets[h] = b;
+  unsigned p = page_bucket_of(b->page_first);
+  b->page_next = bc->by_page[p];
+  bc->by_page[p] = b;
   bc->blocks_built++;
   /* Writes to these pages must now take the slow path that invalidates. */
   code_page_add(&bc->pages, b->page_first);

@@ -12,13 +12,15 @@
 #include "cpu.h"
 
 #define BLOCK_MAX_INSNS 64
-#define BLOCK_BUCKETS 65536 /* hashed by the low bits of the address */
+#define BLOCK_BUCKETS 65536     /* hashed by the low bits of the address */
+#define BLOCK_PAGE_BUCKETS 4096 /* hashed by the page of the first byte */
 
 struct block {
-  uint64_t rip;        /* guest address of the first instruction */
-  uint64_t page_first; /* the page of the first byte */
-  uint64_t page_last;  /* the page of the last byte (may be the next) */
-  struct block *next;  /* bucket chain */
+  uint64_t rip;            /* guest address of the first instruction */
+  uint64_t page_first;     /* the page of the first byte */
+  uint64_t page_last;      /* the page of the last byte (may be the next) */
+  struct block *next;      /* bucket chain */
+  struct block *page_next; /* chain of blocks hashed by page_first */
   /* Chaining: the blocks that last followed this one (fall-through and
    * taken), valid while `link_gen` equals the cache's generation. */
   struct block *link[2];
@@ -42,6 +44,9 @@ struct code_pages {
 
 struct block_cache {
   struct block *buckets[BLOCK_BUCKETS];
+  /* The same blocks by page, so that a write to a code page finds its
+   * blocks without scanning addresses. */
+  struct block *by_page[BLOCK_PAGE_BUCKETS];
   struct block *retired; /* invalidated while possibly running: freed later */
   struct code_pages pages;
   uint64_t generation; /* bumped by every invalidation: unlinks all */
