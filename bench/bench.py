@@ -86,7 +86,7 @@ def make_fixtures(build):
         with open(rnd, "wb") as f:
             x = 0x12345678
             out = bytearray()
-            for _ in range(16 << 20 // 4):
+            for _ in range((16 << 20) // 4):
                 x = (x * 1103515245 + 12345) & 0xffffffff
                 out += x.to_bytes(4, "little")
             f.write(out)

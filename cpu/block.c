@@ -310,13 +310,13 @@ __attribute__((noinline)) static struct block *find_block(struct cpu *c,
 
 /* The fast loop. Returns when a trap is pending or, between blocks, when
  * `until` instructions have retired. Per instruction it only records
- * where the instruction starts and calls the handler: a block ends at the first
- * instruction that may change RIP (block_bound), so every block runs to its
- * end, and its instructions and cycles are counted once. Self-modifying code
- * cuts the running block short (b->end, reread after each handler); a fault
- * longjmps out of the handler and block_cache_fault_fixup counts the
- * part that retired. A block hands over to the next through its links
- * while nothing was invalidated. */
+ * where the instruction starts and calls the handler: a block ends at
+ * the first instruction that may change RIP (block_bound), so every block
+ * runs to its end and its instructions and cycles are counted once.
+ * Self-modifying code cuts the running block short (b->end, reread after
+ * each handler); a fault longjmps out of the handler and
+ * block_cache_fault_fixup counts the part that retired. A block hands
+ * over to the next through its links while nothing was invalidated. */
 void cpu_run_blocks(struct cpu *c, uint64_t until) {
   struct block_cache *bc = c->blocks;
   struct block *b = NULL;
@@ -336,11 +336,12 @@ void cpu_run_blocks(struct cpu *c, uint64_t until) {
      * start in insn_rip (RIP-relative operands use insn_rip + len). So
      * RIP is set once, to the block's end. */
     c->rip = b->rip_end;
-    for (const struct insn *in = b->insns; in != b->end; in++) {
+    const struct insn *in = b->insns; /* a block is never empty */
+    do {
       c->insn_rip = rip;
       rip += in->len;
       in->handler(c, in);
-    }
+    } while (++in != b->end);
     c->instret += b->count;
     c->cycles += b->cycles;
     if (c->trap.kind != TRAP_NONE)

@@ -41,21 +41,37 @@ static uint8_t *host_byte(struct cpu *c, uint64_t addr, enum mmu_access kind) {
   return mmu_phys(c->mmu, paddr);
 }
 
-void cpu_load_bytes(struct cpu *c, uint64_t addr, void *dst, int n) {
-  uint8_t *out = dst;
-  if (n > 0) { /* the common case: one page, in the TLB */
-    const uint8_t *p = tlb_lookup(c->mmu, MMU_READ, addr, (unsigned)n);
-    if (p) {
-      memcpy(out, p, (size_t)n);
-      return;
-    }
+/* Copies of the sizes SSE and x87 operands have, as plain moves rather
+ * than a call to memcpy. */
+static inline void copy_operand(void *dst, const void *src, int n) {
+  switch (n) {
+  case 16: memcpy(dst, src, 16); break;
+  case 8: memcpy(dst, src, 8); break;
+  case 4: memcpy(dst, src, 4); break;
+  default: memcpy(dst, src, (size_t)n); break;
   }
+}
+
+/* Page by page, walking on a TLB miss (out of line: the hit path of
+ * cpu_load_bytes then needs no stack frame). */
+static __attribute__((noinline)) void load_pages(struct cpu *c, uint64_t addr,
+                                                 uint8_t *out, int n) {
   while (n > 0) {
     int room = (int)(PAGE_SIZE - (addr & ~PAGE_MASK));
     int k = n < room ? n : room;
     memcpy(out, host_byte(c, addr, MMU_READ), (size_t)k);
     out += k, addr += (uint64_t)k, n -= k;
   }
+}
+
+void cpu_load_bytes(struct cpu *c, uint64_t addr, void *dst, int n) {
+  if (n <= 0)
+    return;
+  const uint8_t *p = tlb_lookup(c->mmu, MMU_READ, addr, (unsigned)n);
+  if (p) /* the common case: one page, in the TLB */
+    copy_operand(dst, p, n);
+  else
+    load_pages(c, addr, dst, n);
 }
 
 void cpu_probe_write(struct cpu *c, uint64_t addr, int n) {
@@ -67,15 +83,8 @@ void cpu_probe_write(struct cpu *c, uint64_t addr, int n) {
     host_byte(c, last, MMU_WRITE);
 }
 
-void cpu_store_bytes(struct cpu *c, uint64_t addr, const void *src, int n) {
-  const uint8_t *in = src;
-  if (n <= 0)
-    return;
-  uint8_t *p = tlb_lookup(c->mmu, MMU_WRITE, addr, (unsigned)n);
-  if (p) { /* one page, in the TLB, holding no decoded code */
-    memcpy(p, in, (size_t)n);
-    return;
-  }
+static __attribute__((noinline)) void store_pages(struct cpu *c, uint64_t addr,
+                                                  const uint8_t *in, int n) {
   /* Both pages must be writable before either is changed. */
   if (n <= (int)PAGE_SIZE)
     cpu_probe_write(c, addr, n);
@@ -85,6 +94,16 @@ void cpu_store_bytes(struct cpu *c, uint64_t addr, const void *src, int n) {
     memcpy(host_byte(c, addr, MMU_WRITE), in, (size_t)k);
     in += k, addr += (uint64_t)k, n -= k;
   }
+}
+
+void cpu_store_bytes(struct cpu *c, uint64_t addr, const void *src, int n) {
+  if (n <= 0)
+    return;
+  uint8_t *p = tlb_lookup(c->mmu, MMU_WRITE, addr, (unsigned)n);
+  if (p) /* one page, in the TLB, holding no decoded code */
+    copy_operand(p, src, n);
+  else
+    store_pages(c, addr, src, n);
 }
 
 uint64_t cpu_load(struct cpu *c, uint64_t addr, int size) {

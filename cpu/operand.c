@@ -5,20 +5,18 @@
 
 uint64_t cpu_ea(struct cpu *c, const struct insn *i) {
   uint64_t ea = (uint64_t)(int64_t)i->disp;
-  if (i->base == BASE_RIP) /* relative to the next instruction; inside a
-                              block c->rip is only exact for the last one */
-    ea += c->insn_rip + i->len;
-  else if (i->base != REG_NONE)
+  if (i->base < 16)
     ea += c->gpr[i->base];
+  else if (i->base == BASE_RIP) /* relative to the next instruction; inside
+                                   a block c->rip is exact only for the last */
+    ea += c->insn_rip + i->len;
   if (i->index != REG_NONE)
     ea += c->gpr[i->index] << i->scale;
-  if (i->addrsize == 4)
+  if (__builtin_expect(i->addrsize == 4, 0))
     ea = (uint32_t)ea;
   /* Only FS and GS have bases in 64-bit mode (SDM vol. 1, 3.4.2.1). */
-  if (i->seg == SEG_FS)
-    ea += c->fs_base;
-  else if (i->seg == SEG_GS)
-    ea += c->gs_base;
+  if (__builtin_expect(i->seg != SEG_NONE, 0))
+    ea += i->seg == SEG_FS ? c->fs_base : c->gs_base;
   return ea;
 }
 

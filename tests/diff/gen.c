@@ -83,6 +83,7 @@ static bool host_has(int feature) {
   case F_CMOV: return d & (1u << 15);
   case F_CX8: return d & (1u << 8);
   case F_FXSR: return d & (1u << 24);
+  case F_MMX: return d & (1u << 23);
   case F_SSE: return d & (1u << 25);
   case F_SSE2: return d & (1u << 26);
   case F_SSE3: return c & 1;

@@ -177,6 +177,7 @@ static void emu_run(const struct int_case *k, struct int_state *s,
   ck_assert_int_eq(copy_to_guest(&em_mmu, CODE_ADDR, code, n + 1), 0);
   ck_assert_int_eq(copy_to_guest(&em_mmu, DATA_ADDR, data, DATA_SIZE), 0);
   struct cpu *c = &em_cpu;
+  cpu_destroy(c); /* the previous case's block cache (none the first time) */
   cpu_init(c, &em_mmu);
   memcpy(c->gpr, s->gpr, sizeof c->gpr);
   cpu_set_flags(c, s->flags);
@@ -193,6 +194,7 @@ static void emu_run(const struct int_case *k, struct int_state *s,
 __attribute__((unused)) static enum trap_kind
 emu_run_bytes(const uint8_t *code, size_t n, const uint64_t gpr[16]) {
   ck_assert_int_eq(copy_to_guest(&em_mmu, CODE_ADDR, code, n), 0);
+  cpu_destroy(&em_cpu);
   cpu_init(&em_cpu, &em_mmu);
   memcpy(em_cpu.gpr, gpr, sizeof em_cpu.gpr);
   em_cpu.rip = CODE_ADDR;

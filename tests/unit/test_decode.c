@@ -68,6 +68,12 @@ static void census_add(struct census *c, const char *name) {
   }
 }
 
+static void census_free(struct census *c) {
+  for (int k = 0; k < c->used; k++)
+    free((void *)c->name[k]);
+  c->used = 0;
+}
+
 static void census_print(const struct census *c) {
   int shown[64] = {0};
   for (int rank = 0; rank < 12; rank++) {
@@ -145,6 +151,7 @@ static int check_binary(const char *path) {
     printf("  top mnemonics emu rejects:");
     census_print(&census);
   }
+  census_free(&census);
   free(img);
   return disagree;
 }
@@ -263,6 +270,7 @@ START_TEST(random_strings) {
          both, emu_only, cs_only, disagree, moot);
   printf("  forms emu accepts and capstone rejects (diagnostic):");
   census_print(&only_emu);
+  census_free(&only_emu);
   ck_assert_int_eq(disagree, 0);
 }
 END_TEST

@@ -316,6 +316,7 @@ static void emu_run(const struct x87_case *k, struct x87_result *r) {
   memcpy(data + MEM_OFF, k->mem, MEM_SIZE);
   ck_assert_int_eq(copy_to_guest(&em_mmu, DATA_ADDR, data, sizeof data), 0);
   struct cpu *c = &em_cpu;
+  cpu_destroy(c); /* the previous case's block cache (none the first time) */
   cpu_init(c, &em_mmu);
   c->gpr[RAX] = k->rax;
   cpu_set_flags(c, k->flags);
