@@ -77,7 +77,7 @@ static void print_stats(struct process *p) {
   fprintf(out, "--- emu stats ---\n");
   fprintf(out, "%-24s %llu\n", "instructions", (unsigned long long)c->instret);
   fprintf(out, "%-24s %llu\n", "cycles", (unsigned long long)c->cycles);
-#define X(name, text) \
+#define X(name, text)                                                          \
   fprintf(out, "%-24s %llu\n", text, (unsigned long long)p->stats.name);
   KERNEL_COUNTERS(X)
 #undef X
@@ -92,7 +92,13 @@ static void print_stats(struct process *p) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_TRACE = 256, OPT_STATS, OPT_DETERMINISTIC, OPT_SEED, OPT_NO_CACHE };
+  enum {
+    OPT_TRACE = 256,
+    OPT_STATS,
+    OPT_DETERMINISTIC,
+    OPT_SEED,
+    OPT_NO_CACHE
+  };
   static const struct option longopts[] = {
       {"strace", no_argument, 0, 's'},
       {"output", required_argument, 0, 'o'},

@@ -20,7 +20,9 @@ PACKAGES=(cmake make gcc libc6-dev pkg-config libcapstone-dev libsdl2-dev
   check strace util-linux diffutils coreutils mawk
   # the host programs the issue-3 tests run under emu (tests/programs/),
   # and python3 for bench/
-  gawk sed grep tar gzip bzip2 xz-utils sqlite3 lua5.4 perl python3)
+  gawk sed grep tar gzip bzip2 xz-utils sqlite3 lua5.4 perl python3
+  # the style check (tests/scripts/check_format.sh)
+  clang-format)
 
 build_dir=build
 build_type=RelWithDebInfo

@@ -32,7 +32,7 @@ void cpu_init(struct cpu *c, struct mmu *mmu) {
   cpu_set_block_cache(c, true);
   c->rflags = FLAGS_FIXED | FLAG_IF;
   c->flags.op = FLAGS_EAGER;
-  c->mxcsr = 0x1f80;     /* all exceptions masked, round to nearest */
+  c->mxcsr = 0x1f80;       /* all exceptions masked, round to nearest */
   c->fpu.control = 0x037f; /* FNINIT state (SDM vol. 1, 8.1.5) */
   c->fpu.tag = 0xffff;
 }
@@ -113,8 +113,9 @@ enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns) {
   /* The block loop is the fast path; tracing runs the plain loop so that
    * the hook costs nothing when it is off. */
   if (c->blocks && !c->trace_hook) {
-    uint64_t until = max_insns > UINT64_MAX - c->instret ? UINT64_MAX
-                                                          : c->instret + max_insns;
+    uint64_t until = max_insns > UINT64_MAX - c->instret
+                         ? UINT64_MAX
+                         : c->instret + max_insns;
     cpu_run_blocks(c, until);
     if (c->trap.kind != TRAP_NONE)
       return c->trap.kind;

@@ -15,8 +15,22 @@ struct insn;
 struct block_cache;
 
 enum gpr {
-  RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
-  R8, R9, R10, R11, R12, R13, R14, R15,
+  RAX,
+  RCX,
+  RDX,
+  RBX,
+  RSP,
+  RBP,
+  RSI,
+  RDI,
+  R8,
+  R9,
+  R10,
+  R11,
+  R12,
+  R13,
+  R14,
+  R15,
 };
 
 /* RFLAGS bits (Intel SDM vol. 1, 3.4.3). */
@@ -33,22 +47,23 @@ enum gpr {
 #define FLAG_ID (1u << 21)
 #define FLAGS_ARITH (FLAG_CF | FLAG_PF | FLAG_AF | FLAG_ZF | FLAG_SF | FLAG_OF)
 /* Bits user code may change with popf (IOPL/IF/VM etc. are ignored). */
-#define FLAGS_USER_WRITABLE (FLAGS_ARITH | FLAG_TF | FLAG_DF | FLAG_AC | FLAG_ID)
+#define FLAGS_USER_WRITABLE                                                    \
+  (FLAGS_ARITH | FLAG_TF | FLAG_DF | FLAG_AC | FLAG_ID)
 #define FLAGS_FIXED (1u << 1) /* bit 1 always reads as 1 */
 
 /* Traps: why cpu_run returned to the kernel. */
 enum trap_kind {
   TRAP_NONE,
-  TRAP_SYSCALL,    /* `syscall` executed; rip already past it */
-  TRAP_DE,         /* #DE divide error */
-  TRAP_BP,         /* int3; rip past it, like hardware */
-  TRAP_UD,         /* #UD invalid or unimplemented opcode */
-  TRAP_GP,         /* #GP (misaligned SSE operand, non-canonical address) */
-  TRAP_PF,         /* #PF, addr = CR2, error = page-fault error code */
-  TRAP_MF,         /* x87 floating-point error */
-  TRAP_XM,         /* SIMD floating-point exception */
-  TRAP_HLT,        /* hlt in user mode: #GP on Linux, kept apart for clarity */
-  TRAP_BUDGET,     /* instruction budget used up (not an exception) */
+  TRAP_SYSCALL, /* `syscall` executed; rip already past it */
+  TRAP_DE,      /* #DE divide error */
+  TRAP_BP,      /* int3; rip past it, like hardware */
+  TRAP_UD,      /* #UD invalid or unimplemented opcode */
+  TRAP_GP,      /* #GP (misaligned SSE operand, non-canonical address) */
+  TRAP_PF,      /* #PF, addr = CR2, error = page-fault error code */
+  TRAP_MF,      /* x87 floating-point error */
+  TRAP_XM,      /* SIMD floating-point exception */
+  TRAP_HLT,     /* hlt in user mode: #GP on Linux, kept apart for clarity */
+  TRAP_BUDGET,  /* instruction budget used up (not an exception) */
 };
 
 struct trap {
@@ -65,7 +80,7 @@ enum flags_op {
   FLAGS_EAGER, /* cpu->rflags holds every bit */
   FLAGS_ADD,   /* res = src1 + src2 (+ carry_in) */
   FLAGS_ADC,
-  FLAGS_SUB,   /* res = src1 - src2 (- borrow_in) */
+  FLAGS_SUB, /* res = src1 - src2 (- borrow_in) */
   FLAGS_SBB,
   FLAGS_LOGIC, /* CF=OF=0, AF undefined (0 on this CPU) */
   FLAGS_INC,   /* CF preserved in the eager bits */
@@ -89,7 +104,7 @@ struct x87 {
   uint16_t control;     /* FCW, 0x037f at reset */
   uint16_t status;      /* FSW without TOP */
   uint8_t top;
-  uint16_t tag;         /* full tag word, 2 bits per register */
+  uint16_t tag; /* full tag word, 2 bits per register */
   uint16_t last_opcode;
   uint64_t last_ip, last_dp;
   uint16_t last_cs, last_ds; /* FCS/FDS as fnsave stores them (x87) */
@@ -111,8 +126,8 @@ union xmm {
 struct cpu {
   uint64_t gpr[16];
   uint64_t rip;
-  uint64_t rflags;        /* authoritative when flags.op == FLAGS_EAGER;
-                             DF/TF/AC/ID always live here */
+  uint64_t rflags; /* authoritative when flags.op == FLAGS_EAGER;
+                      DF/TF/AC/ID always live here */
   struct lazy_flags flags;
   uint64_t fs_base, gs_base;
   union xmm xmm[16];
@@ -124,11 +139,11 @@ struct cpu {
 
   struct mmu *mmu;
   struct block_cache *blocks; /* decoded-block cache; NULL: decode each time */
-  int exit_request;   /* leave the current block (its code changed) */
-  jmp_buf *fault_jmp; /* where a faulting access unwinds to */
-  uint64_t insn_rip;  /* start of the executing instruction */
+  int exit_request;           /* leave the current block (its code changed) */
+  jmp_buf *fault_jmp;         /* where a faulting access unwinds to */
+  uint64_t insn_rip;          /* start of the executing instruction */
   struct trap trap;
-  bool trace;           /* --trace: run the separate traced loop */
+  bool trace; /* --trace: run the separate traced loop */
   void (*trace_hook)(struct cpu *, const struct insn *, uint64_t start_cycle,
                      void *);
   void *trace_ctx;
@@ -155,22 +170,22 @@ struct insn {
   uint8_t rep;      /* enum rep_prefix (last of F2/F3 seen) */
   uint8_t lock;
   uint8_t opsize_prefix; /* 66 seen (also for SSE mandatory-prefix forms) */
-  uint8_t rex;      /* full REX byte, 0 if absent */
-  uint8_t mod;      /* ModRM.mod; 3 means a register operand */
-  uint8_t reg;      /* ModRM.reg + REX.R, or opcode low bits + REX.B */
-  uint8_t rm;       /* ModRM.rm + REX.B when mod == 3 */
-  uint8_t base;     /* REG_NONE, BASE_RIP or a GPR (with REX.B) */
-  uint8_t index;    /* REG_NONE or a GPR (with REX.X) */
-  uint8_t scale;    /* 0..3 (shift) */
-  uint8_t arg;      /* the table's per-form argument (ALU op, cc, ...) */
-  uint8_t vex;      /* 0, or 2/3 for a C5/C4 VEX prefix */
-  uint8_t vvvv;     /* VEX.vvvv (un-inverted) register operand */
-  uint8_t vex_l;    /* VEX.L */
-  uint8_t vex_w;    /* VEX.W */
-  uint8_t cycles;   /* cost of this form from the cycle table */
+  uint8_t rex;           /* full REX byte, 0 if absent */
+  uint8_t mod;           /* ModRM.mod; 3 means a register operand */
+  uint8_t reg;           /* ModRM.reg + REX.R, or opcode low bits + REX.B */
+  uint8_t rm;            /* ModRM.rm + REX.B when mod == 3 */
+  uint8_t base;          /* REG_NONE, BASE_RIP or a GPR (with REX.B) */
+  uint8_t index;         /* REG_NONE or a GPR (with REX.X) */
+  uint8_t scale;         /* 0..3 (shift) */
+  uint8_t arg;           /* the table's per-form argument (ALU op, cc, ...) */
+  uint8_t vex;           /* 0, or 2/3 for a C5/C4 VEX prefix */
+  uint8_t vvvv;          /* VEX.vvvv (un-inverted) register operand */
+  uint8_t vex_l;         /* VEX.L */
+  uint8_t vex_w;         /* VEX.W */
+  uint8_t cycles;        /* cost of this form from the cycle table */
   int32_t disp;
-  uint64_t imm;     /* first immediate, sign- or zero-extended per form */
-  uint64_t imm2;    /* second immediate (enter's imm8, extrq's...) */
+  uint64_t imm;  /* first immediate, sign- or zero-extended per form */
+  uint64_t imm2; /* second immediate (enter's imm8, extrq's...) */
 };
 
 typedef void (*cpu_handler)(struct cpu *, const struct insn *);
@@ -194,7 +209,7 @@ void cpu_decode_init(void);
 const char *cpu_op_name(uint16_t op);
 
 /* --- cpu/flags.c --- */
-uint64_t cpu_get_flags(struct cpu *c); /* materialize full RFLAGS */
+uint64_t cpu_get_flags(struct cpu *c);             /* materialize full RFLAGS */
 void cpu_set_flags(struct cpu *c, uint64_t value); /* eager; keeps fixed bits */
 bool cpu_cond(struct cpu *c, unsigned cc); /* Jcc/SETcc/CMOVcc cc 0..15 */
 static inline void cpu_flags_lazy(struct cpu *c, enum flags_op op, int size,
@@ -210,9 +225,12 @@ void cpu_flags_merge(struct cpu *c, uint64_t value, uint64_t mask);
 bool cpu_parity(uint8_t b);
 
 /* --- cpu/operand.c: register and memory operands of a decoded insn --- */
-uint64_t cpu_ea(struct cpu *c, const struct insn *i); /* effective address incl. FS/GS base */
-uint64_t cpu_reg_get(struct cpu *c, const struct insn *i, unsigned reg, int size);
-void cpu_reg_set(struct cpu *c, const struct insn *i, unsigned reg, int size, uint64_t v);
+uint64_t cpu_ea(struct cpu *c,
+                const struct insn *i); /* effective address incl. FS/GS base */
+uint64_t cpu_reg_get(struct cpu *c, const struct insn *i, unsigned reg,
+                     int size);
+void cpu_reg_set(struct cpu *c, const struct insn *i, unsigned reg, int size,
+                 uint64_t v);
 /* The ModRM r/m operand (register when mod == 3, else memory). */
 uint64_t cpu_rm_get(struct cpu *c, const struct insn *i, int size);
 void cpu_rm_set(struct cpu *c, const struct insn *i, int size, uint64_t v);

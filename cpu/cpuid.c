@@ -28,15 +28,30 @@ static const struct {
   uint32_t leaf;
   uint8_t reg, bit;
 } feature_bits[] = {
-    {F_X87, 1, 3, 0},       {F_CX8, 1, 3, 8},      {F_CMOV, 1, 3, 15},
+    {F_X87, 1, 3, 0},
+    {F_CX8, 1, 3, 8},
+    {F_CMOV, 1, 3, 15},
     {F_MMX, 1, 3, 23},
-    {F_FXSR, 1, 3, 24},     {F_SSE, 1, 3, 25},     {F_SSE2, 1, 3, 26},
-    {F_SSE3, 1, 2, 0},      {F_PCLMUL, 1, 2, 1},   {F_SSSE3, 1, 2, 9},
-    {F_CX16, 1, 2, 13},     {F_SSE41, 1, 2, 19},   {F_SSE42, 1, 2, 20},
-    {F_MOVBE, 1, 2, 22},    {F_POPCNT, 1, 2, 23},  {F_AES, 1, 2, 25},
-    {F_RDRAND, 1, 2, 30},   {F_BMI1, 7, 1, 3},     {F_BMI2, 7, 1, 8},
-    {F_RDSEED, 7, 1, 18},   {F_ADX, 7, 1, 19},     {F_LAHF, 0x80000001, 2, 0},
-    {F_LZCNT, 0x80000001, 2, 5}, {F_RDTSCP, 0x80000001, 3, 27},
+    {F_FXSR, 1, 3, 24},
+    {F_SSE, 1, 3, 25},
+    {F_SSE2, 1, 3, 26},
+    {F_SSE3, 1, 2, 0},
+    {F_PCLMUL, 1, 2, 1},
+    {F_SSSE3, 1, 2, 9},
+    {F_CX16, 1, 2, 13},
+    {F_SSE41, 1, 2, 19},
+    {F_SSE42, 1, 2, 20},
+    {F_MOVBE, 1, 2, 22},
+    {F_POPCNT, 1, 2, 23},
+    {F_AES, 1, 2, 25},
+    {F_RDRAND, 1, 2, 30},
+    {F_BMI1, 7, 1, 3},
+    {F_BMI2, 7, 1, 8},
+    {F_RDSEED, 7, 1, 18},
+    {F_ADX, 7, 1, 19},
+    {F_LAHF, 0x80000001, 2, 0},
+    {F_LZCNT, 0x80000001, 2, 5},
+    {F_RDTSCP, 0x80000001, 3, 27},
 };
 
 static void put_string(uint32_t out[4], const char *s, const int order[4]) {
@@ -45,7 +60,8 @@ static void put_string(uint32_t out[4], const char *s, const int order[4]) {
 }
 
 void cpu_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
-  static const char brand[49] = "emu x86-64 (AMD family 19h model)              ";
+  static const char brand[49] =
+      "emu x86-64 (AMD family 19h model)              ";
   memset(out, 0, 4 * sizeof out[0]);
   scan_features();
   switch (leaf) {
@@ -95,10 +111,10 @@ void cpu_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
   case 0x80000008:
     out[0] = 0x3030; /* 48 linear, 48 physical address bits */
     return;
-  default:
-    return;
+  default: return;
   }
   for (unsigned k = 0; k < sizeof feature_bits / sizeof feature_bits[0]; k++)
-    if (feature_bits[k].leaf == leaf && cpu_has_feature(feature_bits[k].feature))
+    if (feature_bits[k].leaf == leaf &&
+        cpu_has_feature(feature_bits[k].feature))
       out[feature_bits[k].reg] |= 1u << feature_bits[k].bit;
 }

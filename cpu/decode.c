@@ -156,8 +156,7 @@ static int operand_size(const struct insn *in, uint32_t d) {
   return (d & D_D64) ? 8 : 4;
 }
 
-static void decode_immediates(struct cursor *cur, struct insn *in,
-                              uint32_t d) {
+static void decode_immediates(struct cursor *cur, struct insn *in, uint32_t d) {
   int z = in->opsize == 2 ? 2 : 4;
   if (d & D_IMM8)
     in->imm = take(cur, 1);
@@ -197,8 +196,8 @@ static int decode_vex(struct cursor *cur, struct insn *in, uint8_t first,
   } else {
     uint8_t b2 = (uint8_t)take(cur, 1);
     in->vex = 3;
-    in->rex |= (uint8_t)((!(b1 & 0x80) << 2) | (!(b1 & 0x40) << 1) |
-                         !(b1 & 0x20));
+    in->rex |=
+        (uint8_t)((!(b1 & 0x80) << 2) | (!(b1 & 0x40) << 1) | !(b1 & 0x20));
     int mmmmm = b1 & 31;
     if (mmmmm < 1 || mmmmm > 3)
       return -1;
@@ -231,14 +230,40 @@ int cpu_decode(const uint8_t *bytes, int avail, struct insn *out) {
     if (cur.short_read)
       return -2;
     switch (b) {
-    case 0x66: in.opsize_prefix = 1; in.rex = 0; continue;
-    case 0x67: in.addrsize = 4; in.rex = 0; continue;
-    case 0xf2: in.rep = REP_F2; saw_f2_f3 = 1; in.rex = 0; continue;
-    case 0xf3: in.rep = REP_F3; saw_f2_f3 = 1; in.rex = 0; continue;
-    case 0xf0: in.lock = 1; in.rex = 0; continue;
-    case 0x2e: case 0x36: case 0x3e: case 0x26: in.rex = 0; continue;
-    case 0x64: in.seg = SEG_FS; in.rex = 0; continue;
-    case 0x65: in.seg = SEG_GS; in.rex = 0; continue;
+    case 0x66:
+      in.opsize_prefix = 1;
+      in.rex = 0;
+      continue;
+    case 0x67:
+      in.addrsize = 4;
+      in.rex = 0;
+      continue;
+    case 0xf2:
+      in.rep = REP_F2;
+      saw_f2_f3 = 1;
+      in.rex = 0;
+      continue;
+    case 0xf3:
+      in.rep = REP_F3;
+      saw_f2_f3 = 1;
+      in.rex = 0;
+      continue;
+    case 0xf0:
+      in.lock = 1;
+      in.rex = 0;
+      continue;
+    case 0x2e:
+    case 0x36:
+    case 0x3e:
+    case 0x26: in.rex = 0; continue;
+    case 0x64:
+      in.seg = SEG_FS;
+      in.rex = 0;
+      continue;
+    case 0x65:
+      in.seg = SEG_GS;
+      in.rex = 0;
+      continue;
     default: break;
     }
     if ((b & 0xf0) == 0x40) {

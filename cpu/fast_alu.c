@@ -205,8 +205,8 @@ FAST_INLINE void imul_fast(struct cpu *c, const struct insn *i, int size,
 #define ALU_FORMS(V, OP, SZ)                                                   \
   ALU_FN(V, OP, SZ, 0)                                                         \
   ALU_FN(V, OP, SZ, 1)                                                         \
-  ALU_FN(V, OP, SZ, 2) ALU_FN(V, OP, SZ, 3) ALU_FN(V, OP, SZ, 4)               \
-      ALU_FN(V, OP, SZ, 5)
+  ALU_FN(V, OP, SZ, 2)                                                         \
+  ALU_FN(V, OP, SZ, 3) ALU_FN(V, OP, SZ, 4) ALU_FN(V, OP, SZ, 5)
 #define ALU_SIZES(V, OP)                                                       \
   ALU_FORMS(V, OP, 1) ALU_FORMS(V, OP, 4) ALU_FORMS(V, OP, 8)
 #define ALU_OPS(V)                                                             \

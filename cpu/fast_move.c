@@ -38,22 +38,33 @@ FAST_INLINE void mov_fast(struct cpu *c, const struct insn *i, int kind,
   }
 }
 
+// clang-format off
 #define MOV_FN(K, SZ, F)                                                       \
   static void mov_##K##_##SZ##_##F(struct cpu *c, const struct insn *i) {      \
     mov_fast(c, i, K, SZ, F);                                                  \
   }
-#define MOV_FORMS(K, SZ)                                                       \
-  MOV_FN(K, SZ, 0)                                                             \
-  MOV_FN(K, SZ, 1)                                                             \
-  MOV_FN(K, SZ, 2) MOV_FN(K, SZ, 3) MOV_FN(K, SZ, 4) MOV_FN(K, SZ, 5)
+// clang-format on
+// clang-format off
+#define MOV_FORMS(K, SZ) \
+  MOV_FN(K, SZ, 0)       \
+  MOV_FN(K, SZ, 1)       \
+  MOV_FN(K, SZ, 2)       \
+  MOV_FN(K, SZ, 3)       \
+  MOV_FN(K, SZ, 4)       \
+  MOV_FN(K, SZ, 5)
+// clang-format on
 #define MOV_SIZES(K) MOV_FORMS(K, 1) MOV_FORMS(K, 4) MOV_FORMS(K, 8)
+// clang-format off
 #define MOV_ROW(K, SZ)                                                         \
   {                                                                            \
     mov_##K##_##SZ##_0, mov_##K##_##SZ##_1, mov_##K##_##SZ##_2,                \
         mov_##K##_##SZ##_3, mov_##K##_##SZ##_4, mov_##K##_##SZ##_5             \
   }
+// clang-format on
+// clang-format off
 #define MOV_ENT(K)                                                             \
   { MOV_ROW(K, 1), MOV_ROW(K, 4), MOV_ROW(K, 8) }
+// clang-format on
 MOV_SIZES(0)
 MOV_SIZES(1)
 MOV_SIZES(2)
@@ -119,6 +130,7 @@ FAST_INLINE void call_rm_fast(struct cpu *c, const struct insn *i, int form) {
   c->gpr[RSP] = rsp;
   c->rip = target;
 }
+// clang-format off
 #define CALL_RM_FN(X, F)                                                       \
   static void call_rm_##F(struct cpu *c, const struct insn *i) {               \
     call_rm_fast(c, i, F);                                                     \
@@ -126,6 +138,7 @@ FAST_INLINE void call_rm_fast(struct cpu *c, const struct insn *i, int form) {
   static void jmp_rm_##F(struct cpu *c, const struct insn *i) {                \
     c->rip = fast_rm_get(c, i, 8, F);                                          \
   }
+// clang-format on
 CALL_RM_FN(_, 0)
 CALL_RM_FN(_, 1)
 CALL_RM_FN(_, 2)
@@ -139,19 +152,34 @@ static const cpu_handler jmp_rm_table[FORM_COUNT] = {
 
 /* --- by condition code --- */
 
-#define CC16(M, ...)                                                           \
-  M(__VA_ARGS__, 0)                                                            \
-  M(__VA_ARGS__, 1)                                                            \
-  M(__VA_ARGS__, 2) M(__VA_ARGS__, 3) M(__VA_ARGS__, 4) M(__VA_ARGS__, 5)      \
-      M(__VA_ARGS__, 6) M(__VA_ARGS__, 7) M(__VA_ARGS__, 8) M(__VA_ARGS__, 9)  \
-          M(__VA_ARGS__, 10) M(__VA_ARGS__, 11) M(__VA_ARGS__, 12)             \
-              M(__VA_ARGS__, 13) M(__VA_ARGS__, 14) M(__VA_ARGS__, 15)
+// clang-format off
+#define CC16(M, ...) \
+  M(__VA_ARGS__, 0)  \
+  M(__VA_ARGS__, 1)  \
+  M(__VA_ARGS__, 2)  \
+  M(__VA_ARGS__, 3)  \
+  M(__VA_ARGS__, 4)  \
+  M(__VA_ARGS__, 5)  \
+  M(__VA_ARGS__, 6)  \
+  M(__VA_ARGS__, 7)  \
+  M(__VA_ARGS__, 8)  \
+  M(__VA_ARGS__, 9)  \
+  M(__VA_ARGS__, 10) \
+  M(__VA_ARGS__, 11) \
+  M(__VA_ARGS__, 12) \
+  M(__VA_ARGS__, 13) \
+  M(__VA_ARGS__, 14) \
+  M(__VA_ARGS__, 15)
+// clang-format on
+// clang-format off
 #define CC_ROW(P)                                                              \
   {                                                                            \
     P##0, P##1, P##2, P##3, P##4, P##5, P##6, P##7, P##8, P##9, P##10, P##11,  \
         P##12, P##13, P##14, P##15                                             \
   }
+// clang-format on
 
+// clang-format off
 #define JCC_FN(X, CC)                                                          \
   static void jcc_##CC(struct cpu *c, const struct insn *i) {                  \
     int r = fast_cond(c, CC);                                                  \
@@ -160,10 +188,12 @@ static const cpu_handler jmp_rm_table[FORM_COUNT] = {
     else if (r)                                                                \
       c->rip += i->imm;                                                        \
   }
+// clang-format on
 CC16(JCC_FN, _)
 static const cpu_handler jcc_table[16] = CC_ROW(jcc_);
 
 /* setcc r/m8 */
+// clang-format off
 #define SETCC_FN(F, CC)                                                        \
   static void setcc_##F##_##CC(struct cpu *c, const struct insn *i) {          \
     int r = fast_cond(c, CC);                                                  \
@@ -172,6 +202,7 @@ static const cpu_handler jcc_table[16] = CC_ROW(jcc_);
     else                                                                       \
       fast_rm_set(c, i, 1, F, (uint64_t)r);                                    \
   }
+// clang-format on
 CC16(SETCC_FN, 0)
 CC16(SETCC_FN, 1)
 CC16(SETCC_FN, 2)
@@ -196,10 +227,12 @@ FAST_INLINE void cmov_fast(struct cpu *c, const struct insn *i, int size,
     v = c->gpr[i->reg];
   fast_set(c, i->reg, size, v);
 }
+// clang-format off
 #define CMOV_FN(SZ, F, CC)                                                     \
   static void cmov_##SZ##_##F##_##CC(struct cpu *c, const struct insn *i) {    \
     cmov_fast(c, i, SZ, F, CC);                                                \
   }
+// clang-format on
 CC16(CMOV_FN, 4, 0)
 CC16(CMOV_FN, 4, 1)
 CC16(CMOV_FN, 4, 2)

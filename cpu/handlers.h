@@ -4,7 +4,7 @@
 
 #include "optable.h"
 
-#define OP(NAME, MN, MAP, OPC, PFX, GRP, MODRM, DEC, HANDLER, ...) \
+#define OP(NAME, MN, MAP, OPC, PFX, GRP, MODRM, DEC, HANDLER, ...)             \
   void HANDLER(struct cpu *c, const struct insn *i);
 #include "opcodes.def"
 #undef OP

@@ -30,57 +30,98 @@ enum { PX, PN, P66, PF3, PF2 };
 
 /* Decode attributes (what the decoder must read; what sizes apply). */
 enum {
-  D_MODRM = 1u << 0,   /* a ModRM byte (and SIB/displacement) follows */
-  D_BYTE = 1u << 1,    /* operand size is 8 bits */
-  D_IMM8 = 1u << 2,    /* imm8, zero-extended */
-  D_SIMM8 = 1u << 3,   /* imm8, sign-extended to 64 bits */
-  D_IMM16 = 1u << 4,   /* imm16, zero-extended */
-  D_IMMZ = 1u << 5,    /* imm16 or imm32 by operand size, sign-extended */
-  D_IMMV = 1u << 6,    /* imm16/32/64 by operand size (mov r, imm64) */
-  D_REL8 = 1u << 7,    /* rel8 into imm, sign-extended */
-  D_REL32 = 1u << 8,   /* rel32 into imm, sign-extended */
-  D_OPREG = 1u << 9,   /* register in the opcode's low 3 bits (+REX.B) */
-  D_D64 = 1u << 10,    /* default operand size 64 (push, pop) */
-  D_F64 = 1u << 11,    /* operand size forced to 64 (near branches) */
-  D_MOFFS = 1u << 12,  /* address-sized absolute offset (A0..A3) */
-  D_LOCK = 1u << 13,   /* LOCK allowed (with a memory destination) */
+  D_MODRM = 1u << 0,    /* a ModRM byte (and SIB/displacement) follows */
+  D_BYTE = 1u << 1,     /* operand size is 8 bits */
+  D_IMM8 = 1u << 2,     /* imm8, zero-extended */
+  D_SIMM8 = 1u << 3,    /* imm8, sign-extended to 64 bits */
+  D_IMM16 = 1u << 4,    /* imm16, zero-extended */
+  D_IMMZ = 1u << 5,     /* imm16 or imm32 by operand size, sign-extended */
+  D_IMMV = 1u << 6,     /* imm16/32/64 by operand size (mov r, imm64) */
+  D_REL8 = 1u << 7,     /* rel8 into imm, sign-extended */
+  D_REL32 = 1u << 8,    /* rel32 into imm, sign-extended */
+  D_OPREG = 1u << 9,    /* register in the opcode's low 3 bits (+REX.B) */
+  D_D64 = 1u << 10,     /* default operand size 64 (push, pop) */
+  D_F64 = 1u << 11,     /* operand size forced to 64 (near branches) */
+  D_MOFFS = 1u << 12,   /* address-sized absolute offset (A0..A3) */
+  D_LOCK = 1u << 13,    /* LOCK allowed (with a memory destination) */
   D_IMM16_8 = 1u << 14, /* imm16 then imm8 (enter) */
-  D_VEX = 1u << 15,    /* requires a VEX prefix */
-  D_SSE = 1u << 16,    /* 128-bit operand, opsize = 16 */
-  D_NOREXW = 1u << 17, /* REX.W ignored for operand size */
-  D_W32 = 1u << 18,    /* operand size 32 or 64 only (66 ignored) */
-  D_NOVVVV = 1u << 19, /* VEX form without a vvvv operand: vvvv must be
-                          1111b, else #UD (SDM vol. 2, 2.3.6) */
+  D_VEX = 1u << 15,     /* requires a VEX prefix */
+  D_SSE = 1u << 16,     /* 128-bit operand, opsize = 16 */
+  D_NOREXW = 1u << 17,  /* REX.W ignored for operand size */
+  D_W32 = 1u << 18,     /* operand size 32 or 64 only (66 ignored) */
+  D_NOVVVV = 1u << 19,  /* VEX form without a vvvv operand: vvvv must be
+                           1111b, else #UD (SDM vol. 2, 2.3.6) */
 };
 
 /* CPUID features an instruction form needs. F_BASE forms are part of
  * every x86-64 CPU and set no bit. */
 enum cpu_feature {
-  F_BASE, F_X87, F_CMOV, F_CX8, F_FXSR, F_SSE, F_SSE2, F_SSE3, F_SSSE3,
-  F_SSE41, F_SSE42, F_POPCNT, F_LZCNT, F_BMI1, F_BMI2, F_MOVBE, F_ADX,
-  F_RDRAND, F_RDSEED, F_PCLMUL, F_AES, F_CX16, F_LAHF, F_RDTSCP,
+  F_BASE,
+  F_X87,
+  F_CMOV,
+  F_CX8,
+  F_FXSR,
+  F_SSE,
+  F_SSE2,
+  F_SSE3,
+  F_SSSE3,
+  F_SSE41,
+  F_SSE42,
+  F_POPCNT,
+  F_LZCNT,
+  F_BMI1,
+  F_BMI2,
+  F_MOVBE,
+  F_ADX,
+  F_RDRAND,
+  F_RDSEED,
+  F_PCLMUL,
+  F_AES,
+  F_CX16,
+  F_LAHF,
+  F_RDTSCP,
   F_MMX,
   F_COUNT
 };
 
 /* Cycle classes. Figures in cpu/cycles.c, with their sources. */
 enum cost_class {
-  C_NOP, C_MOV, C_ALU, C_LEA, C_BRANCH, C_CALL, C_MUL, C_DIV, C_SHIFT,
-  C_BIT, C_STRING, C_SYSCALL, C_CPUID, C_SSE_MOV, C_SSE_INT, C_SSE_FP,
-  C_SSE_DIV, C_SSE_CVT, C_X87, C_X87_DIV, C_X87_TRANS, C_LOCK, C_FENCE,
+  C_NOP,
+  C_MOV,
+  C_ALU,
+  C_LEA,
+  C_BRANCH,
+  C_CALL,
+  C_MUL,
+  C_DIV,
+  C_SHIFT,
+  C_BIT,
+  C_STRING,
+  C_SYSCALL,
+  C_CPUID,
+  C_SSE_MOV,
+  C_SSE_INT,
+  C_SSE_FP,
+  C_SSE_DIV,
+  C_SSE_CVT,
+  C_X87,
+  C_X87_DIV,
+  C_X87_TRANS,
+  C_LOCK,
+  C_FENCE,
   C_COUNT
 };
 
 struct op_desc {
-  const char *name;     /* mnemonic (for --stats and tests) */
+  const char *name; /* mnemonic (for --stats and tests) */
   uint8_t map, opcode;
   int8_t prefix, group, modrm;
-  uint32_t decode;      /* D_* */
+  uint32_t decode; /* D_* */
   cpu_handler handler;
   uint8_t arg;
-  uint8_t feature;      /* enum cpu_feature */
+  uint8_t feature; /* enum cpu_feature */
   uint16_t flags_read, flags_written, flags_undefined;
-  uint8_t cost;         /* enum cost_class */
+  uint8_t cost; /* enum cost_class */
 };
 
 enum op_index {

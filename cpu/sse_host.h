@@ -9,18 +9,30 @@
 #include "sse.h"
 
 /* X(name, "host instruction mnemonic, with any immediate") */
-#define SSE_HOST_ARITH(X, T)                                                   \
-  X(add##T, "add" #T)                                                          \
-  X(sub##T, "sub" #T) X(mul##T, "mul" #T) X(div##T, "div" #T)                  \
-      X(min##T, "min" #T) X(max##T, "max" #T) X(sqrt##T, "sqrt" #T)
+// clang-format off
+#define SSE_HOST_ARITH(X, T) \
+  X(add##T, "add" #T)        \
+  X(sub##T, "sub" #T)        \
+  X(mul##T, "mul" #T)        \
+  X(div##T, "div" #T)        \
+  X(min##T, "min" #T)        \
+  X(max##T, "max" #T)        \
+  X(sqrt##T, "sqrt" #T)
+// clang-format on
 
-#define SSE_HOST_CMP(X, T)                                                     \
-  X(cmpeq##T, "cmpeq" #T)                                                      \
-  X(cmplt##T, "cmplt" #T) X(cmple##T, "cmple" #T)                              \
-      X(cmpunord##T, "cmpunord" #T) X(cmpneq##T, "cmpneq" #T)                  \
-          X(cmpnlt##T, "cmpnlt" #T) X(cmpnle##T, "cmpnle" #T)                  \
-              X(cmpord##T, "cmpord" #T)
+// clang-format off
+#define SSE_HOST_CMP(X, T)      \
+  X(cmpeq##T, "cmpeq" #T)       \
+  X(cmplt##T, "cmplt" #T)       \
+  X(cmple##T, "cmple" #T)       \
+  X(cmpunord##T, "cmpunord" #T) \
+  X(cmpneq##T, "cmpneq" #T)     \
+  X(cmpnlt##T, "cmpnlt" #T)     \
+  X(cmpnle##T, "cmpnle" #T)     \
+  X(cmpord##T, "cmpord" #T)
+// clang-format on
 
+// clang-format off
 #define SSE_HOST_OPS(X)                                                        \
   SSE_HOST_ARITH(X, ps)                                                        \
   SSE_HOST_ARITH(X, pd) SSE_HOST_ARITH(X, ss) SSE_HOST_ARITH(                  \
@@ -40,9 +52,12 @@
           X(roundss, "roundss $4,") X(roundsd, "roundsd $4,")                  \
               X(roundps_np, "roundps $12,") X(roundpd_np, "roundpd $12,")      \
                   X(roundss_np, "roundss $12,") X(roundsd_np, "roundsd $12,")
+// clang-format on
 
+// clang-format off
 #define SSE_HOST_DECLARE(NAME, INSN)                                           \
   uint32_t sse_host_##NAME(union xmm *d, const union xmm *s, uint32_t mxcsr);
+// clang-format on
 SSE_HOST_OPS(SSE_HOST_DECLARE)
 #undef SSE_HOST_DECLARE
 

@@ -16,61 +16,109 @@
 
 /* Every (opcode, ModRM) the semantics ask the host to run. Register forms
  * use ST(1) (ModRM rm = 1), memory forms [rcx]. */
-#define X87_HOST_FORMS(X)                                                                                 \
-  X(0xd8, 0xc1)                                                                                           \
-  X(0xd8, 0xc9) X(0xd8, 0xd1) X(0xd8, 0xd9) X(0xd8, 0xe1) X(0xd8, 0xe9) X(                                \
-      0xd8, 0xf1) X(0xd8, 0xf9) X(0xd8, 0x01) X(0xd8, 0x09) X(0xd8, 0x11)                                 \
-      X(0xd8, 0x19) X(0xd8, 0x21) X(0xd8, 0x29) X(0xd8, 0x31) X(0xd8, 0x39) X(                            \
-          0xdc, 0xc1) X(0xdc, 0xc9) X(0xdc, 0xe1) X(0xdc, 0xe9) X(0xdc, 0xf1)                             \
-          X(0xdc, 0xf9) X(0xdc, 0x01) X(0xdc, 0x09) X(0xdc, 0x11)                                         \
-              X(0xdc, 0x19) X(0xdc, 0x21) X(0xdc, 0x29) X(0xdc, 0x31)                                     \
-                  X(0xdc, 0x39) X(0xde, 0xc1) X(0xde, 0xc9) X(0xde, 0xe1)                                 \
-                      X(0xde, 0xe9) X(0xde, 0xf1) X(0xde, 0xf9) X(0xde, 0x01)                             \
-                          X(0xde, 0x09) X(0xde, 0x11) X(0xde, 0x19)                                       \
-                              X(0xde, 0x21) X(0xde, 0x29) X(0xde, 0x31) X(                                \
-                                  0xde, 0x39) X(0xda, 0x01) X(0xda, 0x09)                                 \
-                                  X(0xda, 0x11) X(0xda, 0x19) X(0xda, 0x21) X(                            \
-                                      0xda, 0x29) X(0xda, 0x31) X(0xda, 0x39)                             \
-                                      X(0xd9, 0x01) X(0xd9, 0x11) X(                                      \
-                                          0xd9, 0xe0) X(0xd9, 0xe1) X(0xd9, 0xe4)                         \
-                                          X(0xd9, 0xe5) X(                                                \
-                                              0xd9,                                                       \
-                                              0xe8) X(0xd9, 0xe9)                                         \
-                                              X(0xd9, 0xea) X(0xd9, 0xeb) X(                              \
-                                                  0xd9,                                                   \
-                                                  0xec) X(0xd9, 0xed)                                     \
-                                                  X(0xd9, 0xee) X(0xd9, 0xf0) X(                          \
-                                                      0xd9,                                               \
-                                                      0xf1) X(0xd9, 0xf2)                                 \
-                                                      X(0xd9, 0xf3) X(0xd9, 0xf4) X(                      \
-                                                          0xd9,                                           \
-                                                          0xf5) X(0xd9, 0xf8)                             \
-                                                          X(0xd9, 0xf9) X(0xd9, 0xfa) X(                  \
-                                                              0xd9,                                       \
-                                                              0xfb) X(0xd9, 0xfc)                         \
-                                                              X(0xd9, 0xfd) X(0xd9, 0xfe) X(              \
-                                                                  0xd9,                                   \
-                                                                  0xff) X(0xdd, 0x01)                     \
-                                                                  X(0xdd, 0x09) X(0xdd, 0x11) X(          \
-                                                                      0xdd,                               \
-                                                                      0xe1) X(0xdd, 0xe9)                 \
-                                                                      X(0xdb, 0x09) X(0xdb, 0x11) X(      \
-                                                                          0xdb,                           \
-                                                                          0xe9) X(0xdb, 0xf1)             \
-                                                                          X(0xdf, 0xe9) X(                \
-                                                                              0xdf,                       \
-                                                                              0xf1) X(0xdf, 0x09)         \
-                                                                              X(0xdf, 0x11) X(            \
-                                                                                  0xdf,                   \
-                                                                                  0x31) X(0xdf, 0x39)     \
-                                                                                  X(0xde, 0xd9) X(        \
-                                                                                      0xda,               \
-                                                                                      0xe9) X(0xd9, 0x19) \
-                                                                                      X(0xdd, 0x19) X(    \
-                                                                                          0xdf,           \
-                                                                                          0x19)           \
-                                                                                          X(0xdb,         \
-                                                                                            0x19)
+// clang-format off
+#define X87_HOST_FORMS(X) \
+  X(0xd8, 0xc1)           \
+  X(0xd8, 0xc9)           \
+  X(0xd8, 0xd1)           \
+  X(0xd8, 0xd9)           \
+  X(0xd8, 0xe1)           \
+  X(0xd8, 0xe9)           \
+  X( 0xd8, 0xf1)          \
+  X(0xd8, 0xf9)           \
+  X(0xd8, 0x01)           \
+  X(0xd8, 0x09)           \
+  X(0xd8, 0x11)           \
+  X(0xd8, 0x19)           \
+  X(0xd8, 0x21)           \
+  X(0xd8, 0x29)           \
+  X(0xd8, 0x31)           \
+  X(0xd8, 0x39)           \
+  X( 0xdc, 0xc1)          \
+  X(0xdc, 0xc9)           \
+  X(0xdc, 0xe1)           \
+  X(0xdc, 0xe9)           \
+  X(0xdc, 0xf1)           \
+  X(0xdc, 0xf9)           \
+  X(0xdc, 0x01)           \
+  X(0xdc, 0x09)           \
+  X(0xdc, 0x11)           \
+  X(0xdc, 0x19)           \
+  X(0xdc, 0x21)           \
+  X(0xdc, 0x29)           \
+  X(0xdc, 0x31)           \
+  X(0xdc, 0x39)           \
+  X(0xde, 0xc1)           \
+  X(0xde, 0xc9)           \
+  X(0xde, 0xe1)           \
+  X(0xde, 0xe9)           \
+  X(0xde, 0xf1)           \
+  X(0xde, 0xf9)           \
+  X(0xde, 0x01)           \
+  X(0xde, 0x09)           \
+  X(0xde, 0x11)           \
+  X(0xde, 0x19)           \
+  X(0xde, 0x21)           \
+  X(0xde, 0x29)           \
+  X(0xde, 0x31)           \
+  X( 0xde, 0x39)          \
+  X(0xda, 0x01)           \
+  X(0xda, 0x09)           \
+  X(0xda, 0x11)           \
+  X(0xda, 0x19)           \
+  X(0xda, 0x21)           \
+  X( 0xda, 0x29)          \
+  X(0xda, 0x31)           \
+  X(0xda, 0x39)           \
+  X(0xd9, 0x01)           \
+  X(0xd9, 0x11)           \
+  X( 0xd9, 0xe0)          \
+  X(0xd9, 0xe1)           \
+  X(0xd9, 0xe4)           \
+  X(0xd9, 0xe5)           \
+  X( 0xd9, 0xe8)          \
+  X(0xd9, 0xe9)           \
+  X(0xd9, 0xea)           \
+  X(0xd9, 0xeb)           \
+  X( 0xd9, 0xec)          \
+  X(0xd9, 0xed)           \
+  X(0xd9, 0xee)           \
+  X(0xd9, 0xf0)           \
+  X( 0xd9, 0xf1)          \
+  X(0xd9, 0xf2)           \
+  X(0xd9, 0xf3)           \
+  X(0xd9, 0xf4)           \
+  X( 0xd9, 0xf5)          \
+  X(0xd9, 0xf8)           \
+  X(0xd9, 0xf9)           \
+  X(0xd9, 0xfa)           \
+  X( 0xd9, 0xfb)          \
+  X(0xd9, 0xfc)           \
+  X(0xd9, 0xfd)           \
+  X(0xd9, 0xfe)           \
+  X( 0xd9, 0xff)          \
+  X(0xdd, 0x01)           \
+  X(0xdd, 0x09)           \
+  X(0xdd, 0x11)           \
+  X( 0xdd, 0xe1)          \
+  X(0xdd, 0xe9)           \
+  X(0xdb, 0x09)           \
+  X(0xdb, 0x11)           \
+  X( 0xdb, 0xe9)          \
+  X(0xdb, 0xf1)           \
+  X(0xdf, 0xe9)           \
+  X( 0xdf, 0xf1)          \
+  X(0xdf, 0x09)           \
+  X(0xdf, 0x11)           \
+  X( 0xdf, 0x31)          \
+  X(0xdf, 0x39)           \
+  X(0xde, 0xd9)           \
+  X( 0xda, 0xe9)          \
+  X(0xd9, 0x19)           \
+  X(0xdd, 0x19)           \
+  X( 0xdf, 0x19)          \
+  X(0xdb, 0x19)
+// clang-format on
 
 /* The host starts from an frstor image (32-bit protected-mode format,
  * SDM vol. 1, figure 8-10): the guest's control word and condition
@@ -78,6 +126,7 @@
  * rest empty. (Pushing the operands with fld would clear C1, which many
  * instructions leave alone.) AH carries the guest's low RFLAGS byte
  * through sahf/lahf for fcomi. */
+// clang-format off
 #define HOST_STUB(OPC, MODRM)                                                  \
   static void host_##OPC##_##MODRM(struct x87_host *h, const uint8_t *env) {   \
     uint16_t saved;                                                            \
@@ -97,6 +146,7 @@
           "st(6)", "st(7)");                                                   \
     h->flags = (uint8_t)(ax >> 8);                                             \
   }
+// clang-format on
 X87_HOST_FORMS(HOST_STUB)
 #undef HOST_STUB
 
@@ -130,8 +180,10 @@ void x87_host_exec(struct x87_host *h, uint8_t opcode, uint8_t modrm) {
   put_reg(env + 28, &h->in[0]);
   put_reg(env + 38, &h->in[1]);
   switch (opcode << 8 | modrm) {
+// clang-format off
 #define HOST_CASE(OPC, MODRM)                                                  \
   case OPC << 8 | MODRM: host_##OPC##_##MODRM(h, env); break;
+    // clang-format on
     X87_HOST_FORMS(HOST_CASE)
 #undef HOST_CASE
   default: abort(); /* an emulator bug: a form missing from X87_HOST_FORMS */

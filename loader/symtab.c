@@ -62,19 +62,24 @@ static void load_elf(struct symtab *st, const uint8_t *file, size_t size) {
   if (size < sizeof eh)
     return;
   memcpy(&eh, file, sizeof eh);
-  if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+  if (memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64 ||
       eh.e_shentsize != sizeof(Elf64_Shdr) ||
       !in_file(eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr), size))
     return;
   const Elf64_Shdr *sh = (const Elf64_Shdr *)(file + eh.e_shoff);
-  for (int want = SHT_SYMTAB; want >= 0; want = want == SHT_SYMTAB ? SHT_DYNSYM : -1) {
+  for (int want = SHT_SYMTAB; want >= 0;
+       want = want == SHT_SYMTAB ? SHT_DYNSYM : -1) {
     for (int k = 0; k < eh.e_shnum; k++)
       if ((int)sh[k].sh_type == want && sh[k].sh_link < eh.e_shnum)
         load_section(st, file, size, &sh[k], &sh[sh[k].sh_link]);
     if (st->n)
       break;
   }
-  for (int k = 0; k < eh.e_phnum && in_file(eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr), size); k++) {
+  for (int k = 0;
+       k < eh.e_phnum &&
+       in_file(eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr), size);
+       k++) {
     Elf64_Phdr ph;
     memcpy(&ph, file + eh.e_phoff + k * sizeof ph, sizeof ph);
     if (ph.p_type == PT_LOAD) {

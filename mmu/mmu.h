@@ -52,12 +52,12 @@ struct mmu_stats {
 };
 
 struct mmu {
-  uint8_t *phys;        /* host view of guest physical memory */
-  uint64_t phys_size;   /* bytes reserved */
-  uint64_t next_frame;  /* bump pointer for never-used frames */
-  uint64_t free_list;   /* singly linked through the freed frames */
+  uint8_t *phys;       /* host view of guest physical memory */
+  uint64_t phys_size;  /* bytes reserved */
+  uint64_t next_frame; /* bump pointer for never-used frames */
+  uint64_t free_list;  /* singly linked through the freed frames */
   uint64_t frames_used;
-  uint64_t cr3;         /* physical address of the PML4 */
+  uint64_t cr3; /* physical address of the PML4 */
   struct tlb_entry tlb[MMU_ACCESS_KINDS][TLB_ENTRIES];
   struct mmu_stats stats;
   /* Called by the copy helpers when the kernel touches a guest page that

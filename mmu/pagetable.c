@@ -49,8 +49,7 @@ int mmu_map(struct mmu *m, uint64_t vaddr, uint64_t paddr, uint64_t pte_flags,
     return -ENOMEM;
   if (old_pte)
     *old_pte = (*slot & PTE_P) ? *slot : 0;
-  *slot = (paddr & PTE_ADDR) | PTE_P |
-          (pte_flags & (PTE_W | PTE_U | PTE_NX));
+  *slot = (paddr & PTE_ADDR) | PTE_P | (pte_flags & (PTE_W | PTE_U | PTE_NX));
   page_changed(m, vaddr);
   return 0;
 }

@@ -26,7 +26,6 @@ int64_t sys_arch_prctl(struct process *p, const uint64_t a[6]) {
   case ARCH_GET_GS:
     v = a[0] == ARCH_GET_FS ? p->cpu.fs_base : p->cpu.gs_base;
     return copy_to_guest(&p->mmu, a[1], &v, sizeof v);
-  default:
-    return -EINVAL;
+  default: return -EINVAL;
   }
 }

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 struct process;
-#define CORE_SYSCALL(name) \
+#define CORE_SYSCALL(name)                                                     \
   int64_t sys_##name(struct process *p, const uint64_t a[6]);
 CORE_SYSCALL(mmap)
 CORE_SYSCALL(munmap)

@@ -13,7 +13,10 @@ static const char *code_name(int sig, int code) {
   if (code == SI_KERNEL)
     return "SI_KERNEL";
   switch (sig) {
-  case SIGSEGV: return code == SEGV_MAPERR ? "SEGV_MAPERR" : code == SEGV_ACCERR ? "SEGV_ACCERR" : "";
+  case SIGSEGV:
+    return code == SEGV_MAPERR   ? "SEGV_MAPERR"
+           : code == SEGV_ACCERR ? "SEGV_ACCERR"
+                                 : "";
   case SIGBUS: return code == BUS_ADRERR ? "BUS_ADRERR" : "";
   case SIGILL: return code == ILL_ILLOPN ? "ILL_ILLOPN" : "";
   case SIGFPE:
@@ -33,7 +36,8 @@ static const char *code_name(int sig, int code) {
 static void print_instruction(struct process *p, FILE *out, uint64_t rip) {
   uint8_t bytes[15];
   size_t n = 0;
-  while (n < sizeof bytes && copy_from_guest(&p->mmu, &bytes[n], rip + n, 1) == 0)
+  while (n < sizeof bytes &&
+         copy_from_guest(&p->mmu, &bytes[n], rip + n, 1) == 0)
     n++;
   char sym[256];
   symbolize(p, rip, sym, sizeof sym);
@@ -74,9 +78,11 @@ void crash_report(struct process *p, int sig, int si_code, uint64_t addr) {
   for (int k = 0; k < 16; k++)
     fprintf(out, "%s%-3s %016llx%s", k % 4 ? "  " : "emu:   ", names[k],
             (unsigned long long)c->gpr[k], k % 4 == 3 ? "\n" : "");
-  fprintf(out, "emu:   rip %016llx  rflags %016llx  fs_base %016llx  gs_base %016llx\n",
-          (unsigned long long)c->rip, (unsigned long long)cpu_get_flags(c),
-          (unsigned long long)c->fs_base, (unsigned long long)c->gs_base);
+  fprintf(
+      out,
+      "emu:   rip %016llx  rflags %016llx  fs_base %016llx  gs_base %016llx\n",
+      (unsigned long long)c->rip, (unsigned long long)cpu_get_flags(c),
+      (unsigned long long)c->fs_base, (unsigned long long)c->gs_base);
   fprintf(out, "emu:   instructions %llu  cycles %llu\n",
           (unsigned long long)c->instret, (unsigned long long)c->cycles);
   fprintf(out, "emu: memory map:\n");

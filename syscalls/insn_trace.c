@@ -27,8 +27,8 @@ static void trace_one(struct cpu *c, const struct insn *in, uint64_t start,
   size_t count = cs_disasm(disasm, bytes, in->len, rip, 1, &insn);
   fprintf(out, "%12llu  %012llx %-28s %-30s %s%s%s\n",
           (unsigned long long)start, (unsigned long long)rip, sym, hex,
-          count ? insn[0].mnemonic : "(bad)", count && insn[0].op_str[0] ? " " : "",
-          count ? insn[0].op_str : "");
+          count ? insn[0].mnemonic : "(bad)",
+          count && insn[0].op_str[0] ? " " : "", count ? insn[0].op_str : "");
   if (count)
     cs_free(insn, count);
 }

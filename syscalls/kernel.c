@@ -63,20 +63,30 @@ static void handle_fault(struct process *p) {
   case FAULT_OK: return;
   case FAULT_BUS: signal_raise_trap(p, SIGBUS, BUS_ADRERR, t->addr); return;
   case FAULT_OOM: signal_raise_trap(p, SIGKILL, 0, t->addr); return;
-  case FAULT_ACCERR: signal_raise_trap(p, SIGSEGV, SEGV_ACCERR, t->addr); return;
-  case FAULT_MAPERR: signal_raise_trap(p, SIGSEGV, SEGV_MAPERR, t->addr); return;
+  case FAULT_ACCERR:
+    signal_raise_trap(p, SIGSEGV, SEGV_ACCERR, t->addr);
+    return;
+  case FAULT_MAPERR:
+    signal_raise_trap(p, SIGSEGV, SEGV_MAPERR, t->addr);
+    return;
   }
 }
 
 /* SIGFPE's si_code for the lowest unmasked exception bit that fired
  * (x87 FSW / MXCSR share the bit order: IE DE ZE OE UE PE). */
 static int fpe_code(uint32_t bits) {
-  if (bits & 1) return FPE_FLTINV;
-  if (bits & 4) return FPE_FLTDIV;
-  if (bits & 8) return FPE_FLTOVF;
-  if (bits & 16) return FPE_FLTUND;
-  if (bits & 32) return FPE_FLTRES;
-  if (bits & 2) return FPE_FLTUND; /* denormal: Linux reports it so */
+  if (bits & 1)
+    return FPE_FLTINV;
+  if (bits & 4)
+    return FPE_FLTDIV;
+  if (bits & 8)
+    return FPE_FLTOVF;
+  if (bits & 16)
+    return FPE_FLTUND;
+  if (bits & 32)
+    return FPE_FLTRES;
+  if (bits & 2)
+    return FPE_FLTUND; /* denormal: Linux reports it so */
   return 0;
 }
 
@@ -97,7 +107,9 @@ int kernel_run(struct process *p) {
     case TRAP_HLT: signal_raise_trap(p, SIGSEGV, SI_KERNEL, 0); break;
     case TRAP_BP: signal_raise_trap(p, SIGTRAP, SI_KERNEL, 0); break;
     case TRAP_MF:
-    case TRAP_XM: signal_raise_trap(p, SIGFPE, fpe_code(t->error | t->code), t->rip); break;
+    case TRAP_XM:
+      signal_raise_trap(p, SIGFPE, fpe_code(t->error | t->code), t->rip);
+      break;
     case TRAP_NONE:
     case TRAP_BUDGET: break;
     }

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "process.h"
 #include "core_handlers.h"
+#include "process.h"
 
 int64_t sys_mmap(struct process *p, const uint64_t a[6]) {
   int flags = (int)a[3];

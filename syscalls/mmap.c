@@ -211,8 +211,8 @@ static int split_at(struct process *p, uint64_t at) {
 int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
   if (addr & ~PAGE_MASK)
     return -EINVAL;
-  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN |
-               PROT_GROWSUP))
+  if (prot &
+      ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
     return -EINVAL;
   len = page_up(len);
   uint64_t end = addr + len;

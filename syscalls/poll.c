@@ -44,9 +44,7 @@ static int64_t do_poll(struct process *p, uint64_t ufds, uint64_t nfds,
     } else {
       r = 0;
       for (uint64_t k = 0; k < nfds; k++) {
-        g[k].revents = g[k].fd < 0 ? 0
-                       : h[k].fd < 0 ? POLLNVAL
-                                     : h[k].revents;
+        g[k].revents = g[k].fd < 0 ? 0 : h[k].fd < 0 ? POLLNVAL : h[k].revents;
         r += g[k].revents != 0;
       }
       if (copy_to_guest(&p->mmu, ufds, g, nfds * sizeof *g) < 0)
@@ -64,7 +62,8 @@ int64_t sys_poll(struct process *p, const uint64_t a[6]) {
   return do_poll(p, a[0], a[1], ms < 0 ? NULL : &ts);
 }
 
-static int read_timespec(struct process *p, uint64_t addr, struct timespec *ts) {
+static int read_timespec(struct process *p, uint64_t addr,
+                         struct timespec *ts) {
   int64_t v[2];
   if (copy_from_guest(&p->mmu, v, addr, sizeof v) < 0)
     return -EFAULT;
@@ -90,8 +89,9 @@ int64_t sys_ppoll(struct process *p, const uint64_t a[6]) {
 /* The guest's fd_set words for nfds descriptors. */
 static int read_set(struct process *p, uint64_t addr, int nfds, uint64_t *set) {
   memset(set, 0, FD_MAX / 8);
-  return addr ? copy_from_guest(&p->mmu, set, addr, (size_t)(nfds + 63) / 64 * 8)
-              : 0;
+  return addr
+             ? copy_from_guest(&p->mmu, set, addr, (size_t)(nfds + 63) / 64 * 8)
+             : 0;
 }
 
 static int64_t do_select(struct process *p, const uint64_t a[6],

@@ -26,16 +26,23 @@ struct mapped_file {
   char *path; /* as /proc/self/maps shows it */
 };
 
-enum vma_kind { VMA_PLAIN, VMA_HEAP, VMA_STACK, VMA_VDSO, VMA_VVAR, VMA_VVAR_VCLOCK };
+enum vma_kind {
+  VMA_PLAIN,
+  VMA_HEAP,
+  VMA_STACK,
+  VMA_VDSO,
+  VMA_VVAR,
+  VMA_VVAR_VCLOCK
+};
 
 struct vma {
-  uint64_t start, end; /* page aligned, end exclusive */
-  int prot;            /* PROT_READ | PROT_WRITE | PROT_EXEC */
-  int flags;           /* MAP_PRIVATE / MAP_SHARED / MAP_ANONYMOUS / ... */
-  int kind;            /* enum vma_kind, for /proc/self/maps names */
+  uint64_t start, end;      /* page aligned, end exclusive */
+  int prot;                 /* PROT_READ | PROT_WRITE | PROT_EXEC */
+  int flags;                /* MAP_PRIVATE / MAP_SHARED / MAP_ANONYMOUS / ... */
+  int kind;                 /* enum vma_kind, for /proc/self/maps names */
   struct mapped_file *file; /* NULL for anonymous memory */
-  uint64_t offset;     /* file offset of `start` */
-  uint64_t file_size;  /* bytes of the file past which pages read as zero */
+  uint64_t offset;          /* file offset of `start` */
+  uint64_t file_size; /* bytes of the file past which pages read as zero */
 };
 
 struct vma_list {
@@ -46,16 +53,16 @@ struct vma_list {
 #define FD_MAX 1024
 
 struct fd_entry {
-  int host_fd; /* -1 when the slot is free */
+  int host_fd;  /* -1 when the slot is free */
   int fd_flags; /* FD_CLOEXEC */
   char *path;   /* path opened, for /proc and diagnostics (may be NULL) */
 };
 
 /* Counters for --stats: one X-macro list. */
-#define KERNEL_COUNTERS(X) \
-  X(page_faults, "page faults") \
-  X(syscalls, "system calls") \
-  X(syscalls_enosys, "system calls not implemented") \
+#define KERNEL_COUNTERS(X)                                                     \
+  X(page_faults, "page faults")                                                \
+  X(syscalls, "system calls")                                                  \
+  X(syscalls_enosys, "system calls not implemented")                           \
   X(signals, "signals delivered")
 
 struct kernel_stats {
@@ -89,22 +96,22 @@ struct process {
   uint64_t robust_list, robust_len;
   uint64_t rseq_addr;
   uint32_t umask;
-  uint64_t sigmask;         /* blocked signals, bit (sig - 1) */
-  uint64_t sigpending;      /* raised but not yet delivered, bit (sig - 1) */
-  int sigcode[64];          /* si_code of each pending signal */
+  uint64_t sigmask;    /* blocked signals, bit (sig - 1) */
+  uint64_t sigpending; /* raised but not yet delivered, bit (sig - 1) */
+  int sigcode[64];     /* si_code of each pending signal */
   struct guest_sigaction sigactions[64]; /* index sig - 1 */
   struct {
     uint64_t sp, size;
     int flags; /* SS_DISABLE / SS_ONSTACK as sigaltstack(2) reports */
   } altstack;
-  char exe_path[4096];      /* absolute path of the running image */
-  char *symbols_path;        /* ELF with the symbol table for --trace */
+  char exe_path[4096]; /* absolute path of the running image */
+  char *symbols_path;  /* ELF with the symbol table for --trace */
   bool exited;
-  int exit_status;           /* 0..255 */
-  int fatal_signal;          /* non-zero when killed by a signal */
+  int exit_status;  /* 0..255 */
+  int fatal_signal; /* non-zero when killed by a signal */
   struct kernel_stats stats;
   struct emu_options *opt;
-  uint64_t enosys_seen[8];  /* bitmap of syscall numbers reported once */
+  uint64_t enosys_seen[8]; /* bitmap of syscall numbers reported once */
 };
 
 /* --- syscalls/vma.c: the sorted VMA list --- */
@@ -145,7 +152,13 @@ bool vdso_contains(struct process *p, uint64_t rip);
 /* Resolve a #PF at addr with error code err: allocate and fill the page
  * from its VMA, or grow the stack. Returns FAULT_OK, or why the access is
  * invalid: the signal and si_code the guest gets. */
-enum fault_result { FAULT_OK, FAULT_MAPERR, FAULT_ACCERR, FAULT_BUS, FAULT_OOM };
+enum fault_result {
+  FAULT_OK,
+  FAULT_MAPERR,
+  FAULT_ACCERR,
+  FAULT_BUS,
+  FAULT_OOM
+};
 enum fault_result fault_handle(struct process *p, uint64_t addr, uint32_t err);
 
 /* --- syscalls/kernel.c: the run loop --- */

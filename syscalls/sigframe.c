@@ -94,8 +94,8 @@ bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr) {
   struct cpu *c = &p->cpu;
   struct guest_sigaction *act = &p->sigactions[sig - 1];
   uint64_t sp = c->gpr[RSP];
-  int ss_flags = p->altstack.size ? (on_altstack(p, sp) ? K_SS_ONSTACK : 0)
-                                  : K_SS_DISABLE;
+  int ss_flags =
+      p->altstack.size ? (on_altstack(p, sp) ? K_SS_ONSTACK : 0) : K_SS_DISABLE;
   if ((act->flags & K_SA_ONSTACK) && ss_flags == 0)
     sp = p->altstack.sp + p->altstack.size;
   else
@@ -177,8 +177,8 @@ int64_t sys_rt_sigreturn(struct process *p, const uint64_t a[6]) {
   c->rip = m->rip;
   uint64_t keep = cpu_get_flags(c) & ~(uint64_t)FLAGS_USER_WRITABLE;
   cpu_set_flags(c, keep | (m->eflags & FLAGS_USER_WRITABLE));
-  p->sigmask = f.uc.sigmask &
-               ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+  p->sigmask =
+      f.uc.sigmask & ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
   if (m->fpstate) {
     uint8_t fpu[FXSAVE_BYTES];
     if (copy_from_guest(&p->mmu, fpu, m->fpstate, sizeof fpu) == 0)

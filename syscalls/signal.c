@@ -12,11 +12,17 @@ static uint64_t bit(int sig) { return 1ull << (sig - 1); }
 
 static bool dumps_core(int sig) {
   switch (sig) {
-  case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
-  case SIGFPE: case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
-    return true;
-  default:
-    return false;
+  case SIGQUIT:
+  case SIGILL:
+  case SIGTRAP:
+  case SIGABRT:
+  case SIGBUS:
+  case SIGFPE:
+  case SIGSEGV:
+  case SIGXCPU:
+  case SIGXFSZ:
+  case SIGSYS: return true;
+  default: return false;
   }
 }
 
@@ -36,8 +42,7 @@ static bool has_handler(struct process *p, int sig) {
   return h != (uint64_t)SIG_DFL && h != (uint64_t)SIG_IGN;
 }
 
-void signal_raise_trap(struct process *p, int sig, int si_code,
-                       uint64_t addr) {
+void signal_raise_trap(struct process *p, int sig, int si_code, uint64_t addr) {
   if (p->opt && p->opt->strace)
     strace_signal(p, sig, si_code, addr);
   if (has_handler(p, sig) && !(p->sigmask & bit(sig))) {

@@ -29,8 +29,13 @@ static long call3(long nr, long a, long b, long c) {
 }
 
 /* x86-64 system-call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
-enum { NR_gettimeofday = 96, NR_time = 201, NR_clock_gettime = 228,
-       NR_clock_getres = 229, NR_getcpu = 309 };
+enum {
+  NR_gettimeofday = 96,
+  NR_time = 201,
+  NR_clock_gettime = 228,
+  NR_clock_getres = 229,
+  NR_getcpu = 309
+};
 
 long __vdso_clock_gettime(long clock, struct emu_timespec *ts) {
   return call2(NR_clock_gettime, clock, (long)ts);

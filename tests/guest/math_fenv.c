@@ -7,9 +7,10 @@
 
 static void flags(const char *what) {
   int f = fetestexcept(FE_ALL_EXCEPT);
-  printf("%-12s%s%s%s%s%s\n", what, f & FE_INVALID ? " invalid" : "",
-         f & FE_DIVBYZERO ? " divbyzero" : "", f & FE_OVERFLOW ? " overflow" : "",
-         f & FE_UNDERFLOW ? " underflow" : "", f & FE_INEXACT ? " inexact" : "");
+  printf(
+      "%-12s%s%s%s%s%s\n", what, f & FE_INVALID ? " invalid" : "",
+      f & FE_DIVBYZERO ? " divbyzero" : "", f & FE_OVERFLOW ? " overflow" : "",
+      f & FE_UNDERFLOW ? " underflow" : "", f & FE_INEXACT ? " inexact" : "");
   feclearexcept(FE_ALL_EXCEPT);
 }
 

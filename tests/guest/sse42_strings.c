@@ -20,15 +20,16 @@ __attribute__((target("sse4.2,popcnt"))) static void run(void) {
          _mm_cmpistri(r, t, _SIDD_CMP_RANGES | _SIDD_NEGATIVE_POLARITY));
   const char needle[17] = "sse";
   __m128i n = _mm_loadu_si128((const __m128i *)needle);
-  printf("substring at %d\n", _mm_cmpestri(n, 3, t, 16, _SIDD_CMP_EQUAL_ORDERED));
+  printf("substring at %d\n",
+         _mm_cmpestri(n, 3, t, 16, _SIDD_CMP_EQUAL_ORDERED));
   __m128i mask = _mm_cmpistrm(s, t, _SIDD_CMP_EQUAL_ANY | _SIDD_UNIT_MASK);
   uint8_t m[16];
   _mm_storeu_si128((__m128i *)m, mask);
   for (int k = 0; k < 16; k++)
     printf("%02x", m[k]);
   printf("\n");
-  __m128i words = _mm_cmpestrm(n, 3, t, 16,
-                               _SIDD_CMP_EQUAL_EACH | _SIDD_BIT_MASK);
+  __m128i words =
+      _mm_cmpestrm(n, 3, t, 16, _SIDD_CMP_EQUAL_EACH | _SIDD_BIT_MASK);
   printf("equal-each mask %x\n", _mm_cvtsi128_si32(words));
   uint32_t crc = 0;
   for (size_t k = 0; k < strlen(text); k++)
