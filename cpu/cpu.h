@@ -134,8 +134,9 @@ struct cpu {
   uint32_t mxcsr;
   struct x87 fpu;
 
-  uint64_t cycles;  /* running cycle counter (rdtsc reads it) */
-  uint64_t instret; /* retired instructions */
+  uint64_t cycles;    /* running cycle counter (rdtsc reads it) */
+  uint64_t rng_state; /* rdrand/rdseed generator, seeded by the kernel */
+  uint64_t instret;   /* retired instructions */
 
   struct mmu *mmu;
   struct block_cache *blocks; /* decoded-block cache; NULL: decode each time */

@@ -57,3 +57,16 @@ void op_rdtscp(struct cpu *c, const struct insn *i) {
   op_rdtsc(c, i);
   c->gpr[RCX] = 0; /* IA32_TSC_AUX: Linux stores the CPU number, 0 */
 }
+
+/* rdrand/rdseed: splitmix64 over a state the kernel seeds, so that the
+ * values are unpredictable to the guest in a normal run and repeat under
+ * --deterministic. Success is CF=1 with OF SF ZF AF PF cleared (SDM vol. 2,
+ * RDRAND); this generator never runs dry. */
+void op_rdrand(struct cpu *c, const struct insn *i) {
+  uint64_t z = (c->rng_state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  cpu_reg_set(c, i, i->rm, i->opsize, z);
+  cpu_flags_merge(c, FLAG_CF, FLAGS_ARITH);
+}

@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "process.h"
@@ -32,6 +34,12 @@ int process_init(struct process *p, struct emu_options *opt) {
   /* Linux's mmap_base with ASLR off: TASK_SIZE less the stack gap, which
    * is RLIMIT_STACK clamped up to 128 MiB (arch/x86/mm/mmap.c). */
   p->mmap_base = USER_TOP - (128ull << 20);
+  /* The CPU's rdrand generator: from the host's entropy, or the seed
+   * when runs must repeat. */
+  if (opt && opt->deterministic)
+    p->cpu.rng_state = opt->seed ^ 0x6a09e667f3bcc908ull;
+  else if (getrandom(&p->cpu.rng_state, sizeof p->cpu.rng_state, 0) < 0)
+    p->cpu.rng_state = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
   p->pid = p->tid = getpid();
   p->ppid = getppid();
   for (int k = 0; k < FD_MAX; k++)
