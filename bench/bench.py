@@ -17,7 +17,31 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run_measured(argv, stdin_path=None):
+    """Wall seconds, peak RSS in KiB, stdout, stderr, exit status. The RSS
+    comes from GNU time when installed: the rusage of a child forked from
+    Python would include Python's own pages from before the exec."""
+    rss_file = None
+    if GNU_TIME:
+        import tempfile
+        fd, rss_file = tempfile.mkstemp(prefix="bench-rss-")
+        os.close(fd)
+        argv = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file] + list(argv)
+    wall, maxrss, out, err, code = run_forked(argv, stdin_path)
+    if rss_file:
+        try:
+            with open(rss_file) as f:
+                maxrss = int(f.read().split()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+        os.unlink(rss_file)
+    return wall, maxrss, out, err, code
+
+
+def run_forked(argv, stdin_path=None):
     stdin = open(stdin_path, "rb") if stdin_path else None
     r_out, w_out = os.pipe()
     r_err, w_err = os.pipe()
@@ -108,9 +132,9 @@ def real_programs(build, quick):
     rnd, text = make_fixtures(build)
     progs = []
     if shutil.which("sha256sum"):
-        progs.append(("sha256sum 16 MiB", ["sha256sum", rnd], None))
+        progs.append(("sha256sum 16 MiB", [shutil.which("sha256sum"), rnd], None))
     if shutil.which("gzip"):
-        progs.append(("gzip -6 8 MiB text", ["gzip", "-6", "-c", text], None))
+        progs.append(("gzip -6 8 MiB text", [shutil.which("gzip"), "-6", "-c", text], None))
     awk = shutil.which("mawk") or shutil.which("gawk") or shutil.which("awk")
     if awk:
         progs.append(("awk sum over 8 MiB", [awk, "{ s += $NF } END { print s }", text], None))
