@@ -4,6 +4,7 @@
  * status (128+N when a signal killed it, as a shell reports it). */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,8 @@ int main(int argc, char **argv) {
       path = found;
   }
 
+  /* SIGPIPE belongs to the guest: emu takes EPIPE and raises it there. */
+  signal(SIGPIPE, SIG_IGN);
   static struct process proc;
   struct process *p = &proc;
   if (process_init(p, &opt) < 0) {

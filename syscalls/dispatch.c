@@ -3,6 +3,7 @@
  * RAX, arguments in RDI, RSI, RDX, R10, R8, R9; result in RAX; RCX and
  * R11 clobbered: arch/x86/entry/entry_64.S). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "process.h"
@@ -58,4 +59,9 @@ void sys_dispatch(struct process *p) {
   c->gpr[RAX] = (uint64_t)ret;
   if (trace)
     strace_leave(p, nr, a, ret);
+  /* A write to a pipe with no reader fails with EPIPE and raises SIGPIPE
+   * in the writer (fs/pipe.c: pipe_write). emu ignores SIGPIPE itself, so
+   * the host reports EPIPE and the signal is the guest's. */
+  if (ret == -EPIPE)
+    signal_send(p, SIGPIPE, SI_USER);
 }

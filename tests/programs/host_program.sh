@@ -17,6 +17,7 @@ false|$R /bin/false
 echo|$R /bin/echo hello world -n x
 printf|$R /usr/bin/printf '%d %x %s %.3f %e %g\n' 42 255 str 3.14159 12345.678 0.0001
 cat|$R /usr/bin/cat lines.txt words.txt
+sigpipe|$R /usr/bin/yes | $R /usr/bin/head -n 3; echo "yes: status ${PIPESTATUS[0]}"
 head|$R /usr/bin/head -n 3 lines.txt
 tail|$R /usr/bin/tail -n 2 lines.txt
 wc|$R /usr/bin/wc lines.txt words.txt
