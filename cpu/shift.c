@@ -139,8 +139,10 @@ void op_shift(struct cpu *c, const struct insn *i) {
     return;
   }
   uint64_t flags, mask;
-  uint64_t res = shift_compute(i->arg & 7, size, a, count, cpu_get_flags(c),
-                               &flags, &mask);
+  int op = i->arg & 7;
+  /* Only rcl/rcr read the flags: the others need not materialise them. */
+  uint64_t flags_in = op == SH_RCL || op == SH_RCR ? cpu_get_flags(c) : 0;
+  uint64_t res = shift_compute(op, size, a, count, flags_in, &flags, &mask);
   rm_write(c, i, size, addr, res);
   cpu_flags_merge(c, flags, mask);
 }
