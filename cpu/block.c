@@ -154,7 +154,6 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
   invalidate_page(bc, page - PAGE_SIZE, page);
   bc->generation++;
   code_page_remove(&bc->pages, page);
-  c->exit_request = 1;
   /* A store from the running block into its own pages (self-modifying
    * code, SDM vol. 3, 11.6): the instructions after the storing one may
    * be stale, so the block (retired now: nothing else runs it) is cut
@@ -215,7 +214,6 @@ static struct block *build(struct cpu *c) {
   b->page_first = c->rip & PAGE_MASK;
   b->insns[0] = first;
   b->count = 1;
-  b->ends_in_ud = false;
   b->link_gen = ~0ull;
   uint64_t at = c->rip + first.len;
   uint64_t page = b->page_first;

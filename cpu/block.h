@@ -30,7 +30,6 @@ struct block {
   uint32_t cycles;        /* of the instructions up to `end` */
   uint64_t rip_end;       /* the address after the last instruction */
   uint16_t count;         /* decoded instructions */
-  bool ends_in_ud;        /* the instruction after the last one is #UD */
   /* Cycles of instructions 0..k, so that the counter is bumped once per
    * block, by the prefix that really ran when the block is left early. */
   uint16_t cycles_through[BLOCK_MAX_INSNS];

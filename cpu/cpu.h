@@ -62,7 +62,6 @@ enum trap_kind {
   TRAP_PF,      /* #PF, addr = CR2, error = page-fault error code */
   TRAP_MF,      /* x87 floating-point error */
   TRAP_XM,      /* SIMD floating-point exception */
-  TRAP_HLT,     /* hlt in user mode: #GP on Linux, kept apart for clarity */
   TRAP_BUDGET,  /* instruction budget used up (not an exception) */
 };
 
@@ -140,7 +139,6 @@ struct cpu {
 
   struct mmu *mmu;
   struct block_cache *blocks; /* decoded-block cache; NULL: decode each time */
-  int exit_request;           /* leave the current block (its code changed) */
   jmp_buf *fault_jmp;         /* where a faulting access unwinds to */
   uint64_t insn_rip;          /* start of the executing instruction */
   struct trap trap;

@@ -111,8 +111,7 @@ int kernel_run(struct process *p) {
     case TRAP_UD: signal_raise_trap(p, SIGILL, ILL_ILLOPN, t->rip); break;
     case TRAP_DE: signal_raise_trap(p, SIGFPE, FPE_INTDIV, t->rip); break;
     /* #GP and hlt reach user space as SIGSEGV with si_code SI_KERNEL. */
-    case TRAP_GP:
-    case TRAP_HLT: signal_raise_trap(p, SIGSEGV, SI_KERNEL, 0); break;
+    case TRAP_GP: signal_raise_trap(p, SIGSEGV, SI_KERNEL, 0); break;
     case TRAP_BP: signal_raise_trap(p, SIGTRAP, SI_KERNEL, 0); break;
     case TRAP_MF:
     case TRAP_XM:

@@ -105,7 +105,6 @@ struct process {
     int flags; /* SS_DISABLE / SS_ONSTACK as sigaltstack(2) reports */
   } altstack;
   char exe_path[4096]; /* absolute path of the running image */
-  char *symbols_path;  /* ELF with the symbol table for --trace */
   bool exited;
   int exit_status;  /* 0..255 */
   int fatal_signal; /* non-zero when killed by a signal */

@@ -101,8 +101,7 @@ static int end_of(const struct diff_case *k, enum trap_kind t, uint64_t rip) {
     return rip == DIFF_CODE_ADDR + (uint64_t)k->code_len ? END_OK : END_BP;
   case TRAP_DE: return END_DE;
   case TRAP_UD: return END_UD;
-  case TRAP_GP:
-  case TRAP_HLT: return END_GP;
+  case TRAP_GP: return END_GP;
   case TRAP_PF: return END_PF;
   case TRAP_MF: return END_MF;
   case TRAP_XM: return END_XM;
@@ -127,7 +126,6 @@ void emu_side_run(const struct diff_case *k, struct diff_result *r) {
   cpu_set_flags(c, k->in.rflags);
   load_fp(c, k->in.fx);
   memset(&c->trap, 0, sizeof c->trap);
-  c->exit_request = 0;
   uint64_t before = c->instret;
   enum trap_kind t = cpu_run(c, BUDGET);
   r->detail = (int)t;
