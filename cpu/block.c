@@ -1,13 +1,13 @@
 /* The decoded-block cache and the fast run loop (see block.h). A block is
- * decoded up to a page end, an unconditional transfer or BLOCK_MAX_INSNS;
- * conditional branches do not end it: after each instruction the loop
- * compares RIP with the next instruction's address and leaves the block
- * when they differ, so not-taken branches keep running in-block. */
+ * decoded up to a page end, the first instruction that may change RIP or
+ * trap (block_bound), or BLOCK_MAX_INSNS, and ends with a chain_stop slot
+ * so that it runs as one threaded chain (cpu/chain.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../mmu/mmu.h"
 #include "block.h"
+#include "chain.h"
 #include "handlers.h"
 #include "specialize.h"
 
@@ -153,6 +153,7 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
   invalidate_page(bc, page, page);
   invalidate_page(bc, page - PAGE_SIZE, page);
   bc->generation++;
+  c->run_until = 0; /* the block loop rereads the generation */
   code_page_remove(&bc->pages, page);
   /* A store from the running block into its own pages (self-modifying
    * code, SDM vol. 3, 11.6): the instructions after the storing one may
@@ -164,10 +165,11 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
     unsigned k = 0;
     while (k < b->count && at != c->insn_rip)
       at += b->insns[k++].len;
-    if (k + 1 < (unsigned)(b->end - b->insns)) {
-      b->count = (uint16_t)(k + 1);
+    if (k + 1 < b->slots) {
+      b->count = b->slots = (uint16_t)(k + 1);
       b->cycles = b->cycles_through[k];
-      b->end = &b->insns[k + 1];
+      /* The storing handler chains into this slot next. */
+      ((struct insn *)b->insns)[k + 1].handler = chain_stop;
       c->rip = at + b->insns[k].len; /* where the loop will continue */
     }
   }
@@ -207,11 +209,13 @@ static struct block *build(struct cpu *c) {
   struct block_cache *bc = c->blocks;
   struct insn first;
   cpu_fetch_decode(c, &first);
-  struct block *b = malloc(sizeof *b + BLOCK_MAX_INSNS * sizeof(struct insn));
+  struct block *b =
+      malloc(sizeof *b + (BLOCK_MAX_INSNS + 1) * sizeof(struct insn));
   if (!b)
     abort();
   b->rip = c->rip;
   b->page_first = c->rip & PAGE_MASK;
+  first.rip = c->rip;
   b->insns[0] = first;
   b->count = 1;
   b->link_gen = ~0ull;
@@ -230,6 +234,7 @@ static struct block *build(struct cpu *c) {
     int r = cpu_decode(bytes, avail < 15 ? avail : 15, &in);
     if (r != 0 || block_bound(&in) == BOUND_STARTS)
       break;
+    in.rip = at;
     b->insns[b->count++] = in;
     at += in.len;
   }
@@ -239,10 +244,14 @@ static struct block *build(struct cpu *c) {
     b->cycles_through[k] = (uint16_t)sum;
   }
   b->page_last = (at - 1) & PAGE_MASK;
-  struct block *shrunk = realloc(b, sizeof *b + b->count * sizeof(struct insn));
+  struct block *shrunk =
+      realloc(b, sizeof *b + (b->count + 1u) * sizeof(struct insn));
   if (shrunk)
     b = shrunk;
-  b->end = b->insns + b->count;
+  memset(&b->insns[b->count], 0, sizeof(struct insn));
+  b->insns[b->count].handler = chain_stop;
+  b->insns[b->count].rip = at;
+  b->slots = b->count;
   b->cycles = b->cycles_through[b->count - 1];
   b->rip_end = at;
   /* A compare (or other flag setter) followed by the Jcc ending the block
@@ -252,7 +261,7 @@ static struct block *build(struct cpu *c) {
     cpu_handler fused = cpu_specialize_fused(&b->insns[b->count - 2]);
     if (fused) {
       b->insns[b->count - 2].handler = fused;
-      b->end = &b->insns[b->count - 1];
+      b->slots = (uint16_t)(b->count - 1);
     }
   }
   unsigned h = bucket_of(b->rip);
@@ -307,43 +316,49 @@ __attribute__((noinline)) static struct block *find_block(struct cpu *c,
 }
 
 /* The fast loop. Returns when a trap is pending or, between blocks, when
- * `until` instructions have retired. Per instruction it only records
- * where the instruction starts and calls the handler: a block ends at
- * the first instruction that may change RIP (block_bound), so every block
- * runs to its end and its instructions and cycles are counted once.
- * Self-modifying code cuts the running block short (b->end, reread after
- * each handler); a fault longjmps out of the handler and
+ * `until` instructions have retired. A block is one threaded run: the
+ * handlers chain from one to the next (cpu/chain.h) and the loop sees
+ * only the block. A block ends at the first instruction that may change
+ * RIP (block_bound), so every block runs to its end and its instructions
+ * and cycles are counted once. Self-modifying code cuts the running
+ * block short (the slot after the storing instruction becomes
+ * chain_stop); a fault longjmps out of the handler and
  * block_cache_fault_fixup counts the part that retired. A block hands
  * over to the next through its links while nothing was invalidated. */
 void cpu_run_blocks(struct cpu *c, uint64_t until) {
   struct block_cache *bc = c->blocks;
-  struct block *b = NULL;
-  while (c->instret < until) {
-    uint64_t rip = c->rip;
-    if (!b || b->link_gen != bc->generation)
-      b = find_block(c, b);
-    else if (b->link_rip[0] == rip)
-      b = b->link[0];
-    else if (b->link_rip[1] == rip)
-      b = b->link[1];
-    else
-      b = find_block(c, b);
-    bc->running = b;
-    /* Inside a block RIP only advances, and only the last instruction
-     * can read RIP as such (branches, syscall); the others see where they
-     * start in insn_rip (RIP-relative operands use insn_rip + len). So
-     * RIP is set once, to the block's end. */
-    c->rip = b->rip_end;
-    const struct insn *in = b->insns; /* a block is never empty */
-    do {
-      c->insn_rip = rip;
-      rip += in->len;
-      in->handler(c, in);
-    } while (++in != b->end);
-    c->instret += b->count;
-    c->cycles += b->cycles;
-    if (c->trap.kind != TRAP_NONE)
+  if (c->instret >= until)
+    return;
+  struct block *b = find_block(c, NULL);
+  for (;;) {
+    uint64_t gen = bc->generation;
+    c->run_until = until;
+    for (;;) {
+      bc->running = b;
+      /* Inside a block RIP only advances, and only the last instruction
+       * can read RIP as such (branches, syscall); the others know where
+       * they start (insn->rip, kept in c->insn_rip when it matters). So
+       * RIP is set once, to the block's end. */
+      c->rip = b->rip_end;
+      b->insns[0].handler(c, b->insns); /* runs the chain (cpu/chain.h) */
+      uint64_t n = c->instret + b->count;
+      c->instret = n;
+      c->cycles += b->cycles;
+      /* Also true after a trap or an invalidation (run_until zeroed), so
+       * that `gen` is never stale here. */
+      if (__builtin_expect(n >= c->run_until, 0))
+        break;
+      uint64_t rip = c->rip;
+      if (b->link_rip[0] == rip && b->link_gen == gen)
+        b = b->link[0];
+      else if (b->link_rip[1] == rip && b->link_gen == gen)
+        b = b->link[1];
+      else
+        b = find_block(c, b);
+    }
+    if (c->trap.kind != TRAP_NONE || c->instret >= until)
       break;
+    b = find_block(c, b);
   }
   bc->running = NULL;
 }

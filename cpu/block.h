@@ -26,10 +26,10 @@ struct block {
   struct block *link[2];
   uint64_t link_rip[2];
   uint64_t link_gen;
-  const struct insn *end; /* past the last instruction to run */
-  uint32_t cycles;        /* of the instructions up to `end` */
-  uint64_t rip_end;       /* the address after the last instruction */
-  uint16_t count;         /* decoded instructions */
+  uint32_t cycles;  /* of the instructions that run */
+  uint64_t rip_end; /* the address after the last instruction */
+  uint16_t count;   /* decoded instructions; insns[count] is chain_stop */
+  uint16_t slots;   /* of them dispatched (a fused Jcc's slot is not) */
   /* Cycles of instructions 0..k, so that the counter is bumped once per
    * block, by the prefix that really ran when the block is left early. */
   uint16_t cycles_through[BLOCK_MAX_INSNS];

@@ -6,6 +6,7 @@
 
 #include "../mmu/mmu.h"
 #include "block.h"
+#include "chain.h"
 #include "cpu.h"
 
 static void code_changed(void *ctx, uint64_t page) {
@@ -122,20 +123,24 @@ enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns) {
     c->trap.kind = TRAP_BUDGET;
     return TRAP_BUDGET;
   }
-  struct insn in;
+  /* A run of one instruction: the handlers chain (cpu/chain.h). */
+  struct insn run[2];
+  memset(&run[1], 0, sizeof run[1]);
+  run[1].handler = chain_stop;
   while (left) {
     left--;
     c->insn_rip = c->rip;
-    cpu_fetch_decode(c, &in);
+    cpu_fetch_decode(c, &run[0]);
+    run[0].rip = c->insn_rip;
     uint64_t start = c->cycles;
-    c->rip += in.len;
-    in.handler(c, &in);
-    c->cycles += in.cycles;
+    c->rip += run[0].len;
+    run[0].handler(c, run);
+    c->cycles += run[0].cycles;
     c->instret++;
     /* Traced when it retires, so a faulting (restarted) instruction
      * appears once, with the cycle count at its start. */
     if (c->trace_hook)
-      c->trace_hook(c, &in, start, c->trace_ctx);
+      c->trace_hook(c, &run[0], start, c->trace_ctx);
     if (c->trap.kind != TRAP_NONE)
       return c->trap.kind;
   }

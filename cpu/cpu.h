@@ -136,6 +136,10 @@ struct cpu {
   uint64_t cycles;    /* running cycle counter (rdtsc reads it) */
   uint64_t rng_state; /* rdrand/rdseed generator, seeded by the kernel */
   uint64_t instret;   /* retired instructions */
+  /* The block loop (cpu/block.c) stops between blocks once instret
+   * reaches this. Whatever must stop it sooner without unwinding (a
+   * trap set by syscall or int3, self-modifying code) zeroes it. */
+  uint64_t run_until;
 
   struct mmu *mmu;
   struct block_cache *blocks; /* decoded-block cache; NULL: decode each time */
@@ -182,9 +186,13 @@ struct insn {
   uint8_t vex_l;         /* VEX.L */
   uint8_t vex_w;         /* VEX.W */
   uint8_t cycles;        /* cost of this form from the cycle table */
+  uint8_t imm2;          /* second immediate (enter's imm8, extrq's...) */
   int32_t disp;
-  uint64_t imm;  /* first immediate, sign- or zero-extended per form */
-  uint64_t imm2; /* second immediate (enter's imm8, extrq's...) */
+  uint64_t imm; /* first immediate, sign- or zero-extended per form */
+  uint64_t rip; /* where the instruction starts (set by whoever runs it) */
+  /* What `handler` runs when that is chain_generic: the table's handler
+   * or one that does not chain (see cpu/chain.h). */
+  void (*exec)(struct cpu *, const struct insn *);
 };
 
 typedef void (*cpu_handler)(struct cpu *, const struct insn *);

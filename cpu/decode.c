@@ -316,7 +316,6 @@ int cpu_decode(const uint8_t *bytes, int avail, struct insn *out) {
     return -1;
   const struct op_desc *d = &cpu_ops[op];
   in.op = (uint16_t)op;
-  in.handler = d->handler;
   in.arg = d->arg;
   /* A mandatory 66 selects the form; it is not an operand-size prefix. */
   if (d->prefix == P66)
@@ -346,7 +345,7 @@ int cpu_decode(const uint8_t *bytes, int avail, struct insn *out) {
   in.cycles = (uint8_t)(cost > 255 ? 255 : cost);
   /* Decode once, run many: the hot forms get a handler made for their
    * size and operand form (cpu/specialize.c). */
-  in.handler = cpu_specialize(&in);
+  cpu_specialize(&in);
   *out = in;
   return 0;
 }

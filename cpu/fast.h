@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../mmu/mmu.h"
+#include "chain.h"
 #include "cpu.h"
 
 #define FAST_INLINE static inline __attribute__((always_inline))
@@ -58,10 +59,18 @@ FAST_INLINE uint64_t fast_ea(struct cpu *c, const struct insn *i, int form) {
   case FORM_BD: return c->gpr[i->base] + d;
   case FORM_BISD: return c->gpr[i->base] + (c->gpr[i->index] << i->scale) + d;
   case FORM_ISD: return (c->gpr[i->index] << i->scale) + d;
-  case FORM_RIP: return c->insn_rip + i->len + d; /* from the next insn */
-  default: return cpu_ea(c, i);
+  case FORM_RIP: return i->rip + i->len + d; /* from the next insn */
+  default: c->insn_rip = i->rip; return cpu_ea(c, i);
   }
 }
+
+/* The slow paths of fast_load and fast_store (TLB miss, page crossing,
+ * a write to a code page): they may fault, so c->insn_rip is set first
+ * (cpu/chain.h). Out of line: they are rare and would bloat every copy. */
+uint64_t fast_load_slow(struct cpu *c, const struct insn *i, uint64_t addr,
+                        int size);
+void fast_store_slow(struct cpu *c, const struct insn *i, uint64_t addr,
+                     int size, uint64_t v);
 
 /* The TLB entry for `addr` when an access of `size` bytes hits it and
  * stays in the page (the test of mmu.h: tlb_lookup), else NULL. */
@@ -76,10 +85,11 @@ fast_tlb(struct cpu *c, enum mmu_access kind, uint64_t addr, int size) {
   return NULL;
 }
 
-FAST_INLINE uint64_t fast_load(struct cpu *c, uint64_t addr, int size) {
+FAST_INLINE uint64_t fast_load(struct cpu *c, const struct insn *i,
+                               uint64_t addr, int size) {
   const struct tlb_entry *e = fast_tlb(c, MMU_READ, addr, size);
   if (!e)
-    return cpu_load(c, addr, size); /* miss, page crossing: slow path */
+    return fast_load_slow(c, i, addr, size);
   const uint8_t *p = (const uint8_t *)(uintptr_t)(addr + e->addend);
   switch (size) {
   case 1: return *p;
@@ -101,11 +111,11 @@ FAST_INLINE uint64_t fast_load(struct cpu *c, uint64_t addr, int size) {
   }
 }
 
-FAST_INLINE void fast_store(struct cpu *c, uint64_t addr, int size,
-                            uint64_t v) {
+FAST_INLINE void fast_store(struct cpu *c, const struct insn *i, uint64_t addr,
+                            int size, uint64_t v) {
   const struct tlb_entry *e = fast_tlb(c, MMU_WRITE, addr, size);
   if (!e) {
-    cpu_store(c, addr, size, v);
+    fast_store_slow(c, i, addr, size, v);
     return;
   }
   uint8_t *p = (uint8_t *)(uintptr_t)(addr + e->addend);
@@ -130,7 +140,7 @@ FAST_INLINE uint64_t fast_rm_get(struct cpu *c, const struct insn *i, int size,
                                  int form) {
   if (form == FORM_REG)
     return fast_get(c, i->rm, size);
-  return fast_load(c, fast_ea(c, i, form), size);
+  return fast_load(c, i, fast_ea(c, i, form), size);
 }
 
 FAST_INLINE void fast_rm_set(struct cpu *c, const struct insn *i, int size,
@@ -138,7 +148,7 @@ FAST_INLINE void fast_rm_set(struct cpu *c, const struct insn *i, int size,
   if (form == FORM_REG)
     fast_set(c, i->rm, size, v);
   else
-    fast_store(c, fast_ea(c, i, form), size, v);
+    fast_store(c, i, fast_ea(c, i, form), size, v);
 }
 
 /* Lazy flags with op and size known at compile time. A LOGIC record

@@ -84,7 +84,7 @@ FAST_INLINE void alu_fast(struct cpu *c, const struct insn *i, int op, int size,
       a = fast_get(c, i->rm, size);
     } else {
       addr = fast_ea(c, i, form);
-      a = fast_load(c, addr, size);
+      a = fast_load(c, i, addr, size);
     }
     b = variant == V_RM_R ? fast_get(c, i->reg, size) : i->imm;
   }
@@ -95,7 +95,7 @@ FAST_INLINE void alu_fast(struct cpu *c, const struct insn *i, int op, int size,
     else if (form == FORM_REG)
       fast_set(c, i->rm, size, res);
     else
-      fast_store(c, addr, size, res);
+      fast_store(c, i, addr, size, res);
   }
   enum flags_op kind = op == ALU_ADD                    ? FLAGS_ADD
                        : op == ALU_SUB || op == ALU_CMP ? FLAGS_SUB
@@ -124,13 +124,13 @@ FAST_INLINE void incdec_fast(struct cpu *c, const struct insn *i, int dec,
     a = fast_get(c, i->rm, size);
   } else {
     addr = fast_ea(c, i, form);
-    a = fast_load(c, addr, size);
+    a = fast_load(c, i, addr, size);
   }
   uint64_t res = dec ? a - 1 : a + 1;
   if (form == FORM_REG)
     fast_set(c, i->rm, size, res);
   else
-    fast_store(c, addr, size, res);
+    fast_store(c, i, addr, size, res);
   c->rflags = (c->rflags & ~(uint64_t)FLAG_CF) | fast_cf(c);
   fast_flags(c, dec ? FLAGS_DEC : FLAGS_INC, size, a, 1, res);
 }
@@ -201,6 +201,10 @@ FAST_INLINE void imul_fast(struct cpu *c, const struct insn *i, int size,
   static void alu_##V##_##OP##_##SZ##_##FORM(struct cpu *c,                    \
                                              const struct insn *i) {           \
     alu_fast(c, i, OP, SZ, FORM, V % 3, V / 3);                                \
+    if (V / 3)                                                                 \
+      (i)[2].handler(c, i + 2); /* past the fused Jcc */                       \
+    else                                                                       \
+      CHAIN_NEXT(c, i);                                                        \
   }
 #define ALU_FORMS(V, OP, SZ)                                                   \
   ALU_FN(V, OP, SZ, 0)                                                         \
@@ -262,12 +266,12 @@ static const cpu_handler alu_table[6][8][3][FORM_COUNT] = {
 #define SIZE_TABLE(NAME)                                                       \
   { FORM_ROW(NAME, 1), FORM_ROW(NAME, 4), FORM_ROW(NAME, 8) }
 
-#define TEST_R(SZ, F) test_fast(c, i, SZ, F, 0, 0)
-#define TEST_I(SZ, F) test_fast(c, i, SZ, F, 1, 0)
-#define TEST_R_JCC(SZ, F) test_fast(c, i, SZ, F, 0, 1)
-#define TEST_I_JCC(SZ, F) test_fast(c, i, SZ, F, 1, 1)
-#define INC(SZ, F) incdec_fast(c, i, 0, SZ, F)
-#define DEC(SZ, F) incdec_fast(c, i, 1, SZ, F)
+#define TEST_R(SZ, F) test_fast(c, i, SZ, F, 0, 0), CHAIN_NEXT(c, i)
+#define TEST_I(SZ, F) test_fast(c, i, SZ, F, 1, 0), CHAIN_NEXT(c, i)
+#define TEST_R_JCC(SZ, F) test_fast(c, i, SZ, F, 0, 1), (i)[2].handler(c, i + 2)
+#define TEST_I_JCC(SZ, F) test_fast(c, i, SZ, F, 1, 1), (i)[2].handler(c, i + 2)
+#define INC(SZ, F) incdec_fast(c, i, 0, SZ, F), CHAIN_NEXT(c, i)
+#define DEC(SZ, F) incdec_fast(c, i, 1, SZ, F), CHAIN_NEXT(c, i)
 THREE_SIZES(test_r, TEST_R)
 THREE_SIZES(test_i, TEST_I)
 THREE_SIZES(test_r_jcc, TEST_R_JCC)
@@ -281,8 +285,8 @@ static const cpu_handler incdec_table[2][3][FORM_COUNT] = {SIZE_TABLE(inc),
                                                            SIZE_TABLE(dec)};
 
 /* imul: sizes 4 and 8 only (index 1 and 2; index 0 unused). */
-#define IMUL2(SZ, F) imul_fast(c, i, SZ, F, 0)
-#define IMUL3(SZ, F) imul_fast(c, i, SZ, F, 1)
+#define IMUL2(SZ, F) imul_fast(c, i, SZ, F, 0), CHAIN_NEXT(c, i)
+#define IMUL3(SZ, F) imul_fast(c, i, SZ, F, 1), CHAIN_NEXT(c, i)
 ALL_FORMS(imul2, IMUL2, 4)
 ALL_FORMS(imul2, IMUL2, 8)
 ALL_FORMS(imul3, IMUL3, 4)
@@ -294,6 +298,7 @@ static const cpu_handler imul_table[2][3][FORM_COUNT] = {
 #define SHIFT_FN(OP, SZ, ONE)                                                  \
   static void shift_##OP##_##SZ##_##ONE(struct cpu *c, const struct insn *i) { \
     shift_fast(c, i, OP, SZ, ONE);                                             \
+    CHAIN_NEXT(c, i);                                                          \
   }
 #define SHIFT_FNS(OP)                                                          \
   SHIFT_FN(OP, 4, 0) SHIFT_FN(OP, 8, 0) SHIFT_FN(OP, 4, 1) SHIFT_FN(OP, 8, 1)

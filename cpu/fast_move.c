@@ -42,6 +42,7 @@ FAST_INLINE void mov_fast(struct cpu *c, const struct insn *i, int kind,
 #define MOV_FN(K, SZ, F)                                                       \
   static void mov_##K##_##SZ##_##F(struct cpu *c, const struct insn *i) {      \
     mov_fast(c, i, K, SZ, F);                                                  \
+    CHAIN_NEXT(c, i);                                                          \
   }
 // clang-format on
 // clang-format off
@@ -82,12 +83,15 @@ static const cpu_handler mov_table[9][3][FORM_COUNT] = {
 /* B0..BF: mov reg, imm (the register is in the opcode: i->reg) */
 static void mov_r_imm_1(struct cpu *c, const struct insn *i) {
   fast_set(c, i->reg, 1, i->imm);
+  CHAIN_NEXT(c, i);
 }
 static void mov_r_imm_4(struct cpu *c, const struct insn *i) {
   fast_set(c, i->reg, 4, i->imm);
+  CHAIN_NEXT(c, i);
 }
 static void mov_r_imm_8(struct cpu *c, const struct insn *i) {
   fast_set(c, i->reg, 8, i->imm);
+  CHAIN_NEXT(c, i);
 }
 static const cpu_handler mov_r_imm_table[3] = {mov_r_imm_1, mov_r_imm_4,
                                                mov_r_imm_8};
@@ -97,28 +101,31 @@ static const cpu_handler mov_r_imm_table[3] = {mov_r_imm_1, mov_r_imm_4,
 static void push_r64(struct cpu *c, const struct insn *i) {
   uint64_t v = c->gpr[i->reg]; /* read before rsp moves (push rsp) */
   uint64_t rsp = c->gpr[RSP] - 8;
-  fast_store(c, rsp, 8, v);
+  fast_store(c, i, rsp, 8, v);
   c->gpr[RSP] = rsp;
+  CHAIN_NEXT(c, i);
 }
 
 static void pop_r64(struct cpu *c, const struct insn *i) {
-  uint64_t v = fast_load(c, c->gpr[RSP], 8);
+  uint64_t v = fast_load(c, i, c->gpr[RSP], 8);
   c->gpr[RSP] += 8;
   c->gpr[i->reg] = v; /* pop rsp: the popped value wins */
+  CHAIN_NEXT(c, i);
 }
 
 static void call_rel(struct cpu *c, const struct insn *i) {
   uint64_t rsp = c->gpr[RSP] - 8;
-  fast_store(c, rsp, 8, c->rip);
+  fast_store(c, i, rsp, 8, c->rip);
   c->gpr[RSP] = rsp;
   c->rip += i->imm;
+  CHAIN_NEXT(c, i);
 }
 
 static void ret_near(struct cpu *c, const struct insn *i) {
-  (void)i;
-  uint64_t target = fast_load(c, c->gpr[RSP], 8);
+  uint64_t target = fast_load(c, i, c->gpr[RSP], 8);
   c->gpr[RSP] += 8;
   c->rip = target;
+  CHAIN_NEXT(c, i);
 }
 
 /* call and jmp through a register or memory: the target is read
@@ -126,7 +133,7 @@ static void ret_near(struct cpu *c, const struct insn *i) {
 FAST_INLINE void call_rm_fast(struct cpu *c, const struct insn *i, int form) {
   uint64_t target = fast_rm_get(c, i, 8, form);
   uint64_t rsp = c->gpr[RSP] - 8;
-  fast_store(c, rsp, 8, c->rip);
+  fast_store(c, i, rsp, 8, c->rip);
   c->gpr[RSP] = rsp;
   c->rip = target;
 }
@@ -134,9 +141,11 @@ FAST_INLINE void call_rm_fast(struct cpu *c, const struct insn *i, int form) {
 #define CALL_RM_FN(X, F)                                                       \
   static void call_rm_##F(struct cpu *c, const struct insn *i) {               \
     call_rm_fast(c, i, F);                                                     \
+    CHAIN_NEXT(c, i);                                                          \
   }                                                                            \
   static void jmp_rm_##F(struct cpu *c, const struct insn *i) {                \
     c->rip = fast_rm_get(c, i, 8, F);                                          \
+    CHAIN_NEXT(c, i);                                                          \
   }
 // clang-format on
 CALL_RM_FN(_, 0)
@@ -187,6 +196,7 @@ static const cpu_handler jmp_rm_table[FORM_COUNT] = {
       op_jcc(c, i);                                                            \
     else if (r)                                                                \
       c->rip += i->imm;                                                        \
+    CHAIN_NEXT(c, i);                                                          \
   }
 // clang-format on
 CC16(JCC_FN, _)
@@ -197,10 +207,13 @@ static const cpu_handler jcc_table[16] = CC_ROW(jcc_);
 #define SETCC_FN(F, CC)                                                        \
   static void setcc_##F##_##CC(struct cpu *c, const struct insn *i) {          \
     int r = fast_cond(c, CC);                                                  \
-    if (r < 0)                                                                 \
+    if (r < 0) {                                                               \
+      c->insn_rip = i->rip;                                                    \
       op_setcc(c, i);                                                          \
-    else                                                                       \
+    } else {                                                                   \
       fast_rm_set(c, i, 1, F, (uint64_t)r);                                    \
+    }                                                                          \
+    CHAIN_NEXT(c, i);                                                          \
   }
 // clang-format on
 CC16(SETCC_FN, 0)
@@ -219,6 +232,7 @@ FAST_INLINE void cmov_fast(struct cpu *c, const struct insn *i, int size,
                            int form, unsigned cc) {
   int r = fast_cond(c, cc);
   if (r < 0) {
+    c->insn_rip = i->rip;
     op_cmovcc(c, i);
     return;
   }
@@ -231,6 +245,7 @@ FAST_INLINE void cmov_fast(struct cpu *c, const struct insn *i, int size,
 #define CMOV_FN(SZ, F, CC)                                                     \
   static void cmov_##SZ##_##F##_##CC(struct cpu *c, const struct insn *i) {    \
     cmov_fast(c, i, SZ, F, CC);                                                \
+    CHAIN_NEXT(c, i);                                                          \
   }
 // clang-format on
 CC16(CMOV_FN, 4, 0)

@@ -6,6 +6,7 @@
  * operands. Memory operands with a segment base, 32-bit addressing or
  * an absolute address take cpu_ea (FORM_EA). */
 #include "specialize.h"
+#include "chain.h"
 #include "fast.h"
 
 /* The operand form of a ModRM instruction. */
@@ -58,13 +59,15 @@ cpu_handler cpu_specialize_fused(const struct insn *in) {
                   : fast_alu_fused_pick(in, cpu_ops[in->op].handler, form);
 }
 
-cpu_handler cpu_specialize(const struct insn *in) {
+void cpu_specialize(struct insn *in) {
   cpu_handler generic = cpu_ops[in->op].handler;
+  cpu_handler h = NULL;
   int form = specialized_form(in);
-  if (form < 0)
-    return generic;
-  cpu_handler h = fast_alu_pick(in, generic, form);
-  if (!h)
-    h = fast_move_pick(in, generic, form);
-  return h ? h : generic;
+  if (form >= 0) {
+    h = fast_alu_pick(in, generic, form);
+    if (!h)
+      h = fast_move_pick(in, generic, form);
+  }
+  in->exec = generic;
+  in->handler = h ? h : chain_generic;
 }

@@ -7,16 +7,18 @@
 
 #include "handlers.h"
 
-/* The handler to run for a decoded instruction: a specialised one when
- * there is one for its form, else the table's. */
-cpu_handler cpu_specialize(const struct insn *in);
+/* Set the handlers of a decoded instruction (cpu/chain.h): a specialised
+ * chaining one when there is one for its form, else chain_generic with
+ * the table's handler as `exec`. */
+void cpu_specialize(struct insn *in);
 
 /* For the flag-setting instruction just before a Jcc that ends a block:
- * a handler doing both (the Jcc is insn[1] to it), or NULL. */
+ * a handler doing both (the Jcc is insn[1] to it; it chains to insn[2]),
+ * or NULL. */
 cpu_handler cpu_specialize_fused(const struct insn *in);
 
-/* The per-family choosers: NULL when no specialised form applies.
- * `form` is an enum fast_form (cpu/fast.h). */
+/* The per-family choosers: NULL when no specialised form applies, else
+ * a chaining handler. `form` is an enum fast_form (cpu/fast.h). */
 cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form);
 cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
                                 int form);

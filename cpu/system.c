@@ -11,6 +11,7 @@ void op_syscall(struct cpu *c, const struct insn *i) {
   c->gpr[R11] = cpu_get_flags(c);
   c->trap.kind = TRAP_SYSCALL;
   c->trap.rip = c->insn_rip;
+  c->run_until = 0;
 }
 
 void op_int3(struct cpu *c, const struct insn *i) {
@@ -18,6 +19,7 @@ void op_int3(struct cpu *c, const struct insn *i) {
   /* #BP is a trap: the saved RIP is the next instruction. */
   c->trap.kind = TRAP_BP;
   c->trap.rip = c->insn_rip;
+  c->run_until = 0;
 }
 
 void op_hlt(struct cpu *c, const struct insn *i) {

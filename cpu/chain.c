@@ -1,0 +1,13 @@
+/* The two chaining handlers that are not instructions (see chain.h). */
+#include "chain.h"
+
+void chain_generic(struct cpu *c, const struct insn *i) {
+  c->insn_rip = i->rip;
+  i->exec(c, i);
+  CHAIN_NEXT(c, i);
+}
+
+void chain_stop(struct cpu *c, const struct insn *i) {
+  (void)c;
+  (void)i;
+}
