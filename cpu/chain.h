@@ -16,10 +16,17 @@
 
 /* The tail of every chaining handler. */
 #define CHAIN_NEXT(c, i) ((i)[1].handler((c), (i) + 1))
+/* The tail of a fused compare-and-branch (cpu/block.c): the Jcc's slot
+ * is done too. */
+#define CHAIN_FUSED(c, i) ((i)[2].handler((c), (i) + 2))
 
 /* Runs i->exec (a handler that does not chain) with c->insn_rip set to
  * the instruction's address, then the next slot. */
 void chain_generic(struct cpu *c, const struct insn *i);
+/* A fused compare-and-branch done by the generic handlers, one after
+ * the other: the fallback of a fused handler whose memory operand needs
+ * the slow path. */
+void chain_fused_generic(struct cpu *c, const struct insn *i);
 /* Ends a run. */
 void chain_stop(struct cpu *c, const struct insn *i);
 

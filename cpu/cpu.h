@@ -90,6 +90,21 @@ struct lazy_flags {
   uint64_t res, src1, src2;
   uint8_t op;   /* enum flags_op */
   uint8_t size; /* operand size in bytes: 1, 2, 4, 8 */
+  /* With a lazy op: CF, OF and AF values that replace the op's own
+   * (LAZY_CF... below), so that an instruction writing only some flags
+   * (rotates, imul, bt, shifts over a logic record) stays lazy. Every
+   * lazy record starts with none. */
+  uint8_t override;
+};
+
+/* lazy_flags.override: a value bit and a "set" bit per flag. */
+enum {
+  LAZY_CF = 1 << 0,
+  LAZY_OF = 1 << 1,
+  LAZY_AF = 1 << 2,
+  LAZY_HAS_CF = 1 << 4,
+  LAZY_HAS_OF = 1 << 5,
+  LAZY_HAS_AF = 1 << 6,
 };
 
 /* 80-bit x87 register image as stored by fsave/fxsave. */
@@ -223,12 +238,15 @@ static inline void cpu_flags_lazy(struct cpu *c, enum flags_op op, int size,
                                   uint64_t src1, uint64_t src2, uint64_t res) {
   c->flags.op = (uint8_t)op;
   c->flags.size = (uint8_t)size;
+  c->flags.override = 0;
   c->flags.src1 = src1;
   c->flags.src2 = src2;
   c->flags.res = res;
 }
 /* Set the arithmetic flags eagerly from `value` for the bits in `mask`. */
 void cpu_flags_merge(struct cpu *c, uint64_t value, uint64_t mask);
+/* `f` with a lazy record's override (lazy_flags.override) applied. */
+uint64_t cpu_flags_override(uint64_t f, unsigned override);
 bool cpu_parity(uint8_t b);
 
 /* --- cpu/operand.c: register and memory operands of a decoded insn --- */

@@ -135,6 +135,81 @@ FAST_INLINE void fast_store(struct cpu *c, const struct insn *i, uint64_t addr,
   }
 }
 
+/* The same accesses for handlers that fall back to the generic handler
+ * instead (cpu/chain.h: chain_generic) when the TLB misses or the access
+ * crosses a page: false, and nothing done, in that case. A handler
+ * makes every access before it changes any state, so that the fallback
+ * can redo the whole instruction. No call on the fast path means no
+ * stack frame: the handler is a few loads, the work and a jump. */
+FAST_INLINE bool fast_try_load(struct cpu *c, uint64_t addr, int size,
+                               uint64_t *v) {
+  const struct tlb_entry *e = fast_tlb(c, MMU_READ, addr, size);
+  if (!e)
+    return false;
+  const uint8_t *p = (const uint8_t *)(uintptr_t)(addr + e->addend);
+  switch (size) {
+  case 1: *v = *p; break;
+  case 2: {
+    uint16_t w;
+    memcpy(&w, p, 2);
+    *v = w;
+    break;
+  }
+  case 4: {
+    uint32_t w;
+    memcpy(&w, p, 4);
+    *v = w;
+    break;
+  }
+  default: memcpy(v, p, 8); break;
+  }
+  return true;
+}
+
+FAST_INLINE void fast_put(uint8_t *p, int size, uint64_t v) {
+  switch (size) {
+  case 1: *p = (uint8_t)v; return;
+  case 2: {
+    uint16_t w = (uint16_t)v;
+    memcpy(p, &w, 2);
+    return;
+  }
+  case 4: {
+    uint32_t w = (uint32_t)v;
+    memcpy(p, &w, 4);
+    return;
+  }
+  default: memcpy(p, &v, 8); return;
+  }
+}
+
+FAST_INLINE bool fast_try_store(struct cpu *c, uint64_t addr, int size,
+                                uint64_t v) {
+  const struct tlb_entry *e = fast_tlb(c, MMU_WRITE, addr, size);
+  if (!e)
+    return false;
+  fast_put((uint8_t *)(uintptr_t)(addr + e->addend), size, v);
+  return true;
+}
+
+FAST_INLINE bool fast_try_rm_get(struct cpu *c, const struct insn *i, int size,
+                                 int form, uint64_t *v) {
+  if (form == FORM_REG) {
+    *v = fast_get(c, i->rm, size);
+    return true;
+  }
+  return fast_try_load(c, fast_ea(c, i, form), size, v);
+}
+
+FAST_INLINE bool fast_try_rm_set(struct cpu *c, const struct insn *i, int size,
+                                 int form, uint64_t v) {
+  if (form == FORM_REG) {
+    fast_set(c, i->rm, size, v);
+    return true;
+  }
+  return fast_try_store(c, fast_ea(c, i, form), size, v);
+}
+
 /* The r/m operand of a specialised handler: register or memory. */
 FAST_INLINE uint64_t fast_rm_get(struct cpu *c, const struct insn *i, int size,
                                  int form) {
@@ -157,6 +232,7 @@ FAST_INLINE void fast_flags(struct cpu *c, enum flags_op op, int size,
                             uint64_t a, uint64_t b, uint64_t res) {
   c->flags.op = (uint8_t)op;
   c->flags.size = (uint8_t)size;
+  c->flags.override = 0;
   if (op != FLAGS_LOGIC) {
     c->flags.src1 = a;
     c->flags.src2 = b;
@@ -171,7 +247,8 @@ FAST_INLINE uint64_t fast_get_flags(struct cpu *c) {
   const struct lazy_flags *l = &c->flags;
   if (l->op == FLAGS_EAGER)
     return c->rflags | FLAGS_FIXED;
-  if (l->op != FLAGS_LOGIC && l->op != FLAGS_ADD && l->op != FLAGS_SUB)
+  if ((l->op != FLAGS_LOGIC && l->op != FLAGS_ADD && l->op != FLAGS_SUB) ||
+      l->override)
     return cpu_get_flags(c);
   unsigned sh = 64 - 8u * l->size;
   uint64_t r = l->res << sh;
@@ -203,6 +280,8 @@ FAST_INLINE uint64_t fast_get_flags(struct cpu *c) {
 /* CF as cpu_get_flags would report it, without computing the others. */
 FAST_INLINE uint64_t fast_cf(struct cpu *c) {
   const struct lazy_flags *l = &c->flags;
+  if (l->op != FLAGS_EAGER && (l->override & LAZY_HAS_CF))
+    return l->override & LAZY_CF;
   unsigned sh = 64 - 8u * l->size;
   switch (l->op) {
   case FLAGS_SUB: return (l->src1 << sh) < (l->src2 << sh);
@@ -228,6 +307,8 @@ FAST_INLINE int fast_cond(const struct cpu *c, unsigned cc) {
   int r;
   if (kind == 0 || kind == 5 || l->op == FLAGS_EAGER)
     return -1;
+  if (l->override && kind != 2 && kind != 4)
+    return -1; /* CF/OF replaced: cpu_cond knows */
   unsigned sh = 64 - 8u * l->size;
   uint64_t res = l->res << sh;
   if (kind == 2) {

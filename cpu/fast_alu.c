@@ -73,18 +73,22 @@ FAST_INLINE void fused_jcc(struct cpu *c, const struct insn *i,
     c->rip += j->imm;
 }
 
-FAST_INLINE void alu_fast(struct cpu *c, const struct insn *i, int op, int size,
+/* Returns false, having done nothing, when a memory operand needs the
+ * slow path (fast.h: fast_try_load). */
+FAST_INLINE bool alu_fast(struct cpu *c, const struct insn *i, int op, int size,
                           int form, int variant, int fuse) {
   uint64_t a, b, addr = 0;
   if (variant == V_R_RM) {
-    b = fast_rm_get(c, i, size, form);
+    if (!fast_try_rm_get(c, i, size, form, &b))
+      return false;
     a = fast_get(c, i->reg, size);
   } else {
     if (form == FORM_REG) {
       a = fast_get(c, i->rm, size);
     } else {
       addr = fast_ea(c, i, form);
-      a = fast_load(c, i, addr, size);
+      if (!fast_try_load(c, addr, size, &a))
+        return false;
     }
     b = variant == V_RM_R ? fast_get(c, i->reg, size) : i->imm;
   }
@@ -94,8 +98,8 @@ FAST_INLINE void alu_fast(struct cpu *c, const struct insn *i, int op, int size,
       fast_set(c, i->reg, size, res);
     else if (form == FORM_REG)
       fast_set(c, i->rm, size, res);
-    else
-      fast_store(c, i, addr, size, res);
+    else if (!fast_try_store(c, addr, size, res))
+      return false;
   }
   enum flags_op kind = op == ALU_ADD                    ? FLAGS_ADD
                        : op == ALU_SUB || op == ALU_CMP ? FLAGS_SUB
@@ -103,41 +107,47 @@ FAST_INLINE void alu_fast(struct cpu *c, const struct insn *i, int op, int size,
   fast_flags(c, kind, size, a, b, res);
   if (fuse)
     fused_jcc(c, i, kind, size, a, b, res);
+  return true;
 }
 
 /* test r/m, reg and test r/m, imm. */
-FAST_INLINE void test_fast(struct cpu *c, const struct insn *i, int size,
+FAST_INLINE bool test_fast(struct cpu *c, const struct insn *i, int size,
                            int form, int with_imm, int fuse) {
-  uint64_t a = fast_rm_get(c, i, size, form);
+  uint64_t a;
+  if (!fast_try_rm_get(c, i, size, form, &a))
+    return false;
   uint64_t b = with_imm ? i->imm : fast_get(c, i->reg, size);
   fast_flags(c, FLAGS_LOGIC, size, 0, 0, a & b);
   if (fuse)
     fused_jcc(c, i, FLAGS_LOGIC, size, 0, 0, a & b);
+  return true;
 }
 
 /* inc/dec keep CF: it is saved into the eager bits, as cpu/alu.c does by
  * materialising every flag, but only CF is computed. */
-FAST_INLINE void incdec_fast(struct cpu *c, const struct insn *i, int dec,
+FAST_INLINE bool incdec_fast(struct cpu *c, const struct insn *i, int dec,
                              int size, int form) {
   uint64_t addr = 0, a;
   if (form == FORM_REG) {
     a = fast_get(c, i->rm, size);
   } else {
     addr = fast_ea(c, i, form);
-    a = fast_load(c, i, addr, size);
+    if (!fast_try_load(c, addr, size, &a))
+      return false;
   }
   uint64_t res = dec ? a - 1 : a + 1;
   if (form == FORM_REG)
     fast_set(c, i->rm, size, res);
-  else
-    fast_store(c, i, addr, size, res);
+  else if (!fast_try_store(c, addr, size, res))
+    return false;
   c->rflags = (c->rflags & ~(uint64_t)FLAG_CF) | fast_cf(c);
   fast_flags(c, dec ? FLAGS_DEC : FLAGS_INC, size, a, 1, res);
+  return true;
 }
 
 /* shl/shr/sar r, imm with a non-zero masked count (the decoder checks):
- * the flags are those of shift_compute (cpu/shift.c), set eagerly, all
- * six arithmetic bits at once. */
+ * the flags are those of shift_compute (cpu/shift.c), all six written,
+ * recorded lazily. */
 FAST_INLINE void shift_fast(struct cpu *c, const struct insn *i, int op,
                             int size, int by_one) {
   int bits = 8 * size;
@@ -159,22 +169,21 @@ FAST_INLINE void shift_fast(struct cpu *c, const struct insn *i, int op,
     of = 0;
   }
   fast_set(c, i->rm, size, res);
-  uint64_t f = FLAG_AF | cf | (of ? FLAG_OF : 0); /* AF: Zen sets it */
-  if (!res)
-    f |= FLAG_ZF;
-  if ((res >> (bits - 1)) & 1)
-    f |= FLAG_SF;
-  if (!__builtin_parity((unsigned)(uint8_t)res))
-    f |= FLAG_PF;
-  c->rflags = (c->rflags & ~(uint64_t)FLAGS_ARITH) | f;
-  c->flags.op = FLAGS_EAGER;
+  /* SF, ZF and PF as a logic result has them; CF, OF and AF (Zen sets
+   * it) as overrides: all lazy. */
+  fast_flags(c, FLAGS_LOGIC, size, 0, 0, res);
+  c->flags.override =
+      (uint8_t)(LAZY_HAS_CF | LAZY_HAS_OF | LAZY_HAS_AF | LAZY_AF |
+                (cf ? LAZY_CF : 0) | (of ? LAZY_OF : 0));
 }
 
 /* imul reg, r/m and imul reg, r/m, imm: CF = OF = the product did not
  * fit; SF/ZF/AF/PF are kept, as Zen does (cpu/muldiv.c). */
-FAST_INLINE void imul_fast(struct cpu *c, const struct insn *i, int size,
+FAST_INLINE bool imul_fast(struct cpu *c, const struct insn *i, int size,
                            int form, int three) {
-  uint64_t b = fast_rm_get(c, i, size, form);
+  uint64_t b;
+  if (!fast_try_rm_get(c, i, size, form, &b))
+    return false;
   uint64_t a = three ? i->imm : fast_get(c, i->reg, size);
   bool overflow;
   uint64_t lo;
@@ -188,21 +197,31 @@ FAST_INLINE void imul_fast(struct cpu *c, const struct insn *i, int size,
     lo = (uint32_t)p;
   }
   fast_set(c, i->reg, size, lo);
-  uint64_t f = fast_get_flags(c) & ~(uint64_t)(FLAG_CF | FLAG_OF);
-  c->rflags = f | (overflow ? FLAG_CF | FLAG_OF : 0);
-  c->flags.op = FLAGS_EAGER;
+  uint64_t co = overflow ? FLAG_CF | FLAG_OF : 0;
+  if (c->flags.op == FLAGS_EAGER) {
+    c->rflags = (c->rflags & ~(uint64_t)(FLAG_CF | FLAG_OF)) | co;
+  } else { /* the other flags stay lazy (cpu/flags.c: override) */
+    unsigned o = c->flags.override & (LAZY_AF | LAZY_HAS_AF);
+    c->flags.override = (uint8_t)(o | LAZY_HAS_CF | LAZY_HAS_OF |
+                                  (overflow ? LAZY_CF | LAZY_OF : 0));
+  }
+  return true;
 }
 
 /* --- instantiation: one function per (operation, size, form) --- */
 
 #define SZ_IDX(s) ((s) == 1 ? 0 : (s) == 4 ? 1 : 2)
 
+#define FALLBACK(c, i, fused)                                                  \
+  ((fused) ? chain_fused_generic(c, i) : chain_generic(c, i))
+
 #define ALU_FN(V, OP, SZ, FORM)                                                \
   static void alu_##V##_##OP##_##SZ##_##FORM(struct cpu *c,                    \
                                              const struct insn *i) {           \
-    alu_fast(c, i, OP, SZ, FORM, V % 3, V / 3);                                \
-    if (V / 3)                                                                 \
-      (i)[2].handler(c, i + 2); /* past the fused Jcc */                       \
+    if (!alu_fast(c, i, OP, SZ, FORM, V % 3, V / 3))                           \
+      FALLBACK(c, i, V / 3);                                                   \
+    else if (V / 3)                                                            \
+      CHAIN_FUSED(c, i);                                                       \
     else                                                                       \
       CHAIN_NEXT(c, i);                                                        \
   }
@@ -266,12 +285,23 @@ static const cpu_handler alu_table[6][8][3][FORM_COUNT] = {
 #define SIZE_TABLE(NAME)                                                       \
   { FORM_ROW(NAME, 1), FORM_ROW(NAME, 4), FORM_ROW(NAME, 8) }
 
-#define TEST_R(SZ, F) test_fast(c, i, SZ, F, 0, 0), CHAIN_NEXT(c, i)
-#define TEST_I(SZ, F) test_fast(c, i, SZ, F, 1, 0), CHAIN_NEXT(c, i)
-#define TEST_R_JCC(SZ, F) test_fast(c, i, SZ, F, 0, 1), (i)[2].handler(c, i + 2)
-#define TEST_I_JCC(SZ, F) test_fast(c, i, SZ, F, 1, 1), (i)[2].handler(c, i + 2)
-#define INC(SZ, F) incdec_fast(c, i, 0, SZ, F), CHAIN_NEXT(c, i)
-#define DEC(SZ, F) incdec_fast(c, i, 1, SZ, F), CHAIN_NEXT(c, i)
+/* A handler body: `done` is the fast copy's verdict. */
+#define THEN_NEXT(done)                                                        \
+  if (done)                                                                    \
+    CHAIN_NEXT(c, i);                                                          \
+  else                                                                         \
+    chain_generic(c, i)
+#define THEN_FUSED(done)                                                       \
+  if (done)                                                                    \
+    CHAIN_FUSED(c, i);                                                         \
+  else                                                                         \
+    chain_fused_generic(c, i)
+#define TEST_R(SZ, F) THEN_NEXT(test_fast(c, i, SZ, F, 0, 0))
+#define TEST_I(SZ, F) THEN_NEXT(test_fast(c, i, SZ, F, 1, 0))
+#define TEST_R_JCC(SZ, F) THEN_FUSED(test_fast(c, i, SZ, F, 0, 1))
+#define TEST_I_JCC(SZ, F) THEN_FUSED(test_fast(c, i, SZ, F, 1, 1))
+#define INC(SZ, F) THEN_NEXT(incdec_fast(c, i, 0, SZ, F))
+#define DEC(SZ, F) THEN_NEXT(incdec_fast(c, i, 1, SZ, F))
 THREE_SIZES(test_r, TEST_R)
 THREE_SIZES(test_i, TEST_I)
 THREE_SIZES(test_r_jcc, TEST_R_JCC)
@@ -285,8 +315,8 @@ static const cpu_handler incdec_table[2][3][FORM_COUNT] = {SIZE_TABLE(inc),
                                                            SIZE_TABLE(dec)};
 
 /* imul: sizes 4 and 8 only (index 1 and 2; index 0 unused). */
-#define IMUL2(SZ, F) imul_fast(c, i, SZ, F, 0), CHAIN_NEXT(c, i)
-#define IMUL3(SZ, F) imul_fast(c, i, SZ, F, 1), CHAIN_NEXT(c, i)
+#define IMUL2(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 0))
+#define IMUL3(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 1))
 ALL_FORMS(imul2, IMUL2, 4)
 ALL_FORMS(imul2, IMUL2, 8)
 ALL_FORMS(imul3, IMUL3, 4)

@@ -7,42 +7,60 @@
 #include "fast.h"
 #include "specialize.h"
 
-FAST_INLINE void mov_fast(struct cpu *c, const struct insn *i, int kind,
+/* Each returns false, having done nothing, when a memory operand needs
+ * the slow path; the handler then runs the generic one (cpu/chain.h). */
+#define THEN_NEXT(done)                                                        \
+  if (done)                                                                    \
+    CHAIN_NEXT(c, i);                                                          \
+  else                                                                         \
+    chain_generic(c, i)
+
+FAST_INLINE bool mov_fast(struct cpu *c, const struct insn *i, int kind,
                           int size, int form) {
+  uint64_t v;
   switch (kind) {
   case 0: /* mov r/m, reg */
-    fast_rm_set(c, i, size, form, fast_get(c, i->reg, size));
-    break;
+    return fast_try_rm_set(c, i, size, form, fast_get(c, i->reg, size));
   case 1: /* mov reg, r/m */
-    fast_set(c, i->reg, size, fast_rm_get(c, i, size, form));
+    if (!fast_try_rm_get(c, i, size, form, &v))
+      return false;
     break;
-  case 2: /* mov r/m, imm */ fast_rm_set(c, i, size, form, i->imm); break;
+  case 2: /* mov r/m, imm */ return fast_try_rm_set(c, i, size, form, i->imm);
   case 3: /* lea: the offset only, no segment base */
-    fast_set(c, i->reg, size, fast_ea(c, i, form));
+    v = fast_ea(c, i, form);
     break;
   case 4: /* movzx from a byte */
-    fast_set(c, i->reg, size, fast_rm_get(c, i, 1, form));
+    if (!fast_try_rm_get(c, i, 1, form, &v))
+      return false;
     break;
   case 5: /* movzx from a word */
-    fast_set(c, i->reg, size, fast_rm_get(c, i, 2, form));
+    if (!fast_try_rm_get(c, i, 2, form, &v))
+      return false;
     break;
   case 6: /* movsx from a byte */
-    fast_set(c, i->reg, size, (uint64_t)(int8_t)fast_rm_get(c, i, 1, form));
+    if (!fast_try_rm_get(c, i, 1, form, &v))
+      return false;
+    v = (uint64_t)(int8_t)v;
     break;
   case 7: /* movsx from a word */
-    fast_set(c, i->reg, size, (uint64_t)(int16_t)fast_rm_get(c, i, 2, form));
+    if (!fast_try_rm_get(c, i, 2, form, &v))
+      return false;
+    v = (uint64_t)(int16_t)v;
     break;
   default: /* movsxd */
-    fast_set(c, i->reg, size, (uint64_t)(int32_t)fast_rm_get(c, i, 4, form));
+    if (!fast_try_rm_get(c, i, 4, form, &v))
+      return false;
+    v = (uint64_t)(int32_t)v;
     break;
   }
+  fast_set(c, i->reg, size, v);
+  return true;
 }
 
 // clang-format off
 #define MOV_FN(K, SZ, F)                                                       \
   static void mov_##K##_##SZ##_##F(struct cpu *c, const struct insn *i) {      \
-    mov_fast(c, i, K, SZ, F);                                                  \
-    CHAIN_NEXT(c, i);                                                          \
+    THEN_NEXT(mov_fast(c, i, K, SZ, F));                                       \
   }
 // clang-format on
 // clang-format off
@@ -101,13 +119,20 @@ static const cpu_handler mov_r_imm_table[3] = {mov_r_imm_1, mov_r_imm_4,
 static void push_r64(struct cpu *c, const struct insn *i) {
   uint64_t v = c->gpr[i->reg]; /* read before rsp moves (push rsp) */
   uint64_t rsp = c->gpr[RSP] - 8;
-  fast_store(c, i, rsp, 8, v);
+  if (!fast_try_store(c, rsp, 8, v)) {
+    chain_generic(c, i);
+    return;
+  }
   c->gpr[RSP] = rsp;
   CHAIN_NEXT(c, i);
 }
 
 static void pop_r64(struct cpu *c, const struct insn *i) {
-  uint64_t v = fast_load(c, i, c->gpr[RSP], 8);
+  uint64_t v;
+  if (!fast_try_load(c, c->gpr[RSP], 8, &v)) {
+    chain_generic(c, i);
+    return;
+  }
   c->gpr[RSP] += 8;
   c->gpr[i->reg] = v; /* pop rsp: the popped value wins */
   CHAIN_NEXT(c, i);
@@ -115,14 +140,21 @@ static void pop_r64(struct cpu *c, const struct insn *i) {
 
 static void call_rel(struct cpu *c, const struct insn *i) {
   uint64_t rsp = c->gpr[RSP] - 8;
-  fast_store(c, i, rsp, 8, c->rip);
+  if (!fast_try_store(c, rsp, 8, c->rip)) {
+    chain_generic(c, i);
+    return;
+  }
   c->gpr[RSP] = rsp;
   c->rip += i->imm;
   CHAIN_NEXT(c, i);
 }
 
 static void ret_near(struct cpu *c, const struct insn *i) {
-  uint64_t target = fast_load(c, i, c->gpr[RSP], 8);
+  uint64_t target;
+  if (!fast_try_load(c, c->gpr[RSP], 8, &target)) {
+    chain_generic(c, i);
+    return;
+  }
   c->gpr[RSP] += 8;
   c->rip = target;
   CHAIN_NEXT(c, i);
@@ -130,22 +162,24 @@ static void ret_near(struct cpu *c, const struct insn *i) {
 
 /* call and jmp through a register or memory: the target is read
  * before the push (cpu/branch.c). */
-FAST_INLINE void call_rm_fast(struct cpu *c, const struct insn *i, int form) {
-  uint64_t target = fast_rm_get(c, i, 8, form);
+FAST_INLINE bool call_rm_fast(struct cpu *c, const struct insn *i, int form) {
+  uint64_t target;
+  if (!fast_try_rm_get(c, i, 8, form, &target))
+    return false;
   uint64_t rsp = c->gpr[RSP] - 8;
-  fast_store(c, i, rsp, 8, c->rip);
+  if (!fast_try_store(c, rsp, 8, c->rip))
+    return false;
   c->gpr[RSP] = rsp;
   c->rip = target;
+  return true;
 }
 // clang-format off
 #define CALL_RM_FN(X, F)                                                       \
   static void call_rm_##F(struct cpu *c, const struct insn *i) {               \
-    call_rm_fast(c, i, F);                                                     \
-    CHAIN_NEXT(c, i);                                                          \
+    THEN_NEXT(call_rm_fast(c, i, F));                                          \
   }                                                                            \
   static void jmp_rm_##F(struct cpu *c, const struct insn *i) {                \
-    c->rip = fast_rm_get(c, i, 8, F);                                          \
-    CHAIN_NEXT(c, i);                                                          \
+    THEN_NEXT(fast_try_rm_get(c, i, 8, F, &c->rip));                           \
   }
 // clang-format on
 CALL_RM_FN(_, 0)
@@ -207,13 +241,7 @@ static const cpu_handler jcc_table[16] = CC_ROW(jcc_);
 #define SETCC_FN(F, CC)                                                        \
   static void setcc_##F##_##CC(struct cpu *c, const struct insn *i) {          \
     int r = fast_cond(c, CC);                                                  \
-    if (r < 0) {                                                               \
-      c->insn_rip = i->rip;                                                    \
-      op_setcc(c, i);                                                          \
-    } else {                                                                   \
-      fast_rm_set(c, i, 1, F, (uint64_t)r);                                    \
-    }                                                                          \
-    CHAIN_NEXT(c, i);                                                          \
+    THEN_NEXT(r >= 0 && fast_try_rm_set(c, i, 1, F, (uint64_t)r));             \
   }
 // clang-format on
 CC16(SETCC_FN, 0)
@@ -228,24 +256,21 @@ static const cpu_handler setcc_table[FORM_COUNT][16] = {
 
 /* cmovcc: the source is read (and may fault) whatever the condition, and
  * a 32-bit destination is zero-extended either way (SDM vol. 2, CMOVcc). */
-FAST_INLINE void cmov_fast(struct cpu *c, const struct insn *i, int size,
+FAST_INLINE bool cmov_fast(struct cpu *c, const struct insn *i, int size,
                            int form, unsigned cc) {
   int r = fast_cond(c, cc);
-  if (r < 0) {
-    c->insn_rip = i->rip;
-    op_cmovcc(c, i);
-    return;
-  }
-  uint64_t v = fast_rm_get(c, i, size, form);
+  uint64_t v;
+  if (r < 0 || !fast_try_rm_get(c, i, size, form, &v))
+    return false;
   if (!r)
     v = c->gpr[i->reg];
   fast_set(c, i->reg, size, v);
+  return true;
 }
 // clang-format off
 #define CMOV_FN(SZ, F, CC)                                                     \
   static void cmov_##SZ##_##F##_##CC(struct cpu *c, const struct insn *i) {    \
-    cmov_fast(c, i, SZ, F, CC);                                                \
-    CHAIN_NEXT(c, i);                                                          \
+    THEN_NEXT(cmov_fast(c, i, SZ, F, CC));                                     \
   }
 // clang-format on
 CC16(CMOV_FN, 4, 0)

@@ -80,10 +80,22 @@ static uint64_t lazy_arith_flags(const struct cpu *c) {
   return f;
 }
 
+/* `f` with the record's overridden CF/OF/AF put in. */
+uint64_t cpu_flags_override(uint64_t f, unsigned o) {
+  static const uint64_t bit[3] = {FLAG_CF, FLAG_OF, FLAG_AF};
+  for (int k = 0; k < 3; k++)
+    if (o & (LAZY_HAS_CF << k))
+      f = (f & ~bit[k]) | (o & (LAZY_CF << k) ? bit[k] : 0);
+  return f;
+}
+
 uint64_t cpu_get_flags(struct cpu *c) {
   uint64_t f = c->rflags;
-  if (c->flags.op != FLAGS_EAGER)
+  if (c->flags.op != FLAGS_EAGER) {
     f = (f & ~(uint64_t)FLAGS_ARITH) | lazy_arith_flags(c);
+    if (c->flags.override)
+      f = cpu_flags_override(f, c->flags.override);
+  }
   return f | FLAGS_FIXED;
 }
 
@@ -93,6 +105,19 @@ void cpu_set_flags(struct cpu *c, uint64_t value) {
 }
 
 void cpu_flags_merge(struct cpu *c, uint64_t value, uint64_t mask) {
+  if (c->flags.op != FLAGS_EAGER &&
+      !(mask & ~(uint64_t)(FLAG_CF | FLAG_OF | FLAG_AF))) {
+    /* Only CF/OF/AF: the rest stays lazy (rotates, imul, bt...). */
+    unsigned o = c->flags.override;
+    if (mask & FLAG_CF)
+      o = (o & ~LAZY_CF) | LAZY_HAS_CF | (value & FLAG_CF ? LAZY_CF : 0);
+    if (mask & FLAG_OF)
+      o = (o & ~LAZY_OF) | LAZY_HAS_OF | (value & FLAG_OF ? LAZY_OF : 0);
+    if (mask & FLAG_AF)
+      o = (o & ~LAZY_AF) | LAZY_HAS_AF | (value & FLAG_AF ? LAZY_AF : 0);
+    c->flags.override = (uint8_t)o;
+    return;
+  }
   uint64_t f = cpu_get_flags(c);
   c->rflags = (f & ~mask) | (value & mask);
   c->flags.op = FLAGS_EAGER;
@@ -102,7 +127,8 @@ void cpu_flags_merge(struct cpu *c, uint64_t value, uint64_t mask) {
  * common case before a Jcc, so it is answered from the operands. */
 bool cpu_cond(struct cpu *c, unsigned cc) {
   bool r;
-  if (c->flags.op == FLAGS_SUB && (cc & 0xe) != 0 && (cc & 0xe) != 0xa) {
+  if (c->flags.op == FLAGS_SUB && !c->flags.override && (cc & 0xe) != 0 &&
+      (cc & 0xe) != 0xa) {
     int size = c->flags.size;
     uint64_t m = size_mask(size);
     uint64_t a = c->flags.src1 & m, b = c->flags.src2 & m;
