@@ -70,6 +70,10 @@ static void code_page_remove(struct code_pages *s, uint64_t page) {
 
 /* --- the cache --- */
 
+/* At most this many instructions run between two returns to the block
+ * loop's outer level (see chain_loop). */
+#define RUN_CHUNK 16384
+
 static unsigned bucket_of(uint64_t rip) {
   return (unsigned)(rip & (BLOCK_BUCKETS - 1));
 }
@@ -203,6 +207,35 @@ static int block_bound(const struct insn *in) {
   return bound[in->op];
 }
 
+/* The stop slot of a block that may branch back to its own start (a
+ * tight loop): when it does, the next iteration starts right here,
+ * counted as the block loop would count it, without going back to the
+ * loop. The block is in the slot's imm. c->run_until bounds the number
+ * of instructions run this way (cpu_run_blocks keeps it at most
+ * RUN_CHUNK ahead), so that the host stack stays bounded even where the
+ * compiler does not turn the calls into jumps. */
+static void chain_loop(struct cpu *c, const struct insn *i) {
+  const struct block *b = (const struct block *)(uintptr_t)i->imm;
+  if (c->rip != b->rip)
+    return;
+  uint64_t n = c->instret + b->count;
+  if (n >= c->run_until)
+    return; /* the block loop counts this iteration and stops */
+  c->instret = n;
+  c->cycles += b->cycles;
+  c->rip = b->rip_end;
+  b->insns[0].handler(c, b->insns);
+}
+
+/* Whether the last instruction of `b` is a direct branch to b's start. */
+static bool branches_to_start(const struct block *b) {
+  const struct insn *last = &b->insns[b->count - 1];
+  cpu_handler h = cpu_ops[last->op].handler;
+  if (h != op_jcc && h != op_jmp_rel && h != op_loop && h != op_jrcxz)
+    return false;
+  return b->rip_end + last->imm == b->rip;
+}
+
 /* Decode a block at c->rip. The first instruction's fetch faults as usual;
  * later ones stop the block instead, to fault only if reached. */
 static struct block *build(struct cpu *c) {
@@ -249,11 +282,12 @@ static struct block *build(struct cpu *c) {
   if (shrunk)
     b = shrunk;
   memset(&b->insns[b->count], 0, sizeof(struct insn));
-  b->insns[b->count].handler = chain_stop;
   b->insns[b->count].rip = at;
   b->slots = b->count;
   b->cycles = b->cycles_through[b->count - 1];
   b->rip_end = at;
+  b->insns[b->count].handler = branches_to_start(b) ? chain_loop : chain_stop;
+  b->insns[b->count].imm = (uint64_t)(uintptr_t)b;
   /* A compare (or other flag setter) followed by the Jcc ending the block
    * runs as one fused handler; the Jcc's slot is then not dispatched but
    * still counted. */
@@ -332,7 +366,8 @@ void cpu_run_blocks(struct cpu *c, uint64_t until) {
   struct block *b = find_block(c, NULL);
   for (;;) {
     uint64_t gen = bc->generation;
-    c->run_until = until;
+    c->run_until =
+        until - c->instret > RUN_CHUNK ? c->instret + RUN_CHUNK : until;
     for (;;) {
       bc->running = b;
       /* Inside a block RIP only advances, and only the last instruction
@@ -358,7 +393,7 @@ void cpu_run_blocks(struct cpu *c, uint64_t until) {
     }
     if (c->trap.kind != TRAP_NONE || c->instret >= until)
       break;
-    b = find_block(c, b);
+    b = find_block(c, b); /* after a chunk or an invalidation */
   }
   bc->running = NULL;
 }

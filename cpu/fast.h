@@ -336,4 +336,32 @@ FAST_INLINE int fast_cond(const struct cpu *c, unsigned cc) {
   return r ^ (int)(cc & 1);
 }
 
+/* Instantiation helpers for handlers made per condition code. */
+// clang-format off
+#define CC16(M, ...) \
+  M(__VA_ARGS__, 0)  \
+  M(__VA_ARGS__, 1)  \
+  M(__VA_ARGS__, 2)  \
+  M(__VA_ARGS__, 3)  \
+  M(__VA_ARGS__, 4)  \
+  M(__VA_ARGS__, 5)  \
+  M(__VA_ARGS__, 6)  \
+  M(__VA_ARGS__, 7)  \
+  M(__VA_ARGS__, 8)  \
+  M(__VA_ARGS__, 9)  \
+  M(__VA_ARGS__, 10) \
+  M(__VA_ARGS__, 11) \
+  M(__VA_ARGS__, 12) \
+  M(__VA_ARGS__, 13) \
+  M(__VA_ARGS__, 14) \
+  M(__VA_ARGS__, 15)
+// clang-format on
+// clang-format off
+#define CC_ROW(P)                                                              \
+  {                                                                            \
+    P##0, P##1, P##2, P##3, P##4, P##5, P##6, P##7, P##8, P##9, P##10, P##11,  \
+        P##12, P##13, P##14, P##15                                             \
+  }
+// clang-format on
+
 #endif

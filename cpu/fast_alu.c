@@ -65,11 +65,16 @@ FAST_INLINE bool cond_of(enum flags_op kind, int size, uint64_t a, uint64_t b,
 
 /* A fused flag-setter + Jcc at the end of a block (cpu/block.c): the
  * loop runs the pair as one slot; c->rip is already past the Jcc. */
+/* `fuse`: FUSE_CC_RUNTIME reads the Jcc's condition; FUSE_CC + cc has it
+ * fixed at compile time. */
+enum { FUSE_NONE, FUSE_CC_RUNTIME, FUSE_CC };
+
 FAST_INLINE void fused_jcc(struct cpu *c, const struct insn *i,
                            enum flags_op kind, int size, uint64_t a, uint64_t b,
-                           uint64_t res) {
+                           uint64_t res, int fuse) {
   const struct insn *j = i + 1;
-  if (cond_of(kind, size, a, b, res, j->arg))
+  unsigned cc = fuse >= FUSE_CC ? (unsigned)(fuse - FUSE_CC) : j->arg;
+  if (cond_of(kind, size, a, b, res, cc))
     c->rip += j->imm;
 }
 
@@ -106,7 +111,7 @@ FAST_INLINE bool alu_fast(struct cpu *c, const struct insn *i, int op, int size,
                                                         : FLAGS_LOGIC;
   fast_flags(c, kind, size, a, b, res);
   if (fuse)
-    fused_jcc(c, i, kind, size, a, b, res);
+    fused_jcc(c, i, kind, size, a, b, res, fuse);
   return true;
 }
 
@@ -119,7 +124,7 @@ FAST_INLINE bool test_fast(struct cpu *c, const struct insn *i, int size,
   uint64_t b = with_imm ? i->imm : fast_get(c, i->reg, size);
   fast_flags(c, FLAGS_LOGIC, size, 0, 0, a & b);
   if (fuse)
-    fused_jcc(c, i, FLAGS_LOGIC, size, 0, 0, a & b);
+    fused_jcc(c, i, FLAGS_LOGIC, size, 0, 0, a & b, fuse);
   return true;
 }
 
@@ -314,6 +319,52 @@ static const cpu_handler test_table[4][3][FORM_COUNT] = {
 static const cpu_handler incdec_table[2][3][FORM_COUNT] = {SIZE_TABLE(inc),
                                                            SIZE_TABLE(dec)};
 
+/* The commonest fused pairs, cmp and test before a Jcc, made per condition
+ * code too, so that the branch is one host compare: [variant][size][form]
+ * [cc] for the forms register, [base + disp], [base + index * scale +
+ * disp] and [rip + disp] (the others take the runtime-condition copy). */
+// clang-format off
+#define CMPJ_FN(V, SZ, F, CC)                                                  \
+  static void cmpj_##V##_##SZ##_##F##_##CC(struct cpu *c,                      \
+                                           const struct insn *i) {             \
+    THEN_FUSED(alu_fast(c, i, ALU_CMP, SZ, F, V, FUSE_CC + CC));               \
+  }
+#define TESTJ_FN(IMM, SZ, F, CC)                                               \
+  static void testj_##IMM##_##SZ##_##F##_##CC(struct cpu *c,                   \
+                                              const struct insn *i) {          \
+    THEN_FUSED(test_fast(c, i, SZ, F, IMM, FUSE_CC + CC));                     \
+  }
+#define PER_CC_FORMS(FN, V, SZ) \
+  CC16(FN, V, SZ, 0)            \
+  CC16(FN, V, SZ, 1)            \
+  CC16(FN, V, SZ, 2)            \
+  CC16(FN, V, SZ, 4)
+#define PER_CC_SIZES(FN, V) \
+  PER_CC_FORMS(FN, V, 1)    \
+  PER_CC_FORMS(FN, V, 4)    \
+  PER_CC_FORMS(FN, V, 8)
+#define PER_CC_FORM_ROW(P, V, SZ)                                              \
+  {                                                                            \
+    CC_ROW(P##_##V##_##SZ##_0_), CC_ROW(P##_##V##_##SZ##_1_),                  \
+        CC_ROW(P##_##V##_##SZ##_2_), {0}, CC_ROW(P##_##V##_##SZ##_4_), {0}     \
+  }
+#define PER_CC_SIZE_ROW(P, V)                                                  \
+  {                                                                            \
+    PER_CC_FORM_ROW(P, V, 1), PER_CC_FORM_ROW(P, V, 4),                        \
+        PER_CC_FORM_ROW(P, V, 8)                                               \
+  }
+// clang-format on
+PER_CC_SIZES(CMPJ_FN, 0)
+PER_CC_SIZES(CMPJ_FN, 1)
+PER_CC_SIZES(CMPJ_FN, 2)
+PER_CC_SIZES(TESTJ_FN, 0)
+PER_CC_SIZES(TESTJ_FN, 1)
+static const cpu_handler cmpj_table[3][3][FORM_COUNT][16] = {
+    PER_CC_SIZE_ROW(cmpj, 0), PER_CC_SIZE_ROW(cmpj, 1),
+    PER_CC_SIZE_ROW(cmpj, 2)};
+static const cpu_handler testj_table[2][3][FORM_COUNT][16] = {
+    PER_CC_SIZE_ROW(testj, 0), PER_CC_SIZE_ROW(testj, 1)};
+
 /* imul: sizes 4 and 8 only (index 1 and 2; index 0 unused). */
 #define IMUL2(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 0))
 #define IMUL3(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 1))
@@ -347,6 +398,22 @@ cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
   if (size != 1 && size != 4 && size != 8)
     return NULL;
   int s = SZ_IDX(size);
+  unsigned cc = i[1].arg & 15; /* the Jcc follows in the block */
+  bool cmp = (i->arg & 7) == ALU_CMP;
+  if (cmp && (generic == op_alu_rm_r || generic == op_alu_r_rm ||
+              generic == op_alu_rm_imm || generic == op_alu_a_imm)) {
+    int v = generic == op_alu_rm_r   ? V_RM_R
+            : generic == op_alu_r_rm ? V_R_RM
+                                     : V_RM_I;
+    if (generic == op_alu_a_imm && form != FORM_REG)
+      return NULL;
+    if (cmpj_table[v][s][form][cc])
+      return cmpj_table[v][s][form][cc];
+  }
+  if ((generic == op_test_rm_r || generic == op_test_rm_imm ||
+       (generic == op_test_a_imm && form == FORM_REG)) &&
+      testj_table[generic != op_test_rm_r][s][form][cc])
+    return testj_table[generic != op_test_rm_r][s][form][cc];
   if (generic == op_alu_rm_r)
     return alu_table[3 + V_RM_R][i->arg & 7][s][form];
   if (generic == op_alu_r_rm)
