@@ -55,20 +55,44 @@ static void code_page_add(struct code_pages *s, uint64_t page) {
   }
 }
 
+/* Linear-probing deletion (Knuth's algorithm R): later entries of the
+ * run move back into the hole when their home slot allows, so lookups
+ * never stop early at it. */
 static void code_page_remove(struct code_pages *s, uint64_t page) {
-  /* Rebuild without it: removals are rare (a write to a code page). */
-  struct code_pages old = *s;
-  s->slots = calloc(old.cap, sizeof *s->slots);
-  if (!s->slots)
-    abort();
-  s->used = 0;
-  for (uint64_t k = 0; k < old.cap; k++)
-    if (old.slots[k] && old.slots[k] != page)
-      code_page_add(s, old.slots[k]);
-  free(old.slots);
+  if (!s->used)
+    return;
+  uint64_t mask = s->cap - 1, h = page_hash(page, s->cap);
+  while (s->slots[h] != page) {
+    if (!s->slots[h])
+      return;
+    h = (h + 1) & mask;
+  }
+  uint64_t hole = h;
+  for (uint64_t k = (hole + 1) & mask; s->slots[k]; k = (k + 1) & mask) {
+    uint64_t home = page_hash(s->slots[k], s->cap);
+    /* Move k back unless its home lies cyclically in (hole, k]. */
+    bool stays =
+        hole <= k ? (hole < home && home <= k) : (hole < home || home <= k);
+    if (!stays) {
+      s->slots[hole] = s->slots[k];
+      hole = k;
+    }
+  }
+  s->slots[hole] = 0;
+  s->used--;
 }
 
 /* --- the cache --- */
+
+static void bound_table_init(void);
+
+/* The cycles of a block's first k instructions. */
+static uint32_t cycles_before(const struct block *b, unsigned k) {
+  uint32_t sum = 0;
+  for (unsigned j = 0; j < k; j++)
+    sum += b->insns[j].cycles;
+  return sum;
+}
 
 /* At most this many instructions run between two returns to the block
  * loop's outer level (see chain_loop). */
@@ -79,6 +103,7 @@ static unsigned bucket_of(uint64_t rip) {
 }
 
 struct block_cache *block_cache_new(void) {
+  bound_table_init();
   return calloc(1, sizeof(struct block_cache));
 }
 
@@ -92,17 +117,17 @@ static void free_chain(struct block *b) {
 
 void block_cache_flush(struct block_cache *bc) {
   bc->generation++;
-  for (unsigned k = 0; k < BLOCK_BUCKETS; k++) {
-    struct block *b = bc->buckets[k];
-    while (b) {
-      struct block *next = b->next;
+  /* Every live block is on one page chain: walking those (4096 heads)
+   * instead of the 65536 address buckets keeps an execve cheap. */
+  for (unsigned k = 0; k < BLOCK_PAGE_BUCKETS; k++) {
+    for (struct block *b = bc->by_page[k], *next; b; b = next) {
+      next = b->page_next;
+      bc->buckets[bucket_of(b->rip)] = NULL;
       b->next = bc->retired;
       bc->retired = b;
-      b = next;
     }
-    bc->buckets[k] = NULL;
+    bc->by_page[k] = NULL;
   }
-  memset(bc->by_page, 0, sizeof bc->by_page);
   free(bc->pages.slots);
   memset(&bc->pages, 0, sizeof bc->pages);
 }
@@ -171,7 +196,7 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
       at += b->insns[k++].len;
     if (k + 1 < b->slots) {
       b->count = b->slots = (uint16_t)(k + 1);
-      b->cycles = b->cycles_through[k];
+      b->cycles = cycles_before(b, k + 1);
       /* The storing handler chains into this slot next. */
       ((struct insn *)b->insns)[k + 1].handler = chain_stop;
       c->rip = at + b->insns[k].len; /* where the loop will continue */
@@ -196,16 +221,14 @@ static int bound_of(cpu_handler h) {
   return BOUND_NONE;
 }
 
-static int block_bound(const struct insn *in) {
-  static int8_t bound[OP_COUNT];
-  static bool ready;
-  if (!ready) {
-    for (int k = 0; k < OP_COUNT; k++)
-      bound[k] = (int8_t)bound_of(cpu_ops[k].handler);
-    ready = true;
-  }
-  return bound[in->op];
+static int8_t bound_table[OP_COUNT];
+
+static void bound_table_init(void) {
+  for (int k = 0; k < OP_COUNT; k++)
+    bound_table[k] = (int8_t)bound_of(cpu_ops[k].handler);
 }
+
+static int block_bound(const struct insn *in) { return bound_table[in->op]; }
 
 /* The stop slot of a block that may branch back to its own start (a
  * tight loop): when it does, the next iteration starts right here,
@@ -240,22 +263,15 @@ static bool branches_to_start(const struct block *b) {
  * later ones stop the block instead, to fault only if reached. */
 static struct block *build(struct cpu *c) {
   struct block_cache *bc = c->blocks;
-  struct insn first;
-  cpu_fetch_decode(c, &first);
-  struct block *b =
-      malloc(sizeof *b + (BLOCK_MAX_INSNS + 1) * sizeof(struct insn));
-  if (!b)
-    abort();
-  b->rip = c->rip;
-  b->page_first = c->rip & PAGE_MASK;
-  first.rip = c->rip;
-  b->insns[0] = first;
-  b->count = 1;
-  b->link_gen = ~0ull;
-  uint64_t at = c->rip + first.len;
-  uint64_t page = b->page_first;
-  while (b->count < BLOCK_MAX_INSNS &&
-         block_bound(&b->insns[b->count - 1]) != BOUND_ENDS &&
+  /* Decoded into a scratch array first, then copied into a block of the
+   * exact size: no realloc, and no per-block room for the longest. */
+  struct insn *in = bc->scratch;
+  cpu_fetch_decode(c, &in[0]);
+  in[0].rip = c->rip;
+  unsigned count = 1;
+  uint64_t at = c->rip + in[0].len;
+  uint64_t page = c->rip & PAGE_MASK;
+  while (count < BLOCK_MAX_INSNS && block_bound(&in[count - 1]) != BOUND_ENDS &&
          (at & PAGE_MASK) == page) {
     /* Decode only from this page's bytes: an instruction that would cross
      * into the next page ends the block here. */
@@ -263,31 +279,27 @@ static struct block *build(struct cpu *c) {
     if (!bytes)
       break;
     int avail = (int)(PAGE_SIZE - (at & ~PAGE_MASK));
-    struct insn in;
-    int r = cpu_decode(bytes, avail < 15 ? avail : 15, &in);
-    if (r != 0 || block_bound(&in) == BOUND_STARTS)
+    int r = cpu_decode(bytes, avail < 15 ? avail : 15, &in[count]);
+    if (r != 0 || block_bound(&in[count]) == BOUND_STARTS)
       break;
-    in.rip = at;
-    b->insns[b->count++] = in;
-    at += in.len;
+    in[count].rip = at;
+    at += in[count++].len;
   }
-  unsigned sum = 0;
-  for (unsigned k = 0; k < b->count; k++) {
-    sum += b->insns[k].cycles;
-    b->cycles_through[k] = (uint16_t)sum;
-  }
+  struct block *b = malloc(sizeof *b + (count + 1u) * sizeof(struct insn));
+  if (!b)
+    abort(); /* host out of memory: emulator invariant */
+  memcpy(b->insns, in, count * sizeof(struct insn));
+  b->rip = c->rip;
+  b->page_first = page;
   b->page_last = (at - 1) & PAGE_MASK;
-  struct block *shrunk =
-      realloc(b, sizeof *b + (b->count + 1u) * sizeof(struct insn));
-  if (shrunk)
-    b = shrunk;
-  memset(&b->insns[b->count], 0, sizeof(struct insn));
-  b->insns[b->count].rip = at;
-  b->slots = b->count;
-  b->cycles = b->cycles_through[b->count - 1];
+  b->count = b->slots = (uint16_t)count;
+  b->link_gen = ~0ull;
+  b->cycles = cycles_before(b, count);
   b->rip_end = at;
-  b->insns[b->count].handler = branches_to_start(b) ? chain_loop : chain_stop;
-  b->insns[b->count].imm = (uint64_t)(uintptr_t)b;
+  memset(&b->insns[count], 0, sizeof(struct insn));
+  b->insns[count].rip = at;
+  b->insns[count].handler = branches_to_start(b) ? chain_loop : chain_stop;
+  b->insns[count].imm = (uint64_t)(uintptr_t)b;
   /* A compare (or other flag setter) followed by the Jcc ending the block
    * runs as one fused handler; the Jcc's slot is then not dispatched but
    * still counted. */
@@ -409,6 +421,6 @@ void block_cache_fault_fixup(struct cpu *c) {
     at += b->insns[k++].len;
   if (k > 0) {
     c->instret += k;
-    c->cycles += b->cycles_through[k - 1];
+    c->cycles += cycles_before(b, k);
   }
 }

@@ -12,7 +12,7 @@
 #include "cpu.h"
 
 #define BLOCK_MAX_INSNS 64
-#define BLOCK_BUCKETS 65536     /* hashed by the low bits of the address */
+#define BLOCK_BUCKETS 16384     /* hashed by the low bits of the address */
 #define BLOCK_PAGE_BUCKETS 4096 /* hashed by the page of the first byte */
 
 struct block {
@@ -30,9 +30,6 @@ struct block {
   uint64_t rip_end; /* the address after the last instruction */
   uint16_t count;   /* decoded instructions; insns[count] is chain_stop */
   uint16_t slots;   /* of them dispatched (a fused Jcc's slot is not) */
-  /* Cycles of instructions 0..k, so that the counter is bumped once per
-   * block, by the prefix that really ran when the block is left early. */
-  uint16_t cycles_through[BLOCK_MAX_INSNS];
   struct insn insns[];
 };
 
@@ -51,6 +48,7 @@ struct block_cache {
   uint64_t generation; /* bumped by every invalidation: unlinks all */
   uint64_t blocks_built, blocks_invalidated;
   struct block *running; /* the block being executed, for a fault's count */
+  struct insn scratch[BLOCK_MAX_INSNS]; /* where a block is decoded */
 };
 
 struct block_cache *block_cache_new(void);

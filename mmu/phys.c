@@ -13,6 +13,12 @@ int mmu_init(struct mmu *m, uint64_t phys_bytes) {
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base == MAP_FAILED)
     return -ENOMEM;
+  /* Frames are handed out from the bottom up, so guest memory is dense:
+   * backing it with 2 MiB pages where the host allows takes one host
+   * fault per 512 frames instead of one per frame (start-up of a short
+   * program touches a few hundred). Advice only: failure changes
+   * nothing. */
+  madvise(base, phys_bytes, MADV_HUGEPAGE);
   m->phys = base;
   m->phys_size = phys_bytes;
   /* Frame 0 stays unused so that a zero physical address means "none". */

@@ -2,11 +2,11 @@
  * the guest — the signal and its cause, the faulting instruction
  * disassembled, the registers, and the memory map. It goes to emu's
  * stderr, once, just before emu exits as the shell would report. */
-#include <capstone/capstone.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "disasm.h"
 #include "process.h"
 
 static const char *code_name(int sig, int code) {
@@ -47,33 +47,19 @@ static void print_instruction(struct process *p, FILE *out, uint64_t rip) {
     fprintf(out, "(instruction bytes not readable)\n");
     return;
   }
-  csh h;
-  cs_insn *insn = NULL;
-  size_t count = 0;
-  if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK) {
-    count = cs_disasm(h, bytes, n, rip, 1, &insn);
-  }
-  size_t len = count ? insn[0].size : n;
-  for (size_t k = 0; k < len; k++)
+  char text[160];
+  size_t len = (size_t)disasm_one(bytes, n, rip, text, sizeof text);
+  for (size_t k = 0; k < (len ? len : n); k++)
     fprintf(out, "%02x ", bytes[k]);
-  if (count)
-    fprintf(out, " %s %s\n", insn[0].mnemonic, insn[0].op_str);
-  else
-    fprintf(out, " (not a valid instruction)\n");
-  if (count)
-    cs_free(insn, count);
-  cs_close(&h);
+  fprintf(out, " %s\n", len ? text : "(not a valid instruction)");
 }
 
-void crash_report(struct process *p, int sig, int si_code, uint64_t addr) {
+/* Everything after the report's first line. */
+static void print_state(struct process *p, FILE *out) {
   static const char *names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp",
                                   "rsi", "rdi", "r8",  "r9",  "r10", "r11",
                                   "r12", "r13", "r14", "r15"};
-  FILE *out = stderr;
   struct cpu *c = &p->cpu;
-  fprintf(out, "emu: %s: killed by SIG%s (%s), fault address 0x%llx\n",
-          p->exe_path, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
-          code_name(sig, si_code), (unsigned long long)addr);
   print_instruction(p, out, c->trap.rip ? c->trap.rip : c->rip);
   for (int k = 0; k < 16; k++)
     fprintf(out, "%s%-3s %016llx%s", k % 4 ? "  " : "emu:   ", names[k],
@@ -87,4 +73,26 @@ void crash_report(struct process *p, int sig, int si_code, uint64_t addr) {
           (unsigned long long)c->instret, (unsigned long long)c->cycles);
   fprintf(out, "emu: memory map:\n");
   vma_format_maps(p, out, "emu:   ");
+}
+
+void crash_report(struct process *p, int sig, int si_code, uint64_t addr) {
+  fprintf(stderr, "emu: %s: killed by SIG%s (%s), fault address 0x%llx\n",
+          p->exe_path, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+          code_name(sig, si_code), (unsigned long long)addr);
+  print_state(p, stderr);
+}
+
+/* TRAP_COMPAT: a far jmp/call/retf/iret to the 32-bit user code segment
+ * (0x23) would go on natively in compatibility mode, running the target
+ * as 32-bit code; emu models 64-bit mode only. The guest stops at the
+ * instruction, with this report, as if killed by SIGILL (it cannot be
+ * caught: there is no instruction the guest did wrong). */
+void crash_compat_mode(struct process *p) {
+  fprintf(stderr,
+          "emu: %s: far transfer to compatibility mode (CS 0x23, target "
+          "0x%llx) is not supported: emu runs 64-bit code only\n",
+          p->exe_path, (unsigned long long)p->cpu.trap.addr);
+  print_state(p, stderr);
+  p->exited = true;
+  p->fatal_signal = SIGILL;
 }

@@ -2,6 +2,7 @@
  * Linux's alloc_fd does) map to host descriptors. emu's own files (trace
  * output, mapped files) never enter the table, so the guest cannot see or
  * close them. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -19,10 +20,29 @@ static uint64_t dir_cursors[FD_MAX];
  * parent, so these are the guest's (execve keeps them; fs/exec.c). */
 static uint64_t inherited[FD_MAX / 64];
 
+static void mark_inherited(int k) {
+  if (k >= 0 && k < FD_MAX)
+    inherited[k / 64] |= 1ull << (k % 64);
+}
+
+/* From /proc/self/fd: a few system calls, where probing every number
+ * with fcntl costs FD_MAX of them at each start. Without /proc, probe. */
 __attribute__((constructor)) static void fd_record_inherited(void) {
-  for (int k = 0; k < FD_MAX; k++)
-    if (fcntl(k, F_GETFD) >= 0)
-      inherited[k / 64] |= 1ull << (k % 64);
+  DIR *d = opendir("/proc/self/fd");
+  if (!d) {
+    for (int k = 0; k < FD_MAX; k++)
+      if (fcntl(k, F_GETFD) >= 0)
+        mark_inherited(k);
+    return;
+  }
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    char *end;
+    long k = strtol(e->d_name, &end, 10);
+    if (end != e->d_name && *end == '\0' && k != dirfd(d))
+      mark_inherited((int)k);
+  }
+  closedir(d);
 }
 
 void fd_inherit(struct process *p) {
