@@ -496,6 +496,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_ENVP: st_envp(p, v); break;
   case A_ARCH_PRCTL: st_xlat(p, arch_prctl_names, v, "ARCH_???"); break;
   case A_GRND_FLAGS: st_flags(p, grnd_names, v, NULL); break;
+  case A_XATTR_FLAGS: st_flags(p, xattr_flag_names, v, NULL); break;
   case A_INT_OUT:
     if (failed || !v)
       st_ptr(p, v);

@@ -437,6 +437,9 @@ const struct flag_name arch_prctl_names[] = {
     {0x2001, "ARCH_MAP_VDSO_X32"}, {0x2002, "ARCH_MAP_VDSO_32"},
     {0x2003, "ARCH_MAP_VDSO_64"},  FLAG_END};
 
+const struct flag_name xattr_flag_names[] = {
+    {1, "XATTR_CREATE"}, {2, "XATTR_REPLACE"}, FLAG_END};
+
 const struct flag_name grnd_names[] = {
     {1, "GRND_NONBLOCK"}, {2, "GRND_RANDOM"}, {4, "GRND_INSECURE"}, FLAG_END};
 

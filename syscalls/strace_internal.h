@@ -80,6 +80,7 @@ extern const struct flag_name sa_flag_names[];
 extern const struct flag_name futex_op_names[];
 extern const struct flag_name arch_prctl_names[];
 extern const struct flag_name grnd_names[];
+extern const struct flag_name xattr_flag_names[];
 extern const struct flag_name statx_mask_names[];
 extern const struct flag_name statx_sync_names[];
 extern const struct flag_name rusage_who_names[];

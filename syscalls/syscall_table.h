@@ -78,9 +78,10 @@ enum sc_arg {
   A_ENVP,        /* execve envp: 0x... / * N vars * / */
   A_ARCH_PRCTL,
   A_GRND_FLAGS,
-  A_INT_OUT,    /* out: [N] (an int the kernel writes) */
-  A_LOFF_INOUT, /* NULL or [N] (sendfile, copy_file_range offsets) */
-  A_GROUPS_OUT, /* out: [0, 1] up to the result */
+  A_XATTR_FLAGS, /* XATTR_CREATE|XATTR_REPLACE, 0 */
+  A_INT_OUT,     /* out: [N] (an int the kernel writes) */
+  A_LOFF_INOUT,  /* NULL or [N] (sendfile, copy_file_range offsets) */
+  A_GROUPS_OUT,  /* out: [0, 1] up to the result */
   A_SYSINFO_OUT,
   A_TMS_OUT,
   A_RUSAGE_WHO,
