@@ -30,10 +30,15 @@ void cpu_decode_init(void) {
     slots[k / 256][k % 256].count = 0;
     at += counts[k];
   }
-  for (int i = 0; i < OP_COUNT; i++) {
-    struct op_slot *s = &slots[cpu_ops[i].map][cpu_ops[i].opcode];
-    slot_ops[s->first + s->count++] = (uint16_t)i;
-  }
+  /* Forms with a mandatory prefix first, then the prefix-agnostic ones,
+   * each in table order: select_form takes the first that matches. */
+  for (int pass = 0; pass < 2; pass++)
+    for (int i = 0; i < OP_COUNT; i++) {
+      if ((cpu_ops[i].prefix == PX) != (pass == 1))
+        continue;
+      struct op_slot *s = &slots[cpu_ops[i].map][cpu_ops[i].opcode];
+      slot_ops[s->first + s->count++] = (uint16_t)i;
+    }
   decode_ready = 1;
 }
 
@@ -81,24 +86,20 @@ static int modrm_matches(int want, uint8_t modrm) {
 }
 
 /* Pick the form for this opcode: forms with an exact mandatory prefix
- * first, then prefix-agnostic ones. */
+ * first, then prefix-agnostic ones (the slot is sorted so). */
 static int select_form(const struct op_slot *s, int mandatory, int has_modrm,
                        uint8_t modrm, int vex) {
-  for (int pass = 0; pass < 2; pass++) {
-    for (int k = 0; k < s->count; k++) {
-      const struct op_desc *d = &cpu_ops[slot_ops[s->first + k]];
-      if (pass == 0 ? d->prefix == PX : d->prefix != PX)
-        continue;
-      if (!prefix_matches(d->prefix, mandatory))
-        continue;
-      if (!!(d->decode & D_VEX) != !!vex)
-        continue;
-      if (has_modrm && d->group != NG && d->group != ((modrm >> 3) & 7))
-        continue;
-      if (has_modrm && !modrm_matches(d->modrm, modrm))
-        continue;
-      return slot_ops[s->first + k];
-    }
+  for (int k = 0; k < s->count; k++) {
+    const struct op_desc *d = &cpu_ops[slot_ops[s->first + k]];
+    if (!prefix_matches(d->prefix, mandatory))
+      continue;
+    if (!!(d->decode & D_VEX) != !!vex)
+      continue;
+    if (has_modrm && d->group != NG && d->group != ((modrm >> 3) & 7))
+      continue;
+    if (has_modrm && !modrm_matches(d->modrm, modrm))
+      continue;
+    return slot_ops[s->first + k];
   }
   return -1;
 }
