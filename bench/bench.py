@@ -151,6 +151,24 @@ def median(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
+def strace_overhead(emu, work, args):
+    """--strace's cost on compute-bound workloads: emu with and without
+    --strace -o /dev/null, alternating, medians."""
+    picks = [w for w in work if w[0] in ("crc (static)", "qsort (static)")]
+    if args.only:
+        picks = [w for w in picks if args.only in w[0]]
+    if not picks:
+        return
+    print(f"\n{'--strace overhead':28} {'emu s':>9} {'--strace s':>10} {'cost':>7}")
+    for name, argv, stdin in picks:
+        plain, traced = [], []
+        for _ in range(max(args.runs, 3)):
+            plain.append(run_measured([emu] + argv, stdin)[0])
+            traced.append(run_measured([emu, "--strace", "-o", "/dev/null"] + argv, stdin)[0])
+        p, t = median(plain), median(traced)
+        print(f"{name:28} {p:9.3f} {t:10.3f} {100 * (t - p) / p:6.1f}%", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--emu", default=os.path.join(ROOT, "build", "emu"))
@@ -212,6 +230,7 @@ def main():
         if qemu:
             gq = math.exp(sum(math.log(r[2] / r[3]) for r in c_rows) / len(c_rows))
             print(f"geometric-mean emu/qemu over the same: {gq:.2f}x")
+    strace_overhead(emu, work, args)
     bad = [r[0] for r in rows if not r[4]]
     if bad:
         print("output differs from native for: " + ", ".join(bad))
