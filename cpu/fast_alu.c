@@ -158,6 +158,26 @@ FAST_INLINE void shift_fast(struct cpu *c, const struct insn *i, int op,
   int bits = 8 * size;
   unsigned n = by_one ? 1 : (unsigned)i->imm & (size == 8 ? 63 : 31);
   uint64_t a = fast_get(c, i->rm, size), res, cf, of;
+  if (op == 0 || op == 1) {
+    /* ROL/ROR (n < bits here): only CF and OF change, OF as Zen sets it
+     * for every count (cpu/shift.c); the other flags stay as they are,
+     * lazy or not. */
+    uint64_t m = size == 8 ? ~0ull : 0xffffffffull;
+    res = (op == 0 ? a << n | a >> (bits - n) : a >> n | a << (bits - n)) & m;
+    uint64_t top = res >> (bits - 1);
+    cf = op == 0 ? res & 1 : top;
+    of = op == 0 ? cf ^ top : (top ^ (res >> (bits - 2))) & 1;
+    fast_set(c, i->rm, size, res);
+    if (c->flags.op == FLAGS_EAGER) {
+      c->rflags = (c->rflags & ~(uint64_t)(FLAG_CF | FLAG_OF)) | cf |
+                  (of ? FLAG_OF : 0);
+    } else {
+      unsigned o = c->flags.override & (LAZY_AF | LAZY_HAS_AF);
+      c->flags.override = (uint8_t)(o | LAZY_HAS_CF | LAZY_HAS_OF |
+                                    (cf ? LAZY_CF : 0) | (of ? LAZY_OF : 0));
+    }
+    return;
+  }
   if (op == 4) { /* SHL */
     res = a << n;
     cf = (a >> (bits - n)) & 1;
@@ -383,14 +403,18 @@ static const cpu_handler imul_table[2][3][FORM_COUNT] = {
   }
 #define SHIFT_FNS(OP)                                                          \
   SHIFT_FN(OP, 4, 0) SHIFT_FN(OP, 8, 0) SHIFT_FN(OP, 4, 1) SHIFT_FN(OP, 8, 1)
+SHIFT_FNS(0)
+SHIFT_FNS(1)
 SHIFT_FNS(4)
 SHIFT_FNS(5)
 SHIFT_FNS(7)
-/* [shl, shr, sar][size 4, 8][count imm8, count 1] */
-static const cpu_handler shift_table[3][2][2] = {
+/* [shl, shr, sar, rol, ror][size 4, 8][count imm8, count 1] */
+static const cpu_handler shift_table[5][2][2] = {
     {{shift_4_4_0, shift_4_4_1}, {shift_4_8_0, shift_4_8_1}},
     {{shift_5_4_0, shift_5_4_1}, {shift_5_8_0, shift_5_8_1}},
-    {{shift_7_4_0, shift_7_4_1}, {shift_7_8_0, shift_7_8_1}}};
+    {{shift_7_4_0, shift_7_4_1}, {shift_7_8_0, shift_7_8_1}},
+    {{shift_0_4_0, shift_0_4_1}, {shift_0_8_0, shift_0_8_1}},
+    {{shift_1_4_0, shift_1_4_1}, {shift_1_8_0, shift_1_8_1}}};
 
 cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
                                 int form) {
@@ -467,6 +491,8 @@ cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form) {
     case 6: return shift_table[0][s8][by_one]; /* shl, sal */
     case 5: return shift_table[1][s8][by_one];
     case 7: return shift_table[2][s8][by_one];
+    case 0: return shift_table[3][s8][by_one]; /* rol */
+    case 1: return shift_table[4][s8][by_one]; /* ror */
     default: return NULL;
     }
   }
