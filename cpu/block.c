@@ -214,7 +214,8 @@ enum { BOUND_NONE, BOUND_ENDS, BOUND_STARTS };
 static int bound_of(cpu_handler h) {
   if (h == op_jcc || h == op_jmp_rel || h == op_jmp_rm || h == op_call_rel ||
       h == op_call_rm || h == op_ret || h == op_loop || h == op_jrcxz ||
-      h == op_syscall || h == op_int3 || h == op_hlt || h == op_ud)
+      h == op_syscall || h == op_int3 || h == op_hlt || h == op_ud ||
+      h == op_jmp_far || h == op_call_far || h == op_retf || h == op_iret)
     return BOUND_ENDS;
   if (h == op_rdtsc || h == op_rdtscp)
     return BOUND_STARTS;

@@ -1,40 +1,63 @@
 /* Near jumps, calls and returns, Jcc, loop/jrcxz (SDM vol. 2). When a
  * handler runs, c->rip already points past the instruction, so relative
- * targets are c->rip + displacement. */
+ * targets are c->rip + displacement.
+ *
+ * Operand size: 64 bits, except that this AMD CPU honours a 66 prefix
+ * (without REX.W) on every near branch, as the AMD APM vol. 3 says and
+ * Intel CPUs do not: the operand size is then 16 bits, E8/E9/0F 8x take
+ * a rel16, the new RIP is truncated to 16 bits, and call/ret push and
+ * pop 2-byte return addresses (measured natively; tests/diff). A target
+ * that is not canonical is #GP(0) at the branch itself, before anything
+ * is pushed or popped (SDM vol. 1, 3.3.7.1; measured). */
 #include "alu.h"
 #include "handlers.h"
 
+static uint64_t near_target(const struct insn *i, uint64_t target) {
+  return i->opsize == 2 ? (uint16_t)target : target;
+}
+
+static void check_canonical(struct cpu *c, uint64_t target) {
+  if ((uint64_t)((int64_t)(target << 16) >> 16) != target)
+    cpu_raise(c, TRAP_GP, 0);
+}
+
 /* EB, E9: jmp rel */
-void op_jmp_rel(struct cpu *c, const struct insn *i) { c->rip += i->imm; }
+void op_jmp_rel(struct cpu *c, const struct insn *i) {
+  c->rip = near_target(i, c->rip + i->imm);
+}
 
 /* 70..7F, 0F 80..8F: jcc rel (arg = cc) */
 void op_jcc(struct cpu *c, const struct insn *i) {
   if (cpu_cond(c, i->arg))
-    c->rip += i->imm;
+    c->rip = near_target(i, c->rip + i->imm);
 }
 
-/* E8: call rel32 */
+/* E8: call rel32 (rel16) */
 void op_call_rel(struct cpu *c, const struct insn *i) {
-  cpu_push(c, 8, c->rip);
-  c->rip += i->imm;
+  cpu_push(c, i->opsize, c->rip);
+  c->rip = near_target(i, c->rip + i->imm);
 }
 
-/* FF /2: call r/m64. The target is read before the push. */
+/* FF /2: call r/m64 (r/m16). The target is read before the push. */
 void op_call_rm(struct cpu *c, const struct insn *i) {
-  uint64_t target = cpu_rm_get(c, i, 8);
-  cpu_push(c, 8, c->rip);
+  uint64_t target = cpu_rm_get(c, i, i->opsize);
+  check_canonical(c, target);
+  cpu_push(c, i->opsize, c->rip);
   c->rip = target;
 }
 
-/* FF /4: jmp r/m64 */
+/* FF /4: jmp r/m64 (r/m16) */
 void op_jmp_rm(struct cpu *c, const struct insn *i) {
-  c->rip = cpu_rm_get(c, i, 8);
+  uint64_t target = cpu_rm_get(c, i, i->opsize);
+  check_canonical(c, target);
+  c->rip = target;
 }
 
 /* C3: ret; C2: ret imm16 releases imm16 more bytes of stack. */
 void op_ret(struct cpu *c, const struct insn *i) {
-  uint64_t target = cpu_pop(c, 8);
-  c->gpr[RSP] += (uint16_t)i->imm;
+  uint64_t target = cpu_load(c, c->gpr[RSP], i->opsize);
+  check_canonical(c, target);
+  c->gpr[RSP] += (uint64_t)i->opsize + (uint16_t)i->imm;
   c->rip = target;
 }
 
@@ -60,11 +83,11 @@ void op_loop(struct cpu *c, const struct insn *i) {
     take = i->arg == 1 ? zf : !zf;
   }
   if (take)
-    c->rip += i->imm;
+    c->rip = near_target(i, c->rip + i->imm);
 }
 
 /* E3: jrcxz (jecxz with 67) */
 void op_jrcxz(struct cpu *c, const struct insn *i) {
   if (count_reg(c, i) == 0)
-    c->rip += i->imm;
+    c->rip = near_target(i, c->rip + i->imm);
 }

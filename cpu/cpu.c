@@ -8,6 +8,7 @@
 #include "block.h"
 #include "chain.h"
 #include "cpu.h"
+#include "sse.h"
 
 static void code_changed(void *ctx, uint64_t page) {
   block_cache_page_changed(ctx, page);
@@ -98,7 +99,7 @@ void cpu_fetch_decode(struct cpu *c, struct insn *in) {
     cpu_raise(c, TRAP_UD, 0);
 }
 
-enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns) {
+static enum trap_kind run_loop(struct cpu *c, uint64_t max_insns) {
   jmp_buf env;
   volatile uint64_t left = max_insns;
   c->fault_jmp = &env;
@@ -146,4 +147,11 @@ enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns) {
   }
   c->trap.kind = TRAP_BUDGET;
   return TRAP_BUDGET;
+}
+
+/* The kernel sees the guest's MXCSR flags and the host its own MXCSR. */
+enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns) {
+  enum trap_kind k = run_loop(c, max_insns);
+  sse_host_sync(c);
+  return k;
 }

@@ -51,6 +51,11 @@ enum gpr {
   (FLAGS_ARITH | FLAG_TF | FLAG_DF | FLAG_AC | FLAG_ID)
 #define FLAGS_FIXED (1u << 1) /* bit 1 always reads as 1 */
 
+/* The selectors of Linux's 64-bit user code and stack segments
+ * (__USER_CS, __USER_DS in arch/x86/include/asm/segment.h). */
+#define CPU_USER_CS 0x33
+#define CPU_USER_SS 0x2b
+
 /* Traps: why cpu_run returned to the kernel. */
 enum trap_kind {
   TRAP_NONE,
@@ -63,6 +68,9 @@ enum trap_kind {
   TRAP_MF,      /* x87 floating-point error */
   TRAP_XM,      /* SIMD floating-point exception */
   TRAP_BUDGET,  /* instruction budget used up (not an exception) */
+  TRAP_COMPAT,  /* a far transfer to a 32-bit code segment (CS 0x23) would
+                   enter compatibility mode, which emu does not model;
+                   rip = the transfer, addr = the target offset */
 };
 
 struct trap {
@@ -144,8 +152,13 @@ struct cpu {
                       DF/TF/AC/ID always live here */
   struct lazy_flags flags;
   uint64_t fs_base, gs_base;
+  /* Data-segment selectors (mov/push/pop Sreg, cpu/segment.c); 0 after
+   * cpu_init, as Linux's start_thread leaves them. CS and SS cannot
+   * change in 64-bit user mode: CPU_USER_CS, CPU_USER_SS. */
+  uint16_t es_sel, ds_sel, fs_sel, gs_sel;
   union xmm xmm[16];
   uint32_t mxcsr;
+  bool host_mxcsr_live; /* host MXCSR holds the guest's modes (sse_fp_env.c) */
   struct x87 fpu;
 
   uint64_t cycles;    /* running cycle counter (rdtsc reads it) */
@@ -287,6 +300,13 @@ void cpu_fxsave_image(const struct cpu *c, uint8_t img[CPU_FXSAVE_SIZE],
                       bool rex_w);
 int cpu_fxrstor_image(struct cpu *c, const uint8_t img[CPU_FXSAVE_SIZE],
                       bool rex_w);
+
+/* --- cpu/segment.c --- */
+/* What the kernel's IRET back to user mode does to the data-segment
+ * registers: a null selector with a non-zero RPL (1..3) reads as 0
+ * afterwards; bases are kept (SDM vol. 2, IRET; measured: Linux returns
+ * from exceptions, signal delivery and rt_sigreturn by IRET). */
+void cpu_segments_after_iret(struct cpu *c);
 
 /* --- cpu/cpuid.c --- */
 void cpu_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]);

@@ -146,8 +146,8 @@ static int operand_size(const struct insn *in, uint32_t d) {
     return 1;
   if (d & D_SSE)
     return 16;
-  if (d & D_F64)
-    return 8;
+  if (d & D_F64) /* near branches: see the comment in cpu/branch.c */
+    return in->opsize_prefix && !(in->rex & 8) ? 2 : 8;
   if ((in->rex & 8) && !(d & D_NOREXW))
     return 8;
   if (d & D_W32)
@@ -171,8 +171,8 @@ static void decode_immediates(struct cursor *cur, struct insn *in, uint32_t d) {
     in->imm = take(cur, in->opsize == 8 ? 8 : z);
   else if (d & D_REL8)
     in->imm = sign_extend(take(cur, 1), 1);
-  else if (d & D_REL32)
-    in->imm = sign_extend(take(cur, 4), 4);
+  else if (d & D_REL32) /* rel16 with a 66 prefix on this AMD CPU */
+    in->imm = sign_extend(take(cur, z), z);
   else if (d & D_MOFFS)
     in->imm = take(cur, in->addrsize);
   else if (d & D_IMM16_8) {

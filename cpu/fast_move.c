@@ -149,9 +149,15 @@ static void call_rel(struct cpu *c, const struct insn *i) {
   CHAIN_NEXT(c, i);
 }
 
+/* A non-canonical branch target is #GP at the branch, with nothing
+ * pushed or popped (cpu/branch.c): the generic handler raises it. */
+FAST_INLINE bool canonical(uint64_t v) {
+  return (uint64_t)((int64_t)(v << 16) >> 16) == v;
+}
+
 static void ret_near(struct cpu *c, const struct insn *i) {
   uint64_t target;
-  if (!fast_try_load(c, c->gpr[RSP], 8, &target)) {
+  if (!fast_try_load(c, c->gpr[RSP], 8, &target) || !canonical(target)) {
     chain_generic(c, i);
     return;
   }
@@ -164,7 +170,7 @@ static void ret_near(struct cpu *c, const struct insn *i) {
  * before the push (cpu/branch.c). */
 FAST_INLINE bool call_rm_fast(struct cpu *c, const struct insn *i, int form) {
   uint64_t target;
-  if (!fast_try_rm_get(c, i, 8, form, &target))
+  if (!fast_try_rm_get(c, i, 8, form, &target) || !canonical(target))
     return false;
   uint64_t rsp = c->gpr[RSP] - 8;
   if (!fast_try_store(c, rsp, 8, c->rip))
@@ -179,7 +185,9 @@ FAST_INLINE bool call_rm_fast(struct cpu *c, const struct insn *i, int form) {
     THEN_NEXT(call_rm_fast(c, i, F));                                          \
   }                                                                            \
   static void jmp_rm_##F(struct cpu *c, const struct insn *i) {                \
-    THEN_NEXT(fast_try_rm_get(c, i, 8, F, &c->rip));                           \
+    uint64_t t;                                                                \
+    THEN_NEXT(fast_try_rm_get(c, i, 8, F, &t) && canonical(t) &&               \
+              (c->rip = t, true));                                             \
   }
 // clang-format on
 CALL_RM_FN(_, 0)

@@ -125,6 +125,7 @@ int cpu_fxrstor_image(struct cpu *c, const uint8_t img[CPU_FXSAVE_SIZE],
     x->last_dp = get32(img + FX_FDP);
     x->last_ds = get16(img + FX_FDS);
   }
+  sse_host_sync(c); /* the flags collected so far are overwritten */
   c->mxcsr = mxcsr;
   memcpy(c->xmm, img + FX_XMM, sizeof c->xmm);
   return 0;

@@ -24,6 +24,18 @@ static _Noreturn void page_fault(struct cpu *c, uint64_t addr, uint32_t err) {
   cpu_raise(c, TRAP_PF, err);
 }
 
+/* An access whose last byte lies beyond the canonical boundary is #GP
+ * as a whole, before any of its pages can fault (this CPU: an 8-byte
+ * load at 0x7ffffffffffc is #GP, not a #PF on its first page). One that
+ * wraps past 2^64 starts in the kernel half, whose first page faults. */
+static void check_end_canonical(struct cpu *c, uint64_t addr, int n) {
+  uint64_t last = addr + (uint64_t)n - 1;
+  if ((uint64_t)((int64_t)(last << 16) >> 16) != last) {
+    c->trap.addr = 0;
+    cpu_raise(c, TRAP_GP, 0);
+  }
+}
+
 /* Host address of guest byte `addr` for an access of `kind`. */
 static uint8_t *host_byte(struct cpu *c, uint64_t addr, enum mmu_access kind) {
   uint8_t *p = tlb_lookup(c->mmu, kind, addr, 1);
@@ -56,6 +68,7 @@ static inline void copy_operand(void *dst, const void *src, int n) {
  * cpu_load_bytes then needs no stack frame). */
 static __attribute__((noinline)) void load_pages(struct cpu *c, uint64_t addr,
                                                  uint8_t *out, int n) {
+  check_end_canonical(c, addr, n);
   while (n > 0) {
     int room = (int)(PAGE_SIZE - (addr & ~PAGE_MASK));
     int k = n < room ? n : room;
@@ -77,14 +90,17 @@ void cpu_load_bytes(struct cpu *c, uint64_t addr, void *dst, int n) {
 void cpu_probe_write(struct cpu *c, uint64_t addr, int n) {
   if (n > 0 && tlb_lookup(c->mmu, MMU_WRITE, addr, (unsigned)n))
     return;
+  check_end_canonical(c, addr, n);
   uint64_t last = addr + (uint64_t)n - 1;
   host_byte(c, addr, MMU_WRITE);
+  /* A fault on the second page reports its first byte, as CR2 does. */
   if ((last & PAGE_MASK) != (addr & PAGE_MASK))
-    host_byte(c, last, MMU_WRITE);
+    host_byte(c, last & PAGE_MASK, MMU_WRITE);
 }
 
 static __attribute__((noinline)) void store_pages(struct cpu *c, uint64_t addr,
                                                   const uint8_t *in, int n) {
+  check_end_canonical(c, addr, n);
   /* Both pages must be writable before either is changed. */
   if (n <= (int)PAGE_SIZE)
     cpu_probe_write(c, addr, n);

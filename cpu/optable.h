@@ -41,7 +41,7 @@ enum {
   D_REL32 = 1u << 8,    /* rel32 into imm, sign-extended */
   D_OPREG = 1u << 9,    /* register in the opcode's low 3 bits (+REX.B) */
   D_D64 = 1u << 10,     /* default operand size 64 (push, pop) */
-  D_F64 = 1u << 11,     /* operand size forced to 64 (near branches) */
+  D_F64 = 1u << 11,     /* near branches: 64, or 16 with 66 (AMD) */
   D_MOFFS = 1u << 12,   /* address-sized absolute offset (A0..A3) */
   D_LOCK = 1u << 13,    /* LOCK allowed (with a memory destination) */
   D_IMM16_8 = 1u << 14, /* imm16 then imm8 (enter) */

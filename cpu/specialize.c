@@ -8,6 +8,7 @@
 #include "specialize.h"
 #include "chain.h"
 #include "fast.h"
+#include "sse_fast.h"
 
 /* The operand form of a ModRM instruction. */
 static int operand_form(const struct insn *in) {
@@ -54,6 +55,8 @@ static int specialized_form(const struct insn *in) {
 }
 
 cpu_handler cpu_specialize_fused(const struct insn *in) {
+  if (in[1].opsize != 8) /* a 66 Jcc is 16-bit: op_jcc (cpu/branch.c) */
+    return NULL;
   int form = specialized_form(in);
   return form < 0 ? NULL
                   : fast_alu_fused_pick(in, cpu_ops[in->op].handler, form);
@@ -63,10 +66,15 @@ void cpu_specialize(struct insn *in) {
   cpu_handler generic = cpu_ops[in->op].handler;
   cpu_handler h = NULL;
   int form = specialized_form(in);
+  /* 66-prefixed near branches are 16-bit on this CPU: the generic ones. */
+  if ((cpu_ops[in->op].decode & D_F64) && in->opsize != 8)
+    form = -1;
   if (form >= 0) {
     h = fast_alu_pick(in, generic, form);
     if (!h)
       h = fast_move_pick(in, generic, form);
+    if (!h)
+      h = sse_fast_pick(in, generic, form);
   }
   in->exec = generic;
   in->handler = h ? h : chain_generic;

@@ -75,11 +75,14 @@ void mmx_binop(struct cpu *c, const struct insn *i, simd_kernel k,
   void op_##NAME(struct cpu *c, const struct insn *i) {                        \
     sse_binop(c, i, k_##NAME);                                                 \
   }
-#define SIMD_BOTH_MEM(NAME, MEM_BYTES)                                         \
-  SIMD_XMM(NAME)                                                               \
+/* Only the MMX form: the XMM form is a fast body (cpu/sse_fast.c). */
+#define SIMD_MMX_MEM(NAME, MEM_BYTES)                                          \
   void op_##NAME##_mm(struct cpu *c, const struct insn *i) {                   \
     mmx_binop(c, i, k_##NAME, MEM_BYTES);                                      \
   }
+#define SIMD_BOTH_MEM(NAME, MEM_BYTES)                                         \
+  SIMD_XMM(NAME)                                                               \
+  SIMD_MMX_MEM(NAME, MEM_BYTES)
 #define SIMD_BOTH(NAME) SIMD_BOTH_MEM(NAME, 8)
 
 /* --- cpu/mmx_state.c: the MMX registers, aliased onto the x87 ---
@@ -106,9 +109,31 @@ uint64_t mmx_src64(struct cpu *c, const struct insn *i);
  * masked and no flags, and returns the exception flags it raised. */
 typedef uint32_t (*sse_host_fn)(union xmm *d, const union xmm *s,
                                 uint32_t mxcsr);
+/* Live mode (cpu/sse_fp_env.c): while every MXCSR exception is masked,
+ * the host MXCSR holds the guest's control bits from the first floating-
+ * point operation until sse_host_sync, and the host collects the sticky
+ * flags. sse_host_enter loads it (false, and nothing changes, when an
+ * exception is unmasked); sse_host_sync folds the flags into c->mxcsr
+ * and gives the host its MXCSR back. cpu_run syncs as it returns, and
+ * every handler that reads or writes c->mxcsr's flags or masks syncs
+ * first. Handlers may read the control bits at any time. */
+bool sse_host_enter(struct cpu *c);
+void sse_host_sync(struct cpu *c);
+static inline bool sse_host_ready(struct cpu *c) {
+  return __builtin_expect(c->host_mxcsr_live, 1) || sse_host_enter(c);
+}
+/* Passed as the mxcsr of a host operation (never a valid MXCSR bit):
+ * run the bare instruction under the live MXCSR; it returns 0. */
+#define SSE_HOST_LIVE 0x80000000u
+
 /* Merge flags raised by a host operation into the guest MXCSR; raise
  * #XM (without writing any destination) if one of them is unmasked. */
 void sse_fp_flags(struct cpu *c, uint32_t raised);
+/* The flags `raised` by the host operation fn(d, s) under `mxcsr`, with
+ * the precision flag made the hardware's when an unmasked overflow or
+ * underflow fires in add/sub/mul/div (cpu/sse_fp_precision.c). */
+uint32_t sse_fp_precision(sse_host_fn fn, const union xmm *d,
+                          const union xmm *s, uint32_t mxcsr, uint32_t raised);
 /* Run `fn` on a copy of the destination and commit it. */
 void sse_fp_run(struct cpu *c, const struct insn *i, sse_host_fn fn,
                 const union xmm *src);

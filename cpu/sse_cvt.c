@@ -2,7 +2,7 @@
  * (SDM vol. 1, 11.4.4; vol. 2 CVT* entries). The conversions run on the
  * host under the guest MXCSR (cpu/sse_fp_env.c) for exact rounding,
  * the integer indefinite value and the exception flags. */
-#include "sse_host.h"
+#include "sse_fast.h"
 
 /* cvtsi2ss / cvtsi2sd xmm, r/m32 (r/m64 with REX.W). */
 static void cvt_from_int(struct cpu *c, const struct insn *i, int dbl) {
@@ -15,8 +15,15 @@ static void cvt_from_int(struct cpu *c, const struct insn *i, int dbl) {
   *sse_dst(c, i) = d;
 }
 
-void op_cvtsi2ss(struct cpu *c, const struct insn *i) { cvt_from_int(c, i, 0); }
-void op_cvtsi2sd(struct cpu *c, const struct insn *i) { cvt_from_int(c, i, 1); }
+void sse_cvtsi2_op(struct cpu *c, const struct insn *i, int dbl) {
+  cvt_from_int(c, i, dbl);
+}
+void op_cvtsi2ss(struct cpu *c, const struct insn *i) {
+  fast_cvtsi2(c, i, sse_form(i), 0);
+}
+void op_cvtsi2sd(struct cpu *c, const struct insn *i) {
+  fast_cvtsi2(c, i, sse_form(i), 1);
+}
 
 /* cvt(t)ss2si / cvt(t)sd2si r32/r64, xmm/m32/m64; arg = truncate. */
 static void cvt_to_int(struct cpu *c, const struct insn *i, int dbl) {
@@ -28,8 +35,15 @@ static void cvt_to_int(struct cpu *c, const struct insn *i, int dbl) {
   cpu_reg_set(c, i, i->reg, wide ? 8 : 4, v);
 }
 
-void op_cvtss2si(struct cpu *c, const struct insn *i) { cvt_to_int(c, i, 0); }
-void op_cvtsd2si(struct cpu *c, const struct insn *i) { cvt_to_int(c, i, 1); }
+void sse_cvt2si_op(struct cpu *c, const struct insn *i, int dbl) {
+  cvt_to_int(c, i, dbl);
+}
+void op_cvtss2si(struct cpu *c, const struct insn *i) {
+  fast_cvt2si(c, i, sse_form(i), 0);
+}
+void op_cvtsd2si(struct cpu *c, const struct insn *i) {
+  fast_cvt2si(c, i, sse_form(i), 1);
+}
 
 /* XMM-to-XMM conversions; arg = bytes read from memory (8 for the
  * forms that widen two elements, which take an unaligned m64). */
@@ -58,6 +72,10 @@ CVT_XMM(cvttpd2dq)
  * three set when unordered), OF, SF, AF cleared (SDM vol. 2, COMISD).
  * arg: bit 0 = double, bit 1 = ordered (comis: #I on any NaN). */
 void op_comis(struct cpu *c, const struct insn *i) {
+  fast_comis(c, i, sse_form(i), i->arg);
+}
+
+void sse_comis_op(struct cpu *c, const struct insn *i) {
   int dbl = i->arg & 1;
   union xmm s;
   sse_src_low(c, i, &s, dbl ? 8 : 4);

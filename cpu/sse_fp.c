@@ -3,7 +3,7 @@
  * cmpps family (SDM vol. 1, 10.4.2 / 11.4.1; vol. 2 entries). The
  * arithmetic itself runs on the host under the guest MXCSR
  * (cpu/sse_fp_env.c); this file picks operands and forms. */
-#include "sse_host.h"
+#include "sse_fast.h"
 
 /* Packed form: xmm/m128 source, aligned. */
 static void fp_packed(struct cpu *c, const struct insn *i, sse_host_fn fn) {
@@ -20,6 +20,14 @@ static void fp_scalar(struct cpu *c, const struct insn *i, sse_host_fn fn,
   sse_fp_run(c, i, fn, &s);
 }
 
+/* The per-operation path of the fast bodies (cpu/sse_fast.h). */
+void sse_fp_op(struct cpu *c, const struct insn *i, sse_host_fn fn, int bytes) {
+  if (bytes == 16)
+    fp_packed(c, i, fn);
+  else
+    fp_scalar(c, i, fn, bytes);
+}
+
 #define FP_PACKED(NAME)                                                        \
   void op_##NAME(struct cpu *c, const struct insn *i) {                        \
     fp_packed(c, i, sse_host_##NAME);                                          \
@@ -28,16 +36,8 @@ static void fp_scalar(struct cpu *c, const struct insn *i, sse_host_fn fn,
   void op_##NAME(struct cpu *c, const struct insn *i) {                        \
     fp_scalar(c, i, sse_host_##NAME, BYTES);                                   \
   }
-#define FP_ALL_FORMS(OP)                                                       \
-  FP_PACKED(OP##ps) FP_PACKED(OP##pd) FP_SCALAR(OP##ss, 4) FP_SCALAR(OP##sd, 8)
 
-FP_ALL_FORMS(add)
-FP_ALL_FORMS(sub)
-FP_ALL_FORMS(mul)
-FP_ALL_FORMS(div)
-FP_ALL_FORMS(min)
-FP_ALL_FORMS(max)
-FP_ALL_FORMS(sqrt)
+/* add, sub, mul, div, min, max, sqrt: cpu/sse_fast.c. */
 FP_PACKED(rcpps)
 FP_SCALAR(rcpss, 4)
 FP_PACKED(rsqrtps)
@@ -115,6 +115,14 @@ void op_roundsd(struct cpu *c, const struct insn *i) {
  * exception in one raises #XM before the next runs (measured: an
  * overflowing product with PE unmasked does not add IE from inf - inf). */
 
+/* One scalar step of a dot product, with its precision flag as the
+ * hardware's (cpu/sse_fp_precision.c). */
+static uint32_t dp_step(sse_host_fn fn, union xmm *d, const union xmm *s,
+                        uint32_t mxcsr) {
+  union xmm before = *d;
+  return sse_fp_precision(fn, &before, s, mxcsr, fn(d, s, mxcsr));
+}
+
 void op_dpps(struct cpu *c, const struct insn *i) {
   union xmm s, *d = sse_dst(c, i), p[4], r = {{0}};
   sse_src128(c, i, &s, SSE_ALIGNED);
@@ -125,14 +133,14 @@ void op_dpps(struct cpu *c, const struct insn *i) {
       union xmm b = {{0}};
       p[k].u32[0] = d->u32[k];
       b.u32[0] = s.u32[k];
-      raised |= sse_host_mulss(&p[k], &b, c->mxcsr);
+      raised |= dp_step(sse_host_mulss, &p[k], &b, c->mxcsr);
     }
   }
   sse_fp_flags(c, raised);
-  raised = sse_host_addss(&p[0], &p[1], c->mxcsr);
-  raised |= sse_host_addss(&p[2], &p[3], c->mxcsr);
+  raised = dp_step(sse_host_addss, &p[0], &p[1], c->mxcsr);
+  raised |= dp_step(sse_host_addss, &p[2], &p[3], c->mxcsr);
   sse_fp_flags(c, raised);
-  sse_fp_flags(c, sse_host_addss(&p[0], &p[2], c->mxcsr));
+  sse_fp_flags(c, dp_step(sse_host_addss, &p[0], &p[2], c->mxcsr));
   for (int k = 0; k < 4; k++)
     if ((i->imm >> k) & 1)
       r.u32[k] = p[0].u32[0];
@@ -149,11 +157,11 @@ void op_dppd(struct cpu *c, const struct insn *i) {
       union xmm b = {{0}};
       p[k].u64[0] = d->u64[k];
       b.u64[0] = s.u64[k];
-      raised |= sse_host_mulsd(&p[k], &b, c->mxcsr);
+      raised |= dp_step(sse_host_mulsd, &p[k], &b, c->mxcsr);
     }
   }
   sse_fp_flags(c, raised);
-  sse_fp_flags(c, sse_host_addsd(&p[0], &p[1], c->mxcsr));
+  sse_fp_flags(c, dp_step(sse_host_addsd, &p[0], &p[1], c->mxcsr));
   for (int k = 0; k < 2; k++)
     if ((i->imm >> k) & 1)
       r.u64[k] = p[0].u64[0];

@@ -1,10 +1,12 @@
 /* The host-FP bridge. Floating-point results must be bit-identical to
  * this CPU's, including MXCSR rounding, DAZ, FTZ and the exception
  * flags, so each operation runs the same instruction on the host with
- * the guest's MXCSR loaded and every exception masked. The MXCSR switch
- * and the operation sit in one asm statement so the compiler cannot
- * move or fold floating-point work across it; the host MXCSR is put
- * back before the statement ends. */
+ * the guest's MXCSR loaded and every exception masked. Per operation
+ * (when the guest has an exception unmasked and needs each operation's
+ * flags), the MXCSR switch and the operation sit in one asm statement so
+ * the compiler cannot move or fold floating-point work across it, and
+ * the host MXCSR is put back before the statement ends. Otherwise the
+ * guest's MXCSR stays live on the host between operations (below). */
 #include <string.h>
 #include <xmmintrin.h>
 
@@ -19,6 +21,42 @@ static uint32_t host_mxcsr_for(uint32_t guest) {
 #define ENTER "stmxcsr %[host]\n\tldmxcsr %[mx]\n\t"
 #define LEAVE "\n\tstmxcsr %[mx]\n\tldmxcsr %[host]"
 
+/* The host's own MXCSR while the guest's is live (per host thread, as
+ * MXCSR is). */
+static _Thread_local uint32_t host_own_mxcsr;
+
+/* Live mode: switching MXCSR around every operation costs two ldmxcsr,
+ * so while every exception is masked the host keeps the guest's modes
+ * between operations and collects their sticky flags itself. emu's own
+ * C code does no floating point (only cpu/sse_*.c and cpu/x87_*.c do,
+ * the x87 on its own unit), so nothing else is affected. Not with an
+ * unmasked exception: then each operation must report its own flags
+ * for #XM, through the per-operation path. */
+bool sse_host_enter(struct cpu *c) {
+  if ((c->mxcsr & MXCSR_MASKS) != MXCSR_MASKS)
+    return false;
+  uint32_t mx = host_mxcsr_for(c->mxcsr), own;
+  __asm__ volatile("stmxcsr %[own]\n\tldmxcsr %[mx]"
+                   : [own] "=m"(own)
+                   : [mx] "m"(mx)
+                   : "memory");
+  host_own_mxcsr = own;
+  c->host_mxcsr_live = true;
+  return true;
+}
+
+void sse_host_sync(struct cpu *c) {
+  if (!c->host_mxcsr_live)
+    return;
+  uint32_t mx, own = host_own_mxcsr;
+  __asm__ volatile("stmxcsr %[mx]\n\tldmxcsr %[own]"
+                   : [mx] "=m"(mx)
+                   : [own] "m"(own)
+                   : "memory");
+  c->mxcsr |= mx & MXCSR_FLAGS;
+  c->host_mxcsr_live = false;
+}
+
 /* With underflow unmasked, hardware reports underflow for every tiny
  * result, exact or not (SDM vol. 1, 4.9.1.5), while the masked run we
  * can afford flags only inexact ones. A second masked run with FTZ set
@@ -27,6 +65,8 @@ typedef uint32_t (*host_once_fn)(union xmm *d, const union xmm *s, uint32_t mx);
 
 static uint32_t host_run(host_once_fn once, union xmm *d, const union xmm *s,
                          uint32_t guest) {
+  if (guest & SSE_HOST_LIVE)
+    return once(d, s, SSE_HOST_LIVE);
   uint32_t mx = host_mxcsr_for(guest);
   if (guest & (MXCSR_UE << MXCSR_MASK_SHIFT))
     return once(d, s, mx);
@@ -42,6 +82,11 @@ static uint32_t host_run(host_once_fn once, union xmm *d, const union xmm *s,
     uint32_t host;                                                             \
     memcpy(&a, d, 16);                                                         \
     memcpy(&b, s, 16);                                                         \
+    if (mx & SSE_HOST_LIVE) {                                                  \
+      __asm__ volatile(INSN " %[b], %[a]" : [a] "+x"(a) : [b] "x"(b));         \
+      memcpy(d, &a, 16);                                                       \
+      return 0;                                                                \
+    }                                                                          \
     __asm__ volatile(ENTER INSN " %[b], %[a]" LEAVE                            \
                      : [a] "+x"(a), [mx] "+m"(mx), [host] "=m"(host)           \
                      : [b] "x"(b));                                            \
@@ -127,11 +172,10 @@ uint32_t sse_host_comi(const union xmm *a, const union xmm *b, int dbl,
 /* SDM vol. 1, 11.5.2: invalid, denormal and divide-by-zero are found
  * before the operation; when one of them is unmasked (in any element)
  * the operation is abandoned, so only those flags are set. Otherwise
- * overflow, underflow and precision come from the result. Known gap:
- * with overflow or underflow unmasked, this CPU sets the precision flag
- * only when the exponent-wrapped result is inexact (SDM vol. 1,
- * 4.9.1.4-5); we report the masked response's precision flag. On an
- * unmasked exception the destination is left unchanged (11.5.1). */
+ * overflow, underflow and precision come from the result; with
+ * overflow or underflow unmasked, the precision flag is the one of the
+ * unbounded-exponent result (cpu/sse_fp_precision.c). On an unmasked
+ * exception the destination is left unchanged (11.5.1). */
 #define MXCSR_PRE (MXCSR_IE | MXCSR_DE | MXCSR_ZE)
 
 void sse_fp_flags(struct cpu *c, uint32_t raised) {
@@ -148,7 +192,12 @@ void sse_fp_flags(struct cpu *c, uint32_t raised) {
 
 void sse_fp_run(struct cpu *c, const struct insn *i, sse_host_fn fn,
                 const union xmm *src) {
+  if (sse_host_ready(c)) { /* no exception can fire: no flags to merge */
+    fn(sse_dst(c, i), src, SSE_HOST_LIVE);
+    return;
+  }
   union xmm d = *sse_dst(c, i);
-  sse_fp_flags(c, fn(&d, src, c->mxcsr));
+  uint32_t raised = fn(&d, src, c->mxcsr);
+  sse_fp_flags(c, sse_fp_precision(fn, sse_dst(c, i), src, c->mxcsr, raised));
   *sse_dst(c, i) = d;
 }

@@ -31,15 +31,26 @@ static uint16_t sat_u16(int v) {
     }                                                                          \
   }                                                                            \
   SIMD_BOTH(NAME)
+/* The same with only the MMX form (cpu/sse_fast.h has the XMM one). */
+#define LANEWISE_MMX(NAME, F, EXPR)                                            \
+  static void k_##NAME(union xmm *d, const union xmm *s, int n,                \
+                       const struct insn *i) {                                 \
+    (void)i;                                                                   \
+    for (int k = 0; k < n / (int)sizeof d->F[0]; k++) {                        \
+      __typeof__(d->F[0]) A = d->F[k], B = s->F[k];                            \
+      d->F[k] = (__typeof__(d->F[0]))(EXPR);                                   \
+    }                                                                          \
+  }                                                                            \
+  SIMD_MMX_MEM(NAME, 8)
 
-LANEWISE(paddb, u8, A + B)
-LANEWISE(paddw, u16, A + B)
-LANEWISE(paddd, u32, A + B)
-LANEWISE(paddq, u64, A + B)
-LANEWISE(psubb, u8, A - B)
-LANEWISE(psubw, u16, A - B)
-LANEWISE(psubd, u32, A - B)
-LANEWISE(psubq, u64, A - B)
+LANEWISE_MMX(paddb, u8, A + B)
+LANEWISE_MMX(paddw, u16, A + B)
+LANEWISE_MMX(paddd, u32, A + B)
+LANEWISE_MMX(paddq, u64, A + B)
+LANEWISE_MMX(psubb, u8, A - B)
+LANEWISE_MMX(psubw, u16, A - B)
+LANEWISE_MMX(psubd, u32, A - B)
+LANEWISE_MMX(psubq, u64, A - B)
 LANEWISE(paddsb, i8, sat_i8(A + B))
 LANEWISE(paddsw, i16, sat_i16(A + B))
 LANEWISE(paddusb, u8, sat_u8(A + B))
@@ -53,18 +64,18 @@ LANEWISE(pmulhw, i16, ((int32_t)A * B) >> 16)
 LANEWISE(pmulhuw, u16, ((uint32_t)A * B) >> 16)
 LANEWISE(pavgb, u8, (A + B + 1) >> 1)
 LANEWISE(pavgw, u16, ((uint32_t)A + B + 1) >> 1)
-LANEWISE(pminub, u8, A < B ? A : B)
-LANEWISE(pmaxub, u8, A > B ? A : B)
+LANEWISE_MMX(pminub, u8, A < B ? A : B)
+LANEWISE_MMX(pmaxub, u8, A > B ? A : B)
 LANEWISE(pminsw, i16, A < B ? A : B)
 LANEWISE(pmaxsw, i16, A > B ? A : B)
-LANEWISE(pand, u64, A &B)
-LANEWISE(pandn, u64, ~A &B)
-LANEWISE(por, u64, A | B)
-LANEWISE(pxor, u64, A ^ B)
-LANEWISE(pcmpeqb, u8, A == B ? 0xff : 0)
-LANEWISE(pcmpeqw, u16, A == B ? 0xffff : 0)
-LANEWISE(pcmpeqd, u32, A == B ? 0xffffffffu : 0)
-LANEWISE(pcmpgtb, i8, A > B ? -1 : 0)
+LANEWISE_MMX(pand, u64, A &B)
+LANEWISE_MMX(pandn, u64, ~A &B)
+LANEWISE_MMX(por, u64, A | B)
+LANEWISE_MMX(pxor, u64, A ^ B)
+LANEWISE_MMX(pcmpeqb, u8, A == B ? 0xff : 0)
+LANEWISE_MMX(pcmpeqw, u16, A == B ? 0xffff : 0)
+LANEWISE_MMX(pcmpeqd, u32, A == B ? 0xffffffffu : 0)
+LANEWISE_MMX(pcmpgtb, i8, A > B ? -1 : 0)
 LANEWISE(pcmpgtw, i16, A > B ? -1 : 0)
 LANEWISE(pcmpgtd, i32, A > B ? -1 : 0)
 

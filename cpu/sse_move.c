@@ -1,34 +1,24 @@
 /* SSE data movement: whole-register, scalar, half-register and GPR
  * moves, non-temporal stores (SDM vol. 2, MOV* entries). Non-temporal
  * hints change nothing an emulated program can observe. */
-#include "sse.h"
+#include "sse_fast.h"
 
 /* Load or register copy of a whole XMM register. */
 static void move_in(struct cpu *c, const struct insn *i, enum sse_align a) {
-  union xmm v;
-  sse_src128(c, i, &v, a);
-  *sse_dst(c, i) = v;
-}
-
-/* Store or register copy into the r/m operand. */
-static void move_out(struct cpu *c, const struct insn *i, enum sse_align a) {
-  if (i->mod == 3)
-    c->xmm[i->rm] = c->xmm[i->reg];
-  else
-    sse_store128(c, cpu_ea(c, i), &c->xmm[i->reg], a);
+  fast_move_in(c, i, sse_form(i), a);
 }
 
 void op_movups_load(struct cpu *c, const struct insn *i) {
-  move_in(c, i, SSE_UNALIGNED);
+  fast_move_in(c, i, sse_form(i), SSE_UNALIGNED);
 }
 void op_movups_store(struct cpu *c, const struct insn *i) {
-  move_out(c, i, SSE_UNALIGNED);
+  fast_move_out(c, i, sse_form(i), SSE_UNALIGNED);
 }
 void op_movaps_load(struct cpu *c, const struct insn *i) {
-  move_in(c, i, SSE_ALIGNED_ALWAYS);
+  fast_move_in(c, i, sse_form(i), SSE_ALIGNED_ALWAYS);
 }
 void op_movaps_store(struct cpu *c, const struct insn *i) {
-  move_out(c, i, SSE_ALIGNED_ALWAYS);
+  fast_move_out(c, i, sse_form(i), SSE_ALIGNED_ALWAYS);
 }
 
 /* movntdqa (SSE4.1) loads like movdqa. */
@@ -44,29 +34,11 @@ void op_lddqu(struct cpu *c, const struct insn *i) {
 /* movss/movsd: arg = 4 or 8 bytes. A load zeroes the rest of the
  * register; a register-to-register move keeps it. */
 void op_movs_load(struct cpu *c, const struct insn *i) {
-  union xmm *d = sse_dst(c, i);
-  if (i->mod == 3) {
-    if (i->arg == 4)
-      d->u32[0] = c->xmm[i->rm].u32[0];
-    else
-      d->u64[0] = c->xmm[i->rm].u64[0];
-    return;
-  }
-  union xmm v;
-  sse_src_low(c, i, &v, i->arg);
-  *d = v;
+  fast_movs_load(c, i, sse_form(i), i->arg);
 }
 
 void op_movs_store(struct cpu *c, const struct insn *i) {
-  const union xmm *s = sse_dst(c, i);
-  if (i->mod != 3) {
-    cpu_store_bytes(c, cpu_ea(c, i), s, i->arg);
-    return;
-  }
-  if (i->arg == 4)
-    c->xmm[i->rm].u32[0] = s->u32[0];
-  else
-    c->xmm[i->rm].u64[0] = s->u64[0];
+  fast_movs_store(c, i, sse_form(i), i->arg);
 }
 
 /* 0F 12: movlps/movlpd xmm, m64 (low half); movhlps xmm, xmm. */
@@ -105,35 +77,23 @@ void op_movddup(struct cpu *c, const struct insn *i) {
 
 /* 66 0F 6E: movd/movq xmm, r/m32/64, zero-extended to 128 bits. */
 void op_movd_to_xmm(struct cpu *c, const struct insn *i) {
-  uint64_t v = cpu_rm_get(c, i, i->opsize);
-  union xmm *d = sse_dst(c, i);
-  d->u64[0] = v;
-  d->u64[1] = 0;
+  fast_movd_to_xmm(c, i, sse_form(i));
 }
 
 /* 66 0F 7E: movd/movq r/m32/64, xmm. */
 void op_movd_from_xmm(struct cpu *c, const struct insn *i) {
-  cpu_rm_set(c, i, i->opsize, sse_dst(c, i)->u64[0]);
+  fast_movd_from_xmm(c, i, sse_form(i));
 }
 
 /* F3 0F 7E: movq xmm, xmm/m64 (upper quadword zeroed). */
 void op_movq_load(struct cpu *c, const struct insn *i) {
-  union xmm s, *d = sse_dst(c, i);
-  sse_src_low(c, i, &s, 8);
-  d->u64[0] = s.u64[0];
-  d->u64[1] = 0;
+  fast_movq_load(c, i, sse_form(i));
 }
 
 /* 66 0F D6: movq xmm/m64, xmm (a register destination's upper quadword
  * is zeroed). */
 void op_movq_store(struct cpu *c, const struct insn *i) {
-  uint64_t v = sse_dst(c, i)->u64[0];
-  if (i->mod != 3) {
-    cpu_store(c, cpu_ea(c, i), 8, v);
-    return;
-  }
-  c->xmm[i->rm].u64[0] = v;
-  c->xmm[i->rm].u64[1] = 0;
+  fast_movq_store(c, i, sse_form(i));
 }
 
 /* 0F C3: movnti m32/64, r32/64. */
@@ -167,11 +127,7 @@ void op_maskmovdqu(struct cpu *c, const struct insn *i) {
 
 /* pmovmskb r32, xmm: the top bit of each byte. */
 void op_pmovmskb(struct cpu *c, const struct insn *i) {
-  const union xmm *s = &c->xmm[i->rm];
-  uint32_t mask = 0;
-  for (int k = 0; k < 16; k++)
-    mask |= (uint32_t)(s->u8[k] >> 7) << k;
-  cpu_reg_set(c, i, i->reg, 8, mask);
+  fast_pmovmskb(c, i, FORM_REG);
 }
 
 /* movmskps (arg 4) / movmskpd (arg 8): the sign of each element. */

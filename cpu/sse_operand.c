@@ -3,7 +3,7 @@
  * (SDM vol. 1, 4.1.1), except the explicitly unaligned forms; AMD's
  * misaligned-SSE mode (MXCSR.MM, APM vol. 1, 4.3.2) lifts the rule for
  * all but the explicitly aligned moves. */
-#include "sse.h"
+#include "sse_fast.h"
 
 void sse_check_align(struct cpu *c, uint64_t addr, enum sse_align align) {
   if (!(addr & 15) || align == SSE_UNALIGNED)
@@ -27,15 +27,18 @@ void sse_store128(struct cpu *c, uint64_t addr, const union xmm *v,
 
 void sse_src128(struct cpu *c, const struct insn *i, union xmm *v,
                 enum sse_align align) {
-  if (i->mod == 3)
-    *v = c->xmm[i->rm];
-  else
-    sse_load128(c, cpu_ea(c, i), v, align);
+  __m128i x = sse_fast_src(c, i, sse_form(i), 16, align);
+  _mm_storeu_si128((__m128i *)(void *)v, x);
 }
 
 void sse_src_low(struct cpu *c, const struct insn *i, union xmm *v, int bytes) {
   if (i->mod == 3) {
     *v = c->xmm[i->rm];
+    return;
+  }
+  if (bytes == 4 || bytes == 8) {
+    __m128i x = sse_fast_load(c, cpu_ea(c, i), bytes);
+    _mm_storeu_si128((__m128i *)(void *)v, x);
     return;
   }
   union xmm t = {{0}};
@@ -47,4 +50,16 @@ void sse_binop(struct cpu *c, const struct insn *i, simd_kernel k) {
   union xmm s;
   sse_src128(c, i, &s, SSE_ALIGNED);
   k(sse_dst(c, i), &s, 16, i);
+}
+
+__m128i sse_load_slow(struct cpu *c, uint64_t a, int n) {
+  union xmm t = {{0}};
+  cpu_load_bytes(c, a, &t, n);
+  return _mm_loadu_si128((const __m128i *)(const void *)&t);
+}
+
+void sse_store_slow(struct cpu *c, uint64_t a, __m128i v, int n) {
+  union xmm t;
+  _mm_storeu_si128((__m128i *)(void *)&t, v);
+  cpu_store_bytes(c, a, &t, n);
 }

@@ -26,23 +26,20 @@ static void unpack(union xmm *d, const union xmm *s, int n, int size,
     unpack(d, s, n, SIZE, HIGH);                                               \
   }
 
-/* The MMX low unpacks read only an m32 (SDM vol. 2, PUNPCKLBW). */
+/* The MMX low unpacks read only an m32 (SDM vol. 2, PUNPCKLBW). The
+ * XMM forms are fast bodies (cpu/sse_fast.h). */
 UNPACK(punpcklbw, 1, 0)
-SIMD_BOTH_MEM(punpcklbw, 4)
+SIMD_MMX_MEM(punpcklbw, 4)
 UNPACK(punpcklwd, 2, 0)
-SIMD_BOTH_MEM(punpcklwd, 4)
+SIMD_MMX_MEM(punpcklwd, 4)
 UNPACK(punpckldq, 4, 0)
-SIMD_BOTH_MEM(punpckldq, 4)
-UNPACK(punpcklqdq, 8, 0)
-SIMD_XMM(punpcklqdq)
+SIMD_MMX_MEM(punpckldq, 4)
 UNPACK(punpckhbw, 1, 1)
-SIMD_BOTH(punpckhbw)
+SIMD_MMX_MEM(punpckhbw, 8)
 UNPACK(punpckhwd, 2, 1)
-SIMD_BOTH(punpckhwd)
+SIMD_MMX_MEM(punpckhwd, 8)
 UNPACK(punpckhdq, 4, 1)
-SIMD_BOTH(punpckhdq)
-UNPACK(punpckhqdq, 8, 1)
-SIMD_XMM(punpckhqdq)
+SIMD_MMX_MEM(punpckhdq, 8)
 
 static int clamp(int64_t v, int64_t lo, int64_t hi) {
   return (int)(v < lo ? lo : v > hi ? hi : v);
@@ -136,7 +133,7 @@ static void k_palignr(union xmm *d, const union xmm *s, int n,
       r.u8[k] = both[i->imm + k];
   *d = r;
 }
-SIMD_BOTH(palignr)
+SIMD_MMX_MEM(palignr, 8) /* the XMM form: cpu/sse_fast.h */
 
 /* Blends by immediate (SSE4.1): bit k of imm selects source element k. */
 static void blend_imm(struct cpu *c, const struct insn *i, int size) {
@@ -210,7 +207,8 @@ void op_pextr(struct cpu *c, const struct insn *i) {
 /* SSE4.1 inserts from r/m: arg = element size as for op_pextr. */
 void op_pinsr(struct cpu *c, const struct insn *i) {
   int size = i->arg == 4 && (i->rex & 8) ? 8 : i->arg;
-  uint64_t v = cpu_rm_get(c, i, size);
+  /* A register source is r32/r64 (its low bytes), never AH..BH. */
+  uint64_t v = i->mod == 3 ? c->gpr[i->rm] : cpu_load(c, cpu_ea(c, i), size);
   memcpy(&sse_dst(c, i)->u8[(i->imm & (16 / size - 1)) * size], &v,
          (size_t)size);
 }

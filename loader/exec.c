@@ -202,6 +202,8 @@ static void reset_cpu(struct process *p, uint64_t rip, uint64_t rsp) {
   c->rip = rip;
   cpu_set_flags(c, FLAG_IF | FLAGS_FIXED);
   c->fs_base = c->gs_base = 0;
+  /* start_thread: DS, ES, FS and GS are null in a new image. */
+  c->es_sel = c->ds_sel = c->fs_sel = c->gs_sel = 0;
   memset(c->xmm, 0, sizeof c->xmm);
   c->mxcsr = 0x1f80;
   memset(&c->fpu, 0, sizeof c->fpu);

@@ -17,10 +17,14 @@ int64_t sys_arch_prctl(struct process *p, const uint64_t a[6]) {
     /* Linux refuses bases at or above TASK_SIZE with EPERM. */
     if (!canonical(a[1]) || a[1] >= USER_TOP)
       return -EPERM;
-    if (a[0] == ARCH_SET_FS)
+    /* The selector goes to 0 with the new base (do_arch_prctl_64). */
+    if (a[0] == ARCH_SET_FS) {
       p->cpu.fs_base = a[1];
-    else
+      p->cpu.fs_sel = 0;
+    } else {
       p->cpu.gs_base = a[1];
+      p->cpu.gs_sel = 0;
+    }
     return 0;
   case ARCH_GET_FS:
   case ARCH_GET_GS:

@@ -107,7 +107,11 @@ int kernel_run(struct process *p) {
       if (p->sigpending)
         signal_check(p);
       break;
-    case TRAP_PF: handle_fault(p); break;
+    case TRAP_PF:
+      handle_fault(p);
+      /* Linux returns from a page fault by IRET (cpu/segment.c). */
+      cpu_segments_after_iret(&p->cpu);
+      break;
     case TRAP_UD: signal_raise_trap(p, SIGILL, ILL_ILLOPN, t->rip); break;
     case TRAP_DE: signal_raise_trap(p, SIGFPE, FPE_INTDIV, t->rip); break;
     /* #GP and hlt reach user space as SIGSEGV with si_code SI_KERNEL. */
@@ -117,6 +121,7 @@ int kernel_run(struct process *p) {
     case TRAP_XM:
       signal_raise_trap(p, SIGFPE, fpe_code(t->error | t->code), t->rip);
       break;
+    case TRAP_COMPAT: crash_compat_mode(p); break;
     case TRAP_NONE:
     case TRAP_BUDGET: break;
     }

@@ -193,6 +193,9 @@ void symbolize_free_all(void);
 
 /* --- syscalls/crash.c: the report printed when a signal kills the guest */
 void crash_report(struct process *p, int sig, int si_code, uint64_t addr);
+/* Stop the guest at a far transfer into compatibility mode (TRAP_COMPAT),
+ * which emu does not model, with a report saying so. */
+void crash_compat_mode(struct process *p);
 
 /* --- syscalls/fd.c: the guest's descriptor table over host fds --- */
 int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd);

@@ -85,6 +85,43 @@ static void restore_fpu(struct cpu *c, const uint8_t img[FXSAVE_BYTES]) {
   cpu_fxrstor_image(c, fixed, true);
 }
 
+/* trapno and err as Linux fills them in, from thread.trap_nr and
+ * thread.error_code: those of the exception that raised the signal, with
+ * X86_PF_PROT added to a page fault above TASK_SIZE_MAX (arch/x86/mm/
+ * fault.c hides whether kernel addresses are mapped); a signal no
+ * exception raised gets those of the last one that did (stale, as in
+ * Linux; 0 before any). */
+static uint64_t last_trapno, last_err;
+
+static void exception_info(const struct cpu *c, struct k_sigcontext *m) {
+  m->trapno = last_trapno, m->err = last_err;
+  static const uint8_t vector[] = {
+      [TRAP_DE] = 0,  [TRAP_BP] = 3,  [TRAP_UD] = 6, [TRAP_GP] = 13,
+      [TRAP_PF] = 14, [TRAP_MF] = 16, [TRAP_XM] = 19};
+  switch (c->trap.kind) {
+  case TRAP_DE:
+  case TRAP_BP:
+  case TRAP_UD:
+  case TRAP_MF:
+  case TRAP_XM:
+    m->trapno = vector[c->trap.kind];
+    m->err = 0;
+    break;
+  case TRAP_GP:
+    m->trapno = 13;
+    m->err = c->trap.error;
+    break;
+  case TRAP_PF:
+    m->trapno = 14;
+    m->err = c->trap.error & 0xffff;
+    if (c->trap.addr >= 0x7ffffffff000ull)
+      m->err |= 1; /* X86_PF_PROT */
+    break;
+  default: return;
+  }
+  last_trapno = m->trapno, last_err = m->err;
+}
+
 static bool on_altstack(struct process *p, uint64_t sp) {
   return p->altstack.size && sp > p->altstack.sp &&
          sp <= p->altstack.sp + p->altstack.size;
@@ -119,9 +156,12 @@ bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr) {
   m->rdx = g[RDX], m->rax = g[RAX], m->rcx = g[RCX], m->rsp = g[RSP];
   m->rip = c->rip;
   m->eflags = cpu_get_flags(c);
-  m->cs = 0x33, m->ss = 0x2b; /* Linux's __USER_CS / __USER_DS */
+  /* CS and SS cannot change in 64-bit user mode; Linux stores 0 for FS
+   * and GS (the selectors are not part of the frame; signal delivery
+   * leaves them as they are). */
+  m->cs = CPU_USER_CS, m->ss = CPU_USER_SS;
   m->cr2 = sig == SIGSEGV || sig == SIGBUS ? addr : 0;
-  m->trapno = sig == SIGSEGV ? 14 : sig == SIGILL ? 6 : sig == SIGFPE ? 0 : 0;
+  exception_info(c, m);
   m->oldmask = p->sigmask;
   m->fpstate = fp;
   f.uc.sigmask = p->sigmask;
@@ -155,6 +195,7 @@ bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr) {
   if (act->flags & K_SA_RESETHAND)
     act->handler = (uint64_t)SIG_DFL;
   p->stats.signals++;
+  cpu_segments_after_iret(c);
   return true;
 }
 
@@ -184,5 +225,6 @@ int64_t sys_rt_sigreturn(struct process *p, const uint64_t a[6]) {
     if (copy_from_guest(&p->mmu, fpu, m->fpstate, sizeof fpu) == 0)
       restore_fpu(c, fpu);
   }
+  cpu_segments_after_iret(c);
   return (int64_t)m->rax;
 }

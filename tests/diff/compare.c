@@ -20,8 +20,13 @@ static const char *const end_names[END_COUNT] = {
  * defines it again. Shift-like forms write nothing for a zero count. */
 uint64_t diff_undefined_flags(const struct diff_case *k, uint64_t end_rip) {
   uint64_t mask = 0;
+  /* A 16-bit near branch leaves the code page for a target below 64 KiB:
+   * then every instruction counts (those after the branch are not
+   * `always`, so they only add undefined bits). */
+  bool left_code =
+      end_rip < DIFF_CODE_ADDR || end_rip >= DIFF_CODE_ADDR + DIFF_CODE_SIZE;
   for (int i = 0; i < k->n; i++) {
-    if (DIFF_CODE_ADDR + k->insns[i].off >= end_rip)
+    if (!left_code && DIFF_CODE_ADDR + k->insns[i].off >= end_rip)
       break;
     const struct op_desc *d = &cpu_ops[k->insns[i].op];
     if (k->insns[i].always && d->cost != C_SHIFT)

@@ -123,6 +123,7 @@ void emu_side_run(const struct diff_case *k, struct diff_result *r) {
   memcpy(c->gpr, k->in.gpr, sizeof c->gpr);
   c->rip = k->in.rip;
   c->fs_base = c->gs_base = 0;
+  c->es_sel = c->ds_sel = c->fs_sel = c->gs_sel = 0; /* as native.c starts */
   cpu_set_flags(c, k->in.rflags);
   load_fp(c, k->in.fx);
   memset(&c->trap, 0, sizeof c->trap);

@@ -48,25 +48,35 @@ static bool is_branch(const struct op_desc *d) {
 }
 
 /* Forms that cannot run sandboxed or differ from the host by design
- * (nondeterministic, trapping to the kernel, serializing hints), and
- * control transfers to targets the generator cannot aim (ret, jmp/call
- * through registers or memory). */
+ * (nondeterministic, trapping to the kernel, serializing hints), and far
+ * transfers, whose selectors come from memory the generator does not aim
+ * (a 0x23 would switch the host to compatibility mode; they are checked
+ * by tests/guest/far_branches.c). */
 static bool excluded(const struct op_desc *d) {
   static const char *const names[] = {
       "syscall",    "cpuid",     "rdtsc",       "rdtscp",     "int3",
       "hlt",        "ud0",       "ud1",         "ud2",        "lfence",
-      "mfence",     "sfence",    "rdrand",      "rdseed",     "ret",
+      "mfence",     "sfence",    "rdrand",      "rdseed",     "retf",
       "pause",      "int",       "into",        "iret",       "sysenter",
       "prefetch",   "prefetchw", "prefetchnta", "prefetcht0", "prefetcht1",
-      "prefetcht2", "xgetbv",    "rdpid",
+      "prefetcht2", "xgetbv",    "rdpid",       "ljmp",       "lcall",
   };
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (!strcmp(d->name, names[k]))
       return true;
-  if ((d->decode & D_MODRM) &&
-      (!strcmp(d->name, "call") || !strcmp(d->name, "jmp")))
-    return true;
   return false;
+}
+
+/* Near branches whose 64-bit target cannot be aimed (ret, jmp/call
+ * through a register or memory) are made with a 66 prefix only: this AMD
+ * CPU then takes a 16-bit target, always below 64 KiB, where the run ends
+ * in a #PF on both sides (cpu/branch.c). */
+static bool needs_osize(const struct op_desc *d) {
+  if (!(d->decode & D_F64) || d->prefix != PX)
+    return false;
+  return !strcmp(d->name, "ret") ||
+         ((d->decode & D_MODRM) &&
+          (!strcmp(d->name, "call") || !strcmp(d->name, "jmp")));
 }
 
 /* Whether this host has the CPUID feature a form needs: a form the host
@@ -225,8 +235,8 @@ static int operand_size(uint32_t dec, bool rex_w, bool osize) {
     return 1;
   if (dec & D_SSE)
     return 16;
-  if (dec & D_F64)
-    return 8;
+  if (dec & D_F64) /* near branches: 16-bit with 66 on this AMD CPU */
+    return osize ? 2 : 8;
   if (rex_w && !(dec & D_NOREXW))
     return 8;
   if (dec & D_W32)
@@ -277,6 +287,10 @@ static bool encode(struct gen *g, int op, struct enc *e) {
     } else if (d->prefix == PX && !(dec & (D_BYTE | D_F64 | D_SSE | D_W32)) &&
                !is_x87(d) && strcmp(d->name, "bswap") && !below(g, 4)) {
       /* (bswap of a 16-bit register is undefined: SDM vol. 2, BSWAP) */
+      e->b[e->n++] = 0x66;
+      osize = true;
+    } else if ((dec & D_F64) && (needs_osize(d) || !below(g, 8))) {
+      /* A 16-bit near branch: rel16, a 16-bit RIP (cpu/branch.c). */
       e->b[e->n++] = 0x66;
       osize = true;
     }
@@ -364,7 +378,7 @@ static bool encode(struct gen *g, int op, struct enc *e) {
     put(e, imm_value(g), opsize == 8 ? 8 : z);
   else if (dec & (D_REL8 | D_REL32)) {
     e->rel_at = e->n;
-    e->rel_size = (dec & D_REL8) ? 1 : 4;
+    e->rel_size = (dec & D_REL8) ? 1 : osize ? 2 : 4;
     put(e, 0, e->rel_size);
   } else if (dec & D_MOFFS) {
     uint64_t target = DIFF_DATA_ADDR + scratch_offset(g, 0x100, 0x3e00);
@@ -571,6 +585,11 @@ static void random_fp_state(struct gen *g, uint8_t *fx) {
     mxcsr |= 1u << 15; /* FTZ */
   if (!below(g, 4))
     mxcsr |= (uint32_t)(rnd(g) & 0x3f);
+  /* Now and then unmasked exceptions, overflow and underflow included
+   * (#XM, the destination kept, the precision flag of the
+   * unbounded-exponent result: cpu/sse_fp_precision.c). */
+  if (!below(g, 8))
+    mxcsr &= ~((uint32_t)(rnd(g) & 0x3f) << 7);
   memcpy(fx + FX_FCW, &fcw, 2);
   memcpy(fx + FX_FSW, &fsw, 2);
   fx[FX_FTW] = ftw;
@@ -644,6 +663,10 @@ void gen_case(struct diff_case *k, uint64_t seed) {
       if (target[i] > skip_until)
         skip_until = target[i];
     }
+    struct insn in;
+    if ((d->decode & D_F64) && cpu_decode(encs[i].b, encs[i].n, &in) == 0 &&
+        in.opsize == 2)
+      skip_until = DIFF_MAX_INSNS; /* a 16-bit branch may end the run */
     if (k->insns[i].always)
       g.undef &= ~surely_written(d);
     g.undef |= d->flags_undefined;

@@ -44,6 +44,27 @@ static int to_child = -1, from_child = -1;
 
 /* --- in the child --- */
 
+/* The child's FS base (its libc's TLS). A snippet may load FS, which
+ * zeroes the base on this CPU: the handler puts it back before it runs
+ * any libc code (siglongjmp reads its pointer guard through FS). */
+static uint64_t child_fs_base;
+
+static long arch_prctl_raw(int code, uint64_t arg) {
+  long r;
+  __asm__ volatile("syscall"
+                   : "=a"(r)
+                   : "a"(158 /* SYS_arch_prctl */), "D"(code), "S"(arg)
+                   : "rcx", "r11", "memory");
+  return r;
+}
+
+/* Every run starts with DS, ES, FS and GS null, as in a fresh process
+ * and in emu (ARCH_SET_FS also loads a null FS selector). */
+static void reset_segments(void) {
+  __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%gs" ::"r"(0));
+  arch_prctl_raw(0x1002 /* ARCH_SET_FS */, child_fs_base);
+}
+
 static sigjmp_buf run_jmp;
 static struct diff_result *run_result;
 static const struct diff_case *run_case;
@@ -65,6 +86,7 @@ static int end_of(int sig, long trapno, uint64_t rip) {
 }
 
 static void on_signal(int sig, siginfo_t *si, void *ctx) {
+  reset_segments();
   (void)si;
   ucontext_t *uc = ctx;
   greg_t *g = uc->uc_mcontext.gregs;
@@ -93,6 +115,7 @@ static void run_one(const struct diff_case *k, struct diff_result *r) {
   run_result = r;
   run_case = k;
   r->end = END_OTHER;
+  reset_segments();
   if (sigsetjmp(run_jmp, 1) == 0) {
     diff_native_target = k->in.rip;
     diff_native_enter(&k->in);
@@ -102,6 +125,7 @@ static void run_one(const struct diff_case *k, struct diff_result *r) {
 
 static _Noreturn void child_main(void) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  arch_prctl_raw(0x1003 /* ARCH_GET_FS */, (uint64_t)&child_fs_base);
   struct rlimit no_core = {0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
   void *code = mmap((void *)(uintptr_t)DIFF_CODE_ADDR, DIFF_CODE_SIZE,

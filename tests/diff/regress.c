@@ -53,6 +53,8 @@ static bool rebuild_insns(struct diff_case *k) {
       if (to > skip_until)
         skip_until = to;
     }
+    if ((cpu_ops[in.op].decode & D_F64) && in.opsize == 2)
+      skip_until = len; /* a 16-bit branch may end the run (gen.c) */
     at += in.len;
   }
   return at == len;

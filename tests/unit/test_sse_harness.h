@@ -371,11 +371,11 @@ static uint32_t sse_random_mxcsr(void) {
     m |= 1u << 15; /* FTZ */
   if (sse_rand() % 4 == 0)
     m |= (uint32_t)(sse_rand() & 0x3f); /* sticky flags */
-  /* Unmask some exceptions. Overflow and underflow stay masked: with
-   * them unmasked the CPU's precision flag follows the exponent-wrapped
-   * result, which emu does not model (cpu/sse_fp_env.c). */
+  /* Unmask some exceptions (overflow and underflow too: the precision
+   * flag then follows the unbounded-exponent result,
+   * cpu/sse_fp_precision.c). */
   if (sse_rand() % 5 == 0)
-    m &= ~((uint32_t)(sse_rand() & 0x27) << 7);
+    m &= ~((uint32_t)(sse_rand() & 0x3f) << 7);
   if (sse_rand() % 10 == 0)
     m |= 1u << 17; /* AMD misaligned-SSE mode */
   return m;
