@@ -85,59 +85,10 @@ fast_tlb(struct cpu *c, enum mmu_access kind, uint64_t addr, int size) {
   return NULL;
 }
 
-FAST_INLINE uint64_t fast_load(struct cpu *c, const struct insn *i,
-                               uint64_t addr, int size) {
-  const struct tlb_entry *e = fast_tlb(c, MMU_READ, addr, size);
-  if (!e)
-    return fast_load_slow(c, i, addr, size);
-  const uint8_t *p = (const uint8_t *)(uintptr_t)(addr + e->addend);
-  switch (size) {
-  case 1: return *p;
-  case 2: {
-    uint16_t v;
-    memcpy(&v, p, 2);
-    return v;
-  }
-  case 4: {
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-  }
-  default: {
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-  }
-  }
-}
-
-FAST_INLINE void fast_store(struct cpu *c, const struct insn *i, uint64_t addr,
-                            int size, uint64_t v) {
-  const struct tlb_entry *e = fast_tlb(c, MMU_WRITE, addr, size);
-  if (!e) {
-    fast_store_slow(c, i, addr, size, v);
-    return;
-  }
-  uint8_t *p = (uint8_t *)(uintptr_t)(addr + e->addend);
-  switch (size) {
-  case 1: *p = (uint8_t)v; return;
-  case 2: {
-    uint16_t w = (uint16_t)v;
-    memcpy(p, &w, 2);
-    return;
-  }
-  case 4: {
-    uint32_t w = (uint32_t)v;
-    memcpy(p, &w, 4);
-    return;
-  }
-  default: memcpy(p, &v, 8); return;
-  }
-}
-
-/* The same accesses for handlers that fall back to the generic handler
- * instead (cpu/chain.h: chain_generic) when the TLB misses or the access
- * crosses a page: false, and nothing done, in that case. A handler
+/* Loads and stores through the TLB's hit path. The fast_try_ forms
+ * return false, having done nothing, when the TLB misses or the access
+ * crosses a page: handlers then fall back to the generic handler
+ * (cpu/chain.h: chain_generic). A handler
  * makes every access before it changes any state, so that the fallback
  * can redo the whole instruction. No call on the fast path means no
  * stack frame: the handler is a few loads, the work and a jump. */
@@ -208,6 +159,20 @@ FAST_INLINE bool fast_try_rm_set(struct cpu *c, const struct insn *i, int size,
     return true;
   }
   return fast_try_store(c, fast_ea(c, i, form), size, v);
+}
+
+/* The same with the slow path called in place (SSE copies use these). */
+FAST_INLINE uint64_t fast_load(struct cpu *c, const struct insn *i,
+                               uint64_t addr, int size) {
+  uint64_t v;
+  return fast_try_load(c, addr, size, &v) ? v
+                                          : fast_load_slow(c, i, addr, size);
+}
+
+FAST_INLINE void fast_store(struct cpu *c, const struct insn *i, uint64_t addr,
+                            int size, uint64_t v) {
+  if (!fast_try_store(c, addr, size, v))
+    fast_store_slow(c, i, addr, size, v);
 }
 
 /* The r/m operand of a specialised handler: register or memory. */
