@@ -17,7 +17,7 @@ static uint64_t near_target(const struct insn *i, uint64_t target) {
 }
 
 static void check_canonical(struct cpu *c, uint64_t target) {
-  if ((uint64_t)((int64_t)(target << 16) >> 16) != target)
+  if (!cpu_canonical(target))
     cpu_raise(c, TRAP_GP, 0);
 }
 
@@ -55,7 +55,7 @@ void op_jmp_rm(struct cpu *c, const struct insn *i) {
 
 /* C3: ret; C2: ret imm16 releases imm16 more bytes of stack. */
 void op_ret(struct cpu *c, const struct insn *i) {
-  uint64_t target = cpu_load(c, c->gpr[RSP], i->opsize);
+  uint64_t target = cpu_stack_load(c, c->gpr[RSP], i->opsize);
   check_canonical(c, target);
   c->gpr[RSP] += (uint64_t)i->opsize + (uint16_t)i->imm;
   c->rip = target;

@@ -3,12 +3,14 @@
 
 void chain_generic(struct cpu *c, const struct insn *i) {
   c->insn_rip = i->rip;
+  c->ss_access = 0;
   i->exec(c, i);
   CHAIN_NEXT(c, i);
 }
 
 void chain_fused_generic(struct cpu *c, const struct insn *i) {
   c->insn_rip = i->rip;
+  c->ss_access = 0;
   i->exec(c, i);
   c->insn_rip = i[1].rip;
   i[1].exec(c, i + 1);

@@ -64,6 +64,7 @@ enum trap_kind {
   TRAP_BP,      /* int3; rip past it, like hardware */
   TRAP_UD,      /* #UD invalid or unimplemented opcode */
   TRAP_GP,      /* #GP (misaligned SSE operand, non-canonical address) */
+  TRAP_SS,      /* #SS: a non-canonical address through SS (the stack) */
   TRAP_PF,      /* #PF, addr = CR2, error = page-fault error code */
   TRAP_MF,      /* x87 floating-point error */
   TRAP_XM,      /* SIMD floating-point exception */
@@ -156,6 +157,11 @@ struct cpu {
    * cpu_init, as Linux's start_thread leaves them. CS and SS cannot
    * change in 64-bit user mode: CPU_USER_CS, CPU_USER_SS. */
   uint16_t es_sel, ds_sel, fs_sel, gs_sel;
+  /* The access in progress goes through SS (implicit stack accesses, and
+   * memory operands based on RSP or RBP): a non-canonical address is
+   * then #SS, not #GP (SDM vol. 3, 6.15 "Interrupt 12"). Set by cpu_ea
+   * and the stack accessors, cleared before each generic handler. */
+  uint8_t ss_access;
   union xmm xmm[16];
   uint32_t mxcsr;
   bool host_mxcsr_live; /* host MXCSR holds the guest's modes (sse_fp_env.c) */
@@ -263,6 +269,11 @@ uint64_t cpu_flags_override(uint64_t f, unsigned override);
 bool cpu_parity(uint8_t b);
 
 /* --- cpu/operand.c: register and memory operands of a decoded insn --- */
+/* Whether the memory operand goes through SS: based on RSP or RBP, with
+ * no FS/GS override (SDM vol. 1, 3.7.4.1). */
+static inline uint8_t cpu_insn_uses_ss(const struct insn *i) {
+  return (i->base == RSP || i->base == RBP) && i->seg == SEG_NONE;
+}
 uint64_t cpu_ea(struct cpu *c,
                 const struct insn *i); /* effective address incl. FS/GS base */
 uint64_t cpu_reg_get(struct cpu *c, const struct insn *i, unsigned reg,
@@ -286,7 +297,18 @@ void cpu_store_bytes(struct cpu *c, uint64_t addr, const void *src, int n);
  * multi-part store cannot be left half done. */
 void cpu_probe_write(struct cpu *c, uint64_t addr, int n);
 _Noreturn void cpu_raise(struct cpu *c, enum trap_kind kind, uint32_t error);
+/* The fault of a non-canonical data address: #SS through SS
+ * (c->ss_access), else #GP. */
+_Noreturn void cpu_raise_noncanonical(struct cpu *c);
+/* Bits 63..47 all equal (SDM vol. 1, 3.3.7.1). */
+static inline bool cpu_canonical(uint64_t a) {
+  return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
 void cpu_push(struct cpu *c, int size, uint64_t v);
+/* Implicit stack accesses at `addr` (pop, ret, enter, leave, far
+ * returns): as cpu_load/cpu_store, through SS. */
+uint64_t cpu_stack_load(struct cpu *c, uint64_t addr, int size);
+void cpu_stack_store(struct cpu *c, uint64_t addr, int size, uint64_t v);
 uint64_t cpu_pop(struct cpu *c, int size); /* reads and adjusts rsp */
 
 /* --- cpu/fxsave.c: the FXSAVE image of the x87, MXCSR and XMM state

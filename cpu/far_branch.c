@@ -18,10 +18,6 @@
 
 #define FLAG_NT (1u << 14)
 
-static bool canonical(uint64_t a) {
-  return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
-
 /* Stop before the transfer: trap.addr keeps the target offset. */
 static _Noreturn void enter_compat_mode(struct cpu *c, uint64_t target) {
   c->trap.addr = target;
@@ -57,9 +53,10 @@ void op_call_far(struct cpu *c, const struct insn *i) {
     enter_compat_mode(c, target);
   int n = i->opsize;
   uint64_t sp = c->gpr[RSP] - 2 * (uint64_t)n;
+  c->ss_access = 1;
   cpu_probe_write(c, sp, 2 * n);
-  cpu_store(c, sp + (uint64_t)n, n, CPU_USER_CS);
-  cpu_store(c, sp, n, c->rip);
+  cpu_stack_store(c, sp + (uint64_t)n, n, CPU_USER_CS);
+  cpu_stack_store(c, sp, n, c->rip);
   c->gpr[RSP] = sp;
   c->rip = target;
 }
@@ -70,11 +67,11 @@ void op_call_far(struct cpu *c, const struct insn *i) {
 void op_retf(struct cpu *c, const struct insn *i) {
   int n = i->opsize;
   uint64_t sp = c->gpr[RSP];
-  uint64_t target = cpu_load(c, sp, n);
-  uint16_t sel = (uint16_t)cpu_load(c, sp + (uint64_t)n, n);
+  uint64_t target = cpu_stack_load(c, sp, n);
+  uint16_t sel = (uint16_t)cpu_stack_load(c, sp + (uint64_t)n, n);
   if (seg_check_code(c, sel, true) == FAR_CODE32)
     enter_compat_mode(c, target);
-  if (!canonical(target))
+  if (!cpu_canonical(target))
     cpu_raise(c, TRAP_GP, 0);
   c->gpr[RSP] = sp + 2 * (uint64_t)n + (uint16_t)i->imm;
   c->rip = target;
@@ -90,13 +87,13 @@ void op_iret(struct cpu *c, const struct insn *i) {
   if (cpu_get_flags(c) & FLAG_NT)
     cpu_raise(c, TRAP_GP, 0);
   uint64_t n = (uint64_t)i->opsize, sp = c->gpr[RSP];
-  uint64_t target = cpu_load(c, sp, (int)n);
-  uint16_t cs = (uint16_t)cpu_load(c, sp + n, (int)n);
-  uint64_t flags = cpu_load(c, sp + 2 * n, (int)n);
-  uint64_t new_sp = cpu_load(c, sp + 3 * n, (int)n);
-  uint16_t ss = (uint16_t)cpu_load(c, sp + 4 * n, (int)n);
+  uint64_t target = cpu_stack_load(c, sp, (int)n);
+  uint16_t cs = (uint16_t)cpu_stack_load(c, sp + n, (int)n);
+  uint64_t flags = cpu_stack_load(c, sp + 2 * n, (int)n);
+  uint64_t new_sp = cpu_stack_load(c, sp + 3 * n, (int)n);
+  uint16_t ss = (uint16_t)cpu_stack_load(c, sp + 4 * n, (int)n);
   enum far_target kind = seg_check_code(c, cs, true);
-  if (kind == FAR_CODE64 && !canonical(target))
+  if (kind == FAR_CODE64 && !cpu_canonical(target))
     cpu_raise(c, TRAP_GP, 0);
   seg_check_stack(c, ss);
   if (kind == FAR_CODE32)

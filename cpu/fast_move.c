@@ -151,13 +151,10 @@ static void call_rel(struct cpu *c, const struct insn *i) {
 
 /* A non-canonical branch target is #GP at the branch, with nothing
  * pushed or popped (cpu/branch.c): the generic handler raises it. */
-FAST_INLINE bool canonical(uint64_t v) {
-  return (uint64_t)((int64_t)(v << 16) >> 16) == v;
-}
 
 static void ret_near(struct cpu *c, const struct insn *i) {
   uint64_t target;
-  if (!fast_try_load(c, c->gpr[RSP], 8, &target) || !canonical(target)) {
+  if (!fast_try_load(c, c->gpr[RSP], 8, &target) || !cpu_canonical(target)) {
     chain_generic(c, i);
     return;
   }
@@ -170,7 +167,7 @@ static void ret_near(struct cpu *c, const struct insn *i) {
  * before the push (cpu/branch.c). */
 FAST_INLINE bool call_rm_fast(struct cpu *c, const struct insn *i, int form) {
   uint64_t target;
-  if (!fast_try_rm_get(c, i, 8, form, &target) || !canonical(target))
+  if (!fast_try_rm_get(c, i, 8, form, &target) || !cpu_canonical(target))
     return false;
   uint64_t rsp = c->gpr[RSP] - 8;
   if (!fast_try_store(c, rsp, 8, c->rip))
@@ -186,7 +183,7 @@ FAST_INLINE bool call_rm_fast(struct cpu *c, const struct insn *i, int form) {
   }                                                                            \
   static void jmp_rm_##F(struct cpu *c, const struct insn *i) {                \
     uint64_t t;                                                                \
-    THEN_NEXT(fast_try_rm_get(c, i, 8, F, &t) && canonical(t) &&               \
+    THEN_NEXT(fast_try_rm_get(c, i, 8, F, &t) && cpu_canonical(t) &&               \
               (c->rip = t, true));                                             \
   }
 // clang-format on

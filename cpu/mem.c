@@ -1,6 +1,6 @@
 /* Guest virtual memory as the executing instruction sees it. The fast
  * path is the TLB (mmu.h: tlb_lookup); a miss walks the page tables; an
- * access the walk refuses becomes a #PF (or #GP for a non-canonical
+ * access the walk refuses becomes a #PF (or #GP, #SS for a non-canonical
  * address) that unwinds to cpu_run, which hands it to the kernel. */
 #include <string.h>
 
@@ -15,11 +15,16 @@ _Noreturn void cpu_raise(struct cpu *c, enum trap_kind kind, uint32_t error) {
   longjmp(*c->fault_jmp, 1);
 }
 
+/* A non-canonical address: #SS when the access goes through SS, else
+ * #GP (SDM vol. 3, 6.15, interrupts 12 and 13). */
+_Noreturn void cpu_raise_noncanonical(struct cpu *c) {
+  c->trap.addr = 0;
+  cpu_raise(c, c->ss_access ? TRAP_SS : TRAP_GP, 0);
+}
+
 static _Noreturn void page_fault(struct cpu *c, uint64_t addr, uint32_t err) {
-  if (err & PFERR_NONCANONICAL) {
-    c->trap.addr = 0;
-    cpu_raise(c, TRAP_GP, 0);
-  }
+  if (err & PFERR_NONCANONICAL)
+    cpu_raise_noncanonical(c);
   c->trap.addr = addr;
   cpu_raise(c, TRAP_PF, err);
 }
@@ -29,11 +34,8 @@ static _Noreturn void page_fault(struct cpu *c, uint64_t addr, uint32_t err) {
  * load at 0x7ffffffffffc is #GP, not a #PF on its first page). One that
  * wraps past 2^64 starts in the kernel half, whose first page faults. */
 static void check_end_canonical(struct cpu *c, uint64_t addr, int n) {
-  uint64_t last = addr + (uint64_t)n - 1;
-  if ((uint64_t)((int64_t)(last << 16) >> 16) != last) {
-    c->trap.addr = 0;
-    cpu_raise(c, TRAP_GP, 0);
-  }
+  if (!cpu_canonical(addr + (uint64_t)n - 1))
+    cpu_raise_noncanonical(c);
 }
 
 /* Host address of guest byte `addr` for an access of `kind`. */
@@ -142,14 +144,29 @@ void cpu_store(struct cpu *c, uint64_t addr, int size, uint64_t v) {
   cpu_store_bytes(c, addr, &v, size);
 }
 
+uint64_t cpu_stack_load(struct cpu *c, uint64_t addr, int size) {
+  uint8_t was = c->ss_access;
+  c->ss_access = 1;
+  uint64_t v = cpu_load(c, addr, size);
+  c->ss_access = was;
+  return v;
+}
+
+void cpu_stack_store(struct cpu *c, uint64_t addr, int size, uint64_t v) {
+  uint8_t was = c->ss_access;
+  c->ss_access = 1;
+  cpu_store(c, addr, size, v);
+  c->ss_access = was;
+}
+
 void cpu_push(struct cpu *c, int size, uint64_t v) {
   uint64_t rsp = c->gpr[RSP] - (uint64_t)size;
-  cpu_store(c, rsp, size, v);
+  cpu_stack_store(c, rsp, size, v);
   c->gpr[RSP] = rsp;
 }
 
 uint64_t cpu_pop(struct cpu *c, int size) {
-  uint64_t v = cpu_load(c, c->gpr[RSP], size);
+  uint64_t v = cpu_stack_load(c, c->gpr[RSP], size);
   c->gpr[RSP] += (uint64_t)size;
   return v;
 }

@@ -4,6 +4,7 @@
 #include "cpu.h"
 
 uint64_t cpu_ea(struct cpu *c, const struct insn *i) {
+  c->ss_access = cpu_insn_uses_ss(i);
   uint64_t ea = (uint64_t)(int64_t)i->disp;
   if (i->base < 16)
     ea += c->gpr[i->base];

@@ -126,7 +126,7 @@ void op_push_sreg(struct cpu *c, const struct insn *i) {
 
 /* 0F A1/A9: pop fs/gs. RSP moves only once the selector has loaded. */
 void op_pop_sreg(struct cpu *c, const struct insn *i) {
-  uint64_t v = cpu_load(c, c->gpr[RSP], i->opsize);
+  uint64_t v = cpu_stack_load(c, c->gpr[RSP], i->opsize);
   seg_load(c, (enum sreg)i->arg, (uint16_t)v);
   c->gpr[RSP] += (uint64_t)i->opsize;
 }

@@ -41,8 +41,10 @@ FIXED(cvtsd2si, fast_cvt2si(c, i, form, 1))
 /* One copy of fast_NAME per form, and the row of them. */
 #define SPEC_FN(NAME, F)                                                       \
   static void s_##NAME##_##F(struct cpu *c, const struct insn *i) {            \
-    if (F != FORM_REG)                                                         \
+    if (F != FORM_REG) {                                                       \
       c->insn_rip = i->rip;                                                    \
+      c->ss_access = cpu_insn_uses_ss(i);                                      \
+    }                                                                          \
     fast_##NAME(c, i, F);                                                      \
     CHAIN_NEXT(c, i);                                                          \
   }

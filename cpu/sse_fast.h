@@ -35,9 +35,7 @@ FAST_INLINE void xmm_put(struct cpu *c, unsigned r, __m128i v) {
 FAST_INLINE void sse_fast_align(struct cpu *c, uint64_t a, enum sse_align al) {
   if (al == SSE_UNALIGNED || !(a & 15))
     return;
-  if (al == SSE_ALIGNED && (c->mxcsr & MXCSR_MM))
-    return;
-  cpu_raise(c, TRAP_GP, 0);
+  sse_check_align(c, a, al);
 }
 
 /* TLB misses and page crossings (cpu/sse_operand.c). */

@@ -29,7 +29,7 @@ void op_push_rm(struct cpu *c, const struct insn *i) {
  * incremented (SDM vol. 2, POP). The store happens before rsp moves. */
 void op_pop_rm(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
-  uint64_t v = cpu_load(c, c->gpr[RSP], size);
+  uint64_t v = cpu_stack_load(c, c->gpr[RSP], size);
   if (i->mod == 3) {
     c->gpr[RSP] += size;
     cpu_reg_set(c, i, i->rm, size, v);
@@ -64,19 +64,19 @@ void op_enter(struct cpu *c, const struct insn *i) {
   unsigned level = i->imm2 & 31;
   uint64_t sp = c->gpr[RSP], bp = c->gpr[RBP];
   sp -= size;
-  cpu_store(c, sp, size, bp);
+  cpu_stack_store(c, sp, size, bp);
   uint64_t frame = sp;
   if (level > 0) {
     for (unsigned k = 1; k < level; k++) {
       bp -= size;
       /* The stack address size is 64 bits in long mode, whatever the
        * operand size: the copies come from RBP - k*size. */
-      uint64_t v = cpu_load(c, bp, size);
+      uint64_t v = cpu_stack_load(c, bp, size);
       sp -= size;
-      cpu_store(c, sp, size, v);
+      cpu_stack_store(c, sp, size, v);
     }
     sp -= size;
-    cpu_store(c, sp, size, frame);
+    cpu_stack_store(c, sp, size, frame);
   }
   cpu_reg_set(c, i, RBP, size, frame);
   c->gpr[RSP] = sp - (uint16_t)i->imm;
@@ -85,7 +85,7 @@ void op_enter(struct cpu *c, const struct insn *i) {
 /* C9: leave is mov rsp, rbp; pop rbp. */
 void op_leave(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
-  uint64_t v = cpu_load(c, c->gpr[RBP], size);
+  uint64_t v = cpu_stack_load(c, c->gpr[RBP], size);
   c->gpr[RSP] = c->gpr[RBP] + size;
   cpu_reg_set(c, i, RBP, size, v);
 }

@@ -158,21 +158,15 @@ uint64_t x87_begin_load(struct cpu *c, const struct insn *i, void *buf,
   return ea;
 }
 
-static bool canonical(uint64_t a) {
-  return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
-
 /* A store the FPU then suppresses (an unmasked exception, SDM vol. 1,
- * 8.5) still faults on a non-canonical address (#GP, which comes before
- * any #PF of the operand) or on a page it may not write: measured with
- * fistp from an empty stack, IM unmasked. A pending #MF comes first. */
+ * 8.5) still faults on a non-canonical address (#GP, or #SS through SS, which
+ * comes before any #PF of the operand) or on a page it may not write: measured
+ * with fistp from an empty stack, IM unmasked. A pending #MF comes first. */
 uint64_t x87_begin_store(struct cpu *c, const struct insn *i, int size) {
   x87_wait(c);
   uint64_t ea = cpu_ea(c, i);
-  if (!canonical(ea) || !canonical(ea + (uint64_t)size - 1)) {
-    c->trap.addr = 0;
-    cpu_raise(c, TRAP_GP, 0);
-  }
+  if (!cpu_canonical(ea) || !cpu_canonical(ea + (uint64_t)size - 1))
+    cpu_raise_noncanonical(c);
   cpu_probe_write(c, ea, size);
   x87_note(c, i, true, ea);
   return ea;

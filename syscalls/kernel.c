@@ -116,6 +116,8 @@ int kernel_run(struct process *p) {
     case TRAP_DE: signal_raise_trap(p, SIGFPE, FPE_INTDIV, t->rip); break;
     /* #GP and hlt reach user space as SIGSEGV with si_code SI_KERNEL. */
     case TRAP_GP: signal_raise_trap(p, SIGSEGV, SI_KERNEL, 0); break;
+    /* #SS: do_error_trap(..., SIGBUS, 0, NULL) in arch/x86/kernel/traps.c */
+    case TRAP_SS: signal_raise_trap(p, SIGBUS, SI_KERNEL, 0); break;
     case TRAP_BP: signal_raise_trap(p, SIGTRAP, SI_KERNEL, 0); break;
     case TRAP_MF:
     case TRAP_XM:

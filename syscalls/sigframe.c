@@ -108,7 +108,8 @@ static void exception_info(const struct cpu *c, struct k_sigcontext *m) {
     m->err = 0;
     break;
   case TRAP_GP:
-    m->trapno = 13;
+  case TRAP_SS:
+    m->trapno = c->trap.kind == TRAP_GP ? 13 : 12;
     m->err = c->trap.error;
     break;
   case TRAP_PF:

@@ -13,7 +13,7 @@ static const char *const gpr_names[16] = {
     "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
 
 static const char *const end_names[END_COUNT] = {
-    "ok", "int3", "#DE", "#UD", "#GP", "#PF", "#MF", "#XM", "other"};
+    "ok", "int3", "#DE", "#UD", "#GP", "#SS", "#PF", "#MF", "#XM", "other"};
 
 /* Flags the manuals leave undefined after the instructions retired before
  * end_rip: an instruction that surely runs and surely writes a flag

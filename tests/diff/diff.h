@@ -44,7 +44,8 @@ enum diff_end {
   END_BP,    /* an int3 elsewhere (a stray jump into the padding) */
   END_DE,    /* #DE: SIGFPE / TRAP_DE */
   END_UD,    /* #UD: SIGILL / TRAP_UD */
-  END_GP,    /* #GP or #SS: SIGSEGV, SIGBUS / TRAP_GP */
+  END_GP,    /* #GP: SIGSEGV (trapno 13) / TRAP_GP */
+  END_SS,    /* #SS, a non-canonical stack address: SIGBUS / TRAP_SS */
   END_PF,    /* #PF: SIGSEGV / TRAP_PF */
   END_MF,    /* x87 #MF */
   END_XM,    /* SIMD #XM */

@@ -251,11 +251,12 @@ int main(int argc, char **argv) {
          ", mismatches %" PRIu64 "\n",
          stats.sequences, stats.insns, stats.mismatches);
   printf("difftest: endings: ok %" PRIu64 ", int3 %" PRIu64 ", #DE %" PRIu64
-         ", #UD %" PRIu64 ", #GP %" PRIu64 ", #PF %" PRIu64 ", #MF %" PRIu64
-         ", #XM %" PRIu64 ", other %" PRIu64 "\n",
+         ", #UD %" PRIu64 ", #GP %" PRIu64 ", #SS %" PRIu64 ", #PF %" PRIu64
+         ", #MF %" PRIu64 ", #XM %" PRIu64 ", other %" PRIu64 "\n",
          stats.faults[END_OK], stats.faults[END_BP], stats.faults[END_DE],
-         stats.faults[END_UD], stats.faults[END_GP], stats.faults[END_PF],
-         stats.faults[END_MF], stats.faults[END_XM], stats.faults[END_OTHER]);
+         stats.faults[END_UD], stats.faults[END_GP], stats.faults[END_SS],
+         stats.faults[END_PF], stats.faults[END_MF], stats.faults[END_XM],
+         stats.faults[END_OTHER]);
   printf("difftest: undefined flags that differed and were masked, per form:");
   int listed = 0;
   for (int op = 0; op < OP_COUNT; op++)

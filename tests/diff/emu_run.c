@@ -102,6 +102,7 @@ static int end_of(const struct diff_case *k, enum trap_kind t, uint64_t rip) {
   case TRAP_DE: return END_DE;
   case TRAP_UD: return END_UD;
   case TRAP_GP: return END_GP;
+  case TRAP_SS: return END_SS;
   case TRAP_PF: return END_PF;
   case TRAP_MF: return END_MF;
   case TRAP_XM: return END_XM;

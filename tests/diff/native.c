@@ -76,7 +76,7 @@ static int end_of(int sig, long trapno, uint64_t rip) {
     return rip == DIFF_CODE_ADDR + (uint64_t)run_case->code_len ? END_OK
                                                                 : END_BP;
   case 6: return END_UD;
-  case 12: /* #SS: a non-canonical stack address */
+  case 12: return END_SS; /* a non-canonical stack address */
   case 13: return END_GP;
   case 14: return END_PF;
   case 16: return END_MF;
