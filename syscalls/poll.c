@@ -18,6 +18,37 @@ struct guest_pollfd {
   int16_t events, revents;
 };
 
+/* The time a wait started, to give back what is left of its timeout as
+ * ppoll, pselect6 and select do (fs/select.c: poll_select_finish). A
+ * --deterministic run waits no host time it could observe: what is left
+ * is all of it when the call returned at once, none after a timeout. */
+static struct timespec wait_start(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t;
+}
+
+static struct timespec remaining(struct process *p, struct timespec timeout,
+                                 struct timespec start, int64_t ret) {
+  if (ret == 0)
+    return (struct timespec){0, 0};
+  if (p->opt && p->opt->deterministic)
+    return timeout;
+  struct timespec now = wait_start();
+  int64_t left = (timeout.tv_sec - (now.tv_sec - start.tv_sec)) * 1000000000 +
+                 (timeout.tv_nsec - (now.tv_nsec - start.tv_nsec));
+  if (left < 0)
+    left = 0;
+  return (struct timespec){left / 1000000000, left % 1000000000};
+}
+
+/* Written back only after a successful wait or a timeout; a fault here
+ * is ignored, as Linux does. */
+static void put_timespec(struct process *p, uint64_t addr, struct timespec t) {
+  int64_t v[2] = {t.tv_sec, t.tv_nsec};
+  (void)copy_to_guest(&p->mmu, addr, v, sizeof v);
+}
+
 static int64_t do_poll(struct process *p, uint64_t ufds, uint64_t nfds,
                        const struct timespec *timeout) {
   if (nfds > FD_MAX)
@@ -83,7 +114,11 @@ int64_t sys_ppoll(struct process *p, const uint64_t a[6]) {
   }
   /* The temporary signal mask matters only for delivery during the wait,
    * which emu does not interrupt; it is accepted and not applied. */
-  return do_poll(p, a[0], a[1], a[2] ? &ts : NULL);
+  struct timespec start = wait_start();
+  int64_t r = do_poll(p, a[0], a[1], a[2] ? &ts : NULL);
+  if (a[2] && r >= 0)
+    put_timespec(p, a[2], remaining(p, ts, start, r));
+  return r;
 }
 
 /* The guest's fd_set words for nfds descriptors. */
@@ -151,7 +186,14 @@ int64_t sys_select(struct process *p, const uint64_t a[6]) {
     ts.tv_sec = tv[0] + tv[1] / 1000000;
     ts.tv_nsec = (tv[1] % 1000000) * 1000;
   }
-  return do_select(p, a, a[4] ? &ts : NULL);
+  struct timespec start = wait_start();
+  int64_t r = do_select(p, a, a[4] ? &ts : NULL);
+  if (a[4] && r >= 0) {
+    struct timespec left = remaining(p, ts, start, r);
+    int64_t tv[2] = {left.tv_sec, left.tv_nsec / 1000};
+    (void)copy_to_guest(&p->mmu, a[4], tv, sizeof tv);
+  }
+  return r;
 }
 
 int64_t sys_pselect6(struct process *p, const uint64_t a[6]) {
@@ -161,5 +203,9 @@ int64_t sys_pselect6(struct process *p, const uint64_t a[6]) {
     if (e)
       return e;
   }
-  return do_select(p, a, a[4] ? &ts : NULL);
+  struct timespec start = wait_start();
+  int64_t r = do_select(p, a, a[4] ? &ts : NULL);
+  if (a[4] && r >= 0)
+    put_timespec(p, a[4], remaining(p, ts, start, r));
+  return r;
 }

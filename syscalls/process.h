@@ -186,6 +186,9 @@ void signal_kill(struct process *p, int sig, int si_code, uint64_t addr);
 /* Enter the guest's handler for sig. False when the frame cannot be
  * written (the caller then kills the process with SIGSEGV). */
 bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr);
+/* Where rt_sigreturn will read the signal mask: the frame at the guest's
+ * rsp (for --strace). */
+uint64_t sigframe_mask_addr(const struct process *p);
 
 /* --- syscalls/symbolize.c --- */
 const char *symbolize(struct process *p, uint64_t addr, char *buf, size_t size);

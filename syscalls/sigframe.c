@@ -200,6 +200,11 @@ bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr) {
   return true;
 }
 
+uint64_t sigframe_mask_addr(const struct process *p) {
+  /* The handler's ret popped pretcode: rsp is at the ucontext. */
+  return p->cpu.gpr[RSP] + offsetof(struct k_ucontext, sigmask);
+}
+
 int64_t sys_rt_sigreturn(struct process *p, const uint64_t a[6]) {
   (void)a;
   struct cpu *c = &p->cpu;

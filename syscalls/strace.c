@@ -2,6 +2,7 @@
  * known on entry are printed when the call is entered; the first
  * out-argument and everything after it, the result and its errno when it
  * returns (strace's syscall_entering/exiting_trace). */
+#include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
@@ -80,6 +81,7 @@ static bool arg_is_out(int kind, const uint64_t a[6]) {
   case A_CPUSET_OUT:
   case A_LOFF_INOUT: return true;
   case A_FCNTL_ARG: return a[1] == F_GETLK || a[1] == F_OFD_GETLK;
+  case A_ARCH_ADDR: return a[0] == ARCH_GET_FS || a[0] == ARCH_GET_GS;
   case A_PRCTL_TAIL: return a[0] == PR_GET_NAME || a[0] == PR_GET_PDEATHSIG;
   default: return false;
   }
@@ -497,6 +499,25 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_ARCH_PRCTL: st_xlat(p, arch_prctl_names, v, "ARCH_???"); break;
   case A_GRND_FLAGS: st_flags(p, grnd_names, v, NULL); break;
   case A_XATTR_FLAGS: st_flags(p, xattr_flag_names, v, NULL); break;
+  case A_POLLFDS_IN: st_pollfds_in(p, v, a[i + 1]); break;
+  case A_FDSET_IN: st_fdset_in(p, v, (int)a[0]); break;
+  case A_TIMEVAL_IN: st_timeval(p, v); break;
+  case A_PSELECT_MASK: st_pselect_mask(p, v); break;
+  case A_PPOLL_MASK: st_sigset_at(p, v, a[i + 1]); break;
+  case A_ARCH_ADDR:
+    if (a[0] == ARCH_GET_FS || a[0] == ARCH_GET_GS) {
+      uint64_t base;
+      if (st_fetch(p, v, &base, sizeof base))
+        st_printf(p, "[%#llx]", (unsigned long long)base);
+    } else {
+      st_printf(p, "%#llx", (unsigned long long)v);
+    }
+    break;
+  case A_SIGRETURN:
+    st_puts(p, "{mask=");
+    st_sigset_at(p, sigframe_mask_addr(p), 8);
+    st_puts(p, "}");
+    break;
   case A_INT_OUT:
     if (failed || !v)
       st_ptr(p, v);
@@ -659,6 +680,10 @@ static void print_result(struct process *p, const struct syscall_desc *d,
     }
     st_printf(p, "%lld", (long long)ret);
     break;
+  case R_POLL:
+  case R_PPOLL: st_poll_result(p, a, ret, kind == R_PPOLL); break;
+  case R_SELECT:
+  case R_PSELECT: st_select_result(p, a, ret, kind == R_PSELECT); break;
   case R_FCNTL:
     if (a[1] == F_GETFD && ret) {
       st_printf(p, "%#llx (flags ", (unsigned long long)ret);

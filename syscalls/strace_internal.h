@@ -105,6 +105,14 @@ void st_utimens(struct process *p, uint64_t addr);
 void st_utsname(struct process *p, uint64_t addr);
 void st_sigaction(struct process *p, uint64_t addr);
 void st_sigset_at(struct process *p, uint64_t addr, uint64_t size);
+/* strace_poll.c */
+void st_pollfds_in(struct process *p, uint64_t addr, uint64_t n);
+void st_poll_result(struct process *p, const uint64_t a[6], int64_t ret,
+                    bool ppoll);
+void st_fdset_in(struct process *p, uint64_t addr, int nfds);
+void st_pselect_mask(struct process *p, uint64_t addr);
+void st_select_result(struct process *p, const uint64_t a[6], int64_t ret,
+                      bool pselect);
 void st_stack(struct process *p, uint64_t addr);
 void st_iovec(struct process *p, uint64_t addr, uint64_t count,
               int64_t limit); /* limit < 0: whole buffers */

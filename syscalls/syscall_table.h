@@ -79,9 +79,16 @@ enum sc_arg {
   A_ARCH_PRCTL,
   A_GRND_FLAGS,
   A_XATTR_FLAGS, /* XATTR_CREATE|XATTR_REPLACE, 0 */
-  A_INT_OUT,     /* out: [N] (an int the kernel writes) */
-  A_LOFF_INOUT,  /* NULL or [N] (sendfile, copy_file_range offsets) */
-  A_GROUPS_OUT,  /* out: [0, 1] up to the result */
+  A_POLLFDS_IN,  /* pollfd array, count = next argument */
+  A_PPOLL_MASK,  /* ppoll's sigset, its size in the argument after */
+  A_ARCH_ADDR,   /* arch_prctl's address: [value] out for ARCH_GET_* */
+  A_SIGRETURN,   /* rt_sigreturn: {mask=...} of the frame at rsp */
+  A_FDSET_IN,    /* select's fd_set of nfds (the first argument) */
+  A_TIMEVAL_IN,
+  A_PSELECT_MASK, /* pselect6: {sigset, size} */
+  A_INT_OUT,      /* out: [N] (an int the kernel writes) */
+  A_LOFF_INOUT,   /* NULL or [N] (sendfile, copy_file_range offsets) */
+  A_GROUPS_OUT,   /* out: [0, 1] up to the result */
   A_SYSINFO_OUT,
   A_TMS_OUT,
   A_RUSAGE_WHO,
@@ -102,13 +109,17 @@ enum sc_arg {
 
 /* How the tracer prints the result. */
 enum sc_ret {
-  R_DEC,   /* decimal, or -1 ERRNO (message) */
-  R_HEX,   /* 0x..., addresses (mmap, brk) */
-  R_OCT,   /* umask */
-  R_NONE,  /* exit, exit_group: "= ?" */
-  R_FCNTL, /* F_GETFD/F_GETFL decode their flags */
-  R_TIME,  /* time(): seconds and an ISO date */
-  R_PRCTL, /* PR_GET_DUMPABLE names its answer */
+  R_DEC,     /* decimal, or -1 ERRNO (message) */
+  R_HEX,     /* 0x..., addresses (mmap, brk) */
+  R_OCT,     /* umask */
+  R_NONE,    /* exit, exit_group: "= ?" */
+  R_FCNTL,   /* F_GETFD/F_GETFL decode their flags */
+  R_TIME,    /* time(): seconds and an ISO date */
+  R_PRCTL,   /* PR_GET_DUMPABLE names its answer */
+  R_POLL,    /* poll: "0 (Timeout)" or the ready descriptors */
+  R_PPOLL,   /* ppoll: the same, and the timeout left */
+  R_SELECT,  /* select: "(in [3], out [4], left {...})" or "(Timeout)" */
+  R_PSELECT, /* pselect6: the same with a timespec */
 };
 
 struct syscall_desc {

@@ -216,8 +216,7 @@ static void on_usr1(int sig, siginfo_t *si, void *ctx) {
          (unsigned long)uc->uc_mcontext.gregs[REG_CSGSFS],
          (unsigned long)uc->uc_mcontext.gregs[REG_TRAPNO],
          (unsigned long)uc->uc_mcontext.gregs[REG_ERR]);
-  /* Out by siglongjmp: emu's --strace formats rt_sigreturn unlike
-   * strace, and the trace of this program is compared too. */
+  /* Out by siglongjmp (rt_sigreturn is covered by poll_select.c). */
   siglongjmp(jump, 1);
 }
 
