@@ -269,6 +269,7 @@ static struct block *build(struct cpu *c) {
   struct insn *in = bc->scratch;
   cpu_fetch_decode(c, &in[0]);
   in[0].rip = c->rip;
+  cpu_specialize_at(&in[0]);
   unsigned count = 1;
   uint64_t at = c->rip + in[0].len;
   uint64_t page = c->rip & PAGE_MASK;
@@ -284,6 +285,7 @@ static struct block *build(struct cpu *c) {
     if (r != 0 || block_bound(&in[count]) == BOUND_STARTS)
       break;
     in[count].rip = at;
+    cpu_specialize_at(&in[count]);
     at += in[count++].len;
   }
   struct block *b = malloc(sizeof *b + (count + 1u) * sizeof(struct insn));

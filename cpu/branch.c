@@ -21,21 +21,31 @@ static void check_canonical(struct cpu *c, uint64_t target) {
     cpu_raise(c, TRAP_GP, 0);
 }
 
+/* The target of a relative branch taken, checked: code near the top of
+ * the lower half can reach past it. (The decoder gives such a branch the
+ * generic handler: cpu_specialize_at.) */
+static uint64_t rel_target(struct cpu *c, const struct insn *i) {
+  uint64_t target = near_target(i, c->rip + i->imm);
+  check_canonical(c, target);
+  return target;
+}
+
 /* EB, E9: jmp rel */
 void op_jmp_rel(struct cpu *c, const struct insn *i) {
-  c->rip = near_target(i, c->rip + i->imm);
+  c->rip = rel_target(c, i);
 }
 
 /* 70..7F, 0F 80..8F: jcc rel (arg = cc) */
 void op_jcc(struct cpu *c, const struct insn *i) {
   if (cpu_cond(c, i->arg))
-    c->rip = near_target(i, c->rip + i->imm);
+    c->rip = rel_target(c, i);
 }
 
 /* E8: call rel32 (rel16) */
 void op_call_rel(struct cpu *c, const struct insn *i) {
+  uint64_t target = rel_target(c, i);
   cpu_push(c, i->opsize, c->rip);
-  c->rip = near_target(i, c->rip + i->imm);
+  c->rip = target;
 }
 
 /* FF /2: call r/m64 (r/m16). The target is read before the push. */
@@ -72,22 +82,23 @@ static uint64_t count_reg(const struct cpu *c, const struct insn *i) {
 void op_loop(struct cpu *c, const struct insn *i) {
   uint64_t n = count_reg(c, i) - 1;
   if (i->addrsize == 4)
-    c->gpr[RCX] = (uint32_t)n;
-  else
-    c->gpr[RCX] = n;
-  if (i->addrsize == 4)
     n = (uint32_t)n;
   bool take = n != 0;
   if (take && i->arg != 2) {
     bool zf = cpu_get_flags(c) & FLAG_ZF;
     take = i->arg == 1 ? zf : !zf;
   }
-  if (take)
-    c->rip = near_target(i, c->rip + i->imm);
+  /* A faulting target leaves RCX as it was. */
+  uint64_t target = take ? rel_target(c, i) : c->rip;
+  if (i->addrsize == 4)
+    c->gpr[RCX] = (uint32_t)n;
+  else
+    c->gpr[RCX] = n;
+  c->rip = target;
 }
 
 /* E3: jrcxz (jecxz with 67) */
 void op_jrcxz(struct cpu *c, const struct insn *i) {
   if (count_reg(c, i) == 0)
-    c->rip = near_target(i, c->rip + i->imm);
+    c->rip = rel_target(c, i);
 }

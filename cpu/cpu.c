@@ -8,6 +8,7 @@
 #include "block.h"
 #include "chain.h"
 #include "cpu.h"
+#include "specialize.h"
 #include "sse.h"
 
 static void code_changed(void *ctx, uint64_t page) {
@@ -133,6 +134,7 @@ static enum trap_kind run_loop(struct cpu *c, uint64_t max_insns) {
     c->insn_rip = c->rip;
     cpu_fetch_decode(c, &run[0]);
     run[0].rip = c->insn_rip;
+    cpu_specialize_at(&run[0]);
     uint64_t start = c->cycles;
     c->rip += run[0].len;
     run[0].handler(c, run);

@@ -54,8 +54,24 @@ static int specialized_form(const struct insn *in) {
   return form;
 }
 
+/* A relative branch whose target is not canonical (code at the top of
+ * the lower half): only the generic handler checks for the #GP. */
+static bool rel_target_bad(const struct insn *in) {
+  cpu_handler g = cpu_ops[in->op].handler;
+  if (g != op_jcc && g != op_jmp_rel && g != op_call_rel)
+    return false;
+  return !cpu_canonical(in->rip + in->len + in->imm);
+}
+
+void cpu_specialize_at(struct insn *in) {
+  if (in->handler != chain_generic && rel_target_bad(in))
+    in->handler = chain_generic;
+}
+
 cpu_handler cpu_specialize_fused(const struct insn *in) {
   if (in[1].opsize != 8) /* a 66 Jcc is 16-bit: op_jcc (cpu/branch.c) */
+    return NULL;
+  if (rel_target_bad(&in[1]))
     return NULL;
   int form = specialized_form(in);
   return form < 0 ? NULL

@@ -11,6 +11,10 @@
  * chaining one when there is one for its form, else chain_generic with
  * the table's handler as `exec`. */
 void cpu_specialize(struct insn *in);
+/* Once in->rip is known: back to the generic handler where a specialised
+ * one would skip a check that depends on the address (a relative branch
+ * to a non-canonical target). */
+void cpu_specialize_at(struct insn *in);
 
 /* For the flag-setting instruction just before a Jcc that ends a block:
  * a handler doing both (the Jcc is insn[1] to it; it chains to insn[2]),
