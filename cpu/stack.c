@@ -78,8 +78,17 @@ void op_enter(struct cpu *c, const struct insn *i) {
     sp -= size;
     cpu_stack_store(c, sp, size, frame);
   }
+  /* This CPU then checks that the new stack top, below the imm16 bytes
+   * of locals, is writable: a #PF there comes after those of the stores
+   * above, with nothing changed (measured: enter $0x39, $0 with the
+   * frame 0x40 bytes above an unmapped page faults at the byte below). */
+  uint64_t top = sp - (uint16_t)i->imm;
+  uint8_t was = c->ss_access;
+  c->ss_access = 1;
+  cpu_probe_write(c, top, 1);
+  c->ss_access = was;
   cpu_reg_set(c, i, RBP, size, frame);
-  c->gpr[RSP] = sp - (uint16_t)i->imm;
+  c->gpr[RSP] = top;
 }
 
 /* C9: leave is mov rsp, rbp; pop rbp. */
