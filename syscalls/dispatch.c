@@ -57,6 +57,8 @@ void sys_dispatch(struct process *p) {
     strace_enter(p, nr, a);
   int64_t ret = d && d->handler ? d->handler(p, a) : sys_enosys(p, nr);
   c->gpr[RAX] = (uint64_t)ret;
+  p->syscall_nr = nr;
+  p->syscall_interrupted = ret == -ERESTARTNOHAND;
   if (trace)
     strace_leave(p, nr, a, ret);
   /* A write to a pipe with no reader fails with EPIPE and raises SIGPIPE

@@ -106,6 +106,13 @@ int kernel_run(struct process *p) {
       sys_dispatch(p);
       if (p->sigpending)
         signal_check(p);
+      if (p->syscall_interrupted) {
+        /* No handler ran (the signal was ignored): the call starts
+         * again, as Linux restarts an ERESTARTNOHAND call. */
+        p->syscall_interrupted = false;
+        p->cpu.gpr[RAX] = p->syscall_nr;
+        p->cpu.rip -= 2; /* the syscall instruction, 0F 05 */
+      }
       break;
     case TRAP_PF:
       handle_fault(p);

@@ -112,8 +112,19 @@ int64_t sys_ppoll(struct process *p, const uint64_t a[6]) {
     if (e)
       return e;
   }
-  /* The temporary signal mask matters only for delivery during the wait,
-   * which emu does not interrupt; it is accepted and not applied. */
+  /* A signal pending and left unblocked by the temporary mask interrupts
+   * the wait at once, and is delivered under that mask. (emu has no
+   * asynchronous signal sources, so nothing can arrive during the host
+   * wait itself.) */
+  if (a[3]) {
+    uint64_t mask;
+    if (a[4] != 8)
+      return -EINVAL;
+    if (copy_from_guest(&p->mmu, &mask, a[3], sizeof mask) < 0)
+      return -EFAULT;
+    if (signal_wait_interrupted(p, mask))
+      return -ERESTARTNOHAND;
+  }
   struct timespec start = wait_start();
   int64_t r = do_poll(p, a[0], a[1], a[2] ? &ts : NULL);
   if (a[2] && r >= 0)
@@ -202,6 +213,20 @@ int64_t sys_pselect6(struct process *p, const uint64_t a[6]) {
     int e = read_timespec(p, a[4], &ts);
     if (e)
       return e;
+  }
+  /* The sixth argument: {const sigset_t *mask, size_t size}. */
+  if (a[5]) {
+    uint64_t pair[2], mask;
+    if (copy_from_guest(&p->mmu, pair, a[5], sizeof pair) < 0)
+      return -EFAULT;
+    if (pair[0]) {
+      if (pair[1] != 8)
+        return -EINVAL;
+      if (copy_from_guest(&p->mmu, &mask, pair[0], sizeof mask) < 0)
+        return -EFAULT;
+      if (signal_wait_interrupted(p, mask))
+        return -ERESTARTNOHAND;
+    }
   }
   struct timespec start = wait_start();
   int64_t r = do_select(p, a, a[4] ? &ts : NULL);

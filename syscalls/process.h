@@ -98,7 +98,18 @@ struct process {
   uint32_t umask;
   uint64_t sigmask;    /* blocked signals, bit (sig - 1) */
   uint64_t sigpending; /* raised but not yet delivered, bit (sig - 1) */
-  int sigcode[64];     /* si_code of each pending signal */
+  /* A call that waits under a temporary mask (ppoll, pselect6,
+   * rt_sigsuspend) and is interrupted leaves that mask in force for the
+   * signal's delivery; the frame then saves this one, the mask to return
+   * to (Linux: set_restore_sigmask). */
+  bool restore_sigmask;
+  uint64_t saved_sigmask;
+  /* The last system call returned -ERESTARTNOHAND (it was interrupted by
+   * a pending signal): -EINTR to the guest if a handler runs, else the
+   * call starts again (kernel.c). Its number, to restart it. */
+  bool syscall_interrupted;
+  uint64_t syscall_nr;
+  int sigcode[64];                       /* si_code of each pending signal */
   struct guest_sigaction sigactions[64]; /* index sig - 1 */
   struct {
     uint64_t sp, size;
@@ -177,6 +188,13 @@ void signal_raise_trap(struct process *p, int sig, int si_code, uint64_t addr);
 /* Queue a signal from kill (SI_USER) or tkill/tgkill (SI_TKILL);
  * delivered by signal_check. */
 void signal_send(struct process *p, int sig, int si_code);
+/* For a wait under the guest's temporary mask `mask`: true, with the
+ * mask installed until the pending signal is delivered, when a signal
+ * it leaves unblocked is pending (the call then returns -EINTR). */
+bool signal_wait_interrupted(struct process *p, uint64_t mask);
+/* Linux's internal "restart unless a handler runs" (include/linux/
+ * errno.h): what a wait interrupted by a signal returns. */
+#define ERESTARTNOHAND 514
 /* Deliver a pending unblocked signal, if any (after each system call). */
 void signal_check(struct process *p);
 /* Kill the process with sig (default action), with a crash report for

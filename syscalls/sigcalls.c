@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fs.h"
 #include "syscall_table.h"
@@ -172,4 +173,31 @@ int64_t sys_futex(struct process *p, const uint64_t a[6]) {
     return 0;
   default: return -ENOSYS;
   }
+}
+
+/* rt_sigsuspend and pause wait for a signal to be delivered. One already
+ * pending (and not blocked by the mask given) ends the wait at once: it
+ * is delivered under that mask and the call returns -EINTR. Otherwise
+ * nothing inside emu can send one (no timers, one thread), so the wait
+ * is the host's: it lasts until emu itself is signalled, as the guest
+ * would wait for a signal from outside. */
+static int64_t wait_for_signal(struct process *p, uint64_t mask) {
+  if (signal_wait_interrupted(p, mask))
+    return -ERESTARTNOHAND;
+  pause();
+  return -EINTR;
+}
+
+int64_t sys_rt_sigsuspend(struct process *p, const uint64_t a[6]) {
+  uint64_t mask;
+  if (a[1] != KERNEL_SIGSET_SIZE)
+    return -EINVAL;
+  if (copy_from_guest(&p->mmu, &mask, a[0], sizeof mask) < 0)
+    return -EFAULT;
+  return wait_for_signal(p, mask);
+}
+
+int64_t sys_pause(struct process *p, const uint64_t a[6]) {
+  (void)a;
+  return wait_for_signal(p, p->sigmask);
 }

@@ -163,9 +163,18 @@ bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr) {
   m->cs = CPU_USER_CS, m->ss = CPU_USER_SS;
   m->cr2 = sig == SIGSEGV || sig == SIGBUS ? addr : 0;
   exception_info(c, m);
-  m->oldmask = p->sigmask;
+  /* After a wait under a temporary mask, the frame restores the mask
+   * from before the wait (signal.c: signal_wait_interrupted). */
+  uint64_t restore = p->restore_sigmask ? p->saved_sigmask : p->sigmask;
+  /* A handler runs after an interrupted wait: the wait fails with EINTR
+   * (arch/x86/kernel/signal.c: handle_signal). */
+  if (p->syscall_interrupted) {
+    m->rax = (uint64_t)-EINTR;
+    p->syscall_interrupted = false;
+  }
+  m->oldmask = restore;
   m->fpstate = fp;
-  f.uc.sigmask = p->sigmask;
+  f.uc.sigmask = restore;
   f.info.signo = sig;
   f.info.code = si_code;
   if (si_code == SI_USER || si_code == SI_TKILL) {
@@ -189,6 +198,7 @@ bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr) {
   c->rip = act->handler;
   /* The handler runs with DF and TF clear (Linux clears them). */
   cpu_set_flags(c, cpu_get_flags(c) & ~(uint64_t)(FLAG_DF | FLAG_TF));
+  p->restore_sigmask = false;
   p->sigmask |= act->mask;
   if (!(act->flags & K_SA_NODEFER))
     p->sigmask |= 1ull << (sig - 1);

@@ -60,6 +60,24 @@ void signal_send(struct process *p, int sig, int si_code) {
   }
 }
 
+bool signal_wait_interrupted(struct process *p, uint64_t mask) {
+  mask &= ~(bit(SIGKILL) | bit(SIGSTOP));
+  if (!(p->sigpending & ~mask))
+    return false;
+  p->saved_sigmask = p->sigmask;
+  p->restore_sigmask = true;
+  p->sigmask = mask;
+  return true;
+}
+
+/* After delivery (or none): the mask a temporary one replaced. */
+static void restore_mask(struct process *p) {
+  if (p->restore_sigmask) {
+    p->sigmask = p->saved_sigmask;
+    p->restore_sigmask = false;
+  }
+}
+
 void signal_check(struct process *p) {
   uint64_t ready = p->sigpending & ~p->sigmask;
   /* SIGKILL and SIGSTOP cannot be blocked. */
@@ -84,4 +102,5 @@ void signal_check(struct process *p) {
       continue;
     signal_kill(p, sig, code, 0);
   }
+  restore_mask(p);
 }

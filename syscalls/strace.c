@@ -503,7 +503,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_FDSET_IN: st_fdset_in(p, v, (int)a[0]); break;
   case A_TIMEVAL_IN: st_timeval(p, v); break;
   case A_PSELECT_MASK: st_pselect_mask(p, v); break;
-  case A_PPOLL_MASK: st_sigset_at(p, v, a[i + 1]); break;
+  case A_SIGSET_SIZED: st_sigset_at(p, v, a[i + 1]); break;
   case A_ARCH_ADDR:
     if (a[0] == ARCH_GET_FS || a[0] == ARCH_GET_GS) {
       uint64_t base;
@@ -649,6 +649,10 @@ static void print_result(struct process *p, const struct syscall_desc *d,
   int kind = d ? d->ret : R_DEC;
   if (kind == R_NONE) {
     st_puts(p, "?");
+    return;
+  }
+  if (ret == -ERESTARTNOHAND) { /* interrupted: see kernel.c */
+    st_puts(p, "? ERESTARTNOHAND (To be restarted if no handler)");
     return;
   }
   if (ret < 0 && ret > -4096) {

@@ -107,9 +107,9 @@ void st_pselect_mask(struct process *p, uint64_t addr) {
   uint64_t pair[2];
   if (!st_fetch(p, addr, pair, sizeof pair))
     return;
-  st_puts(p, "{");
+  st_puts(p, "{sigmask=");
   st_sigset_at(p, pair[0], pair[1]);
-  st_printf(p, ", %llu}", (unsigned long long)pair[1]);
+  st_printf(p, ", sigsetsize=%llu}", (unsigned long long)pair[1]);
 }
 
 void st_select_result(struct process *p, const uint64_t a[6], int64_t ret,

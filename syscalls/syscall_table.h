@@ -78,12 +78,12 @@ enum sc_arg {
   A_ENVP,        /* execve envp: 0x... / * N vars * / */
   A_ARCH_PRCTL,
   A_GRND_FLAGS,
-  A_XATTR_FLAGS, /* XATTR_CREATE|XATTR_REPLACE, 0 */
-  A_POLLFDS_IN,  /* pollfd array, count = next argument */
-  A_PPOLL_MASK,  /* ppoll's sigset, its size in the argument after */
-  A_ARCH_ADDR,   /* arch_prctl's address: [value] out for ARCH_GET_* */
-  A_SIGRETURN,   /* rt_sigreturn: {mask=...} of the frame at rsp */
-  A_FDSET_IN,    /* select's fd_set of nfds (the first argument) */
+  A_XATTR_FLAGS,  /* XATTR_CREATE|XATTR_REPLACE, 0 */
+  A_POLLFDS_IN,   /* pollfd array, count = next argument */
+  A_SIGSET_SIZED, /* a sigset whose size is the next argument */
+  A_ARCH_ADDR,    /* arch_prctl's address: [value] out for ARCH_GET_* */
+  A_SIGRETURN,    /* rt_sigreturn: {mask=...} of the frame at rsp */
+  A_FDSET_IN,     /* select's fd_set of nfds (the first argument) */
   A_TIMEVAL_IN,
   A_PSELECT_MASK, /* pselect6: {sigset, size} */
   A_INT_OUT,      /* out: [N] (an int the kernel writes) */
