@@ -113,10 +113,14 @@ void x87_wait(struct cpu *c) {
  * overrides stand. Linux runs 64-bit user code with DS = 0, SS =
  * __USER_DS and null FS/GS selectors (arch_prctl sets only the bases).
  * Measured on this CPU with fnstenv after each addressing form. */
-static uint16_t data_selector(const struct insn *i) {
-  if (i->seg == SEG_FS || i->seg == SEG_GS)
-    return 0;
-  return i->base == RSP || i->base == RBP ? X87_USER_SS : 0;
+/* FDS: the selector of the operand's segment as it is now (DS, FS or GS
+ * can hold any selector mov Sreg loaded: cpu/segment.c). */
+static uint16_t data_selector(const struct cpu *c, const struct insn *i) {
+  if (i->seg == SEG_FS)
+    return c->fs_sel;
+  if (i->seg == SEG_GS)
+    return c->gs_sel;
+  return i->base == RSP || i->base == RBP ? X87_USER_SS : c->ds_sel;
 }
 
 /* FDP is the operand's offset in its segment, without the FS/GS base
@@ -138,7 +142,7 @@ void x87_note(struct cpu *c, const struct insn *i, bool mem, uint64_t ea) {
   c->fpu.last_cs = X87_USER_CS;
   if (mem) {
     c->fpu.last_dp = data_offset(c, i, ea);
-    c->fpu.last_ds = data_selector(i);
+    c->fpu.last_ds = data_selector(c, i);
   }
 }
 
