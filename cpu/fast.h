@@ -205,6 +205,20 @@ FAST_INLINE void fast_flags(struct cpu *c, enum flags_op op, int size,
   c->flags.res = res;
 }
 
+/* CF and OF written, the other flags kept (rotates, imul): into the
+ * eager bits, or as overrides of the lazy record (cpu/flags.c), which
+ * then stays lazy; what cpu_flags_merge does, without its generality. */
+FAST_INLINE void fast_set_cf_of(struct cpu *c, bool cf, bool of) {
+  if (c->flags.op == FLAGS_EAGER) {
+    c->rflags = (c->rflags & ~(uint64_t)(FLAG_CF | FLAG_OF)) |
+                (cf ? FLAG_CF : 0) | (of ? FLAG_OF : 0);
+    return;
+  }
+  unsigned o = c->flags.override & (LAZY_AF | LAZY_HAS_AF);
+  c->flags.override = (uint8_t)(o | LAZY_HAS_CF | LAZY_HAS_OF |
+                                (cf ? LAZY_CF : 0) | (of ? LAZY_OF : 0));
+}
+
 /* RFLAGS as cpu_get_flags reports it, with the eager state and the
  * commonest lazy kinds (logic, add, sub) done inline; the same rules as
  * cpu/flags.c, on operands shifted to the top of the register. */

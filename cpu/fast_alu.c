@@ -168,14 +168,7 @@ FAST_INLINE void shift_fast(struct cpu *c, const struct insn *i, int op,
     cf = op == 0 ? res & 1 : top;
     of = op == 0 ? cf ^ top : (top ^ (res >> (bits - 2))) & 1;
     fast_set(c, i->rm, size, res);
-    if (c->flags.op == FLAGS_EAGER) {
-      c->rflags = (c->rflags & ~(uint64_t)(FLAG_CF | FLAG_OF)) | cf |
-                  (of ? FLAG_OF : 0);
-    } else {
-      unsigned o = c->flags.override & (LAZY_AF | LAZY_HAS_AF);
-      c->flags.override = (uint8_t)(o | LAZY_HAS_CF | LAZY_HAS_OF |
-                                    (cf ? LAZY_CF : 0) | (of ? LAZY_OF : 0));
-    }
+    fast_set_cf_of(c, cf, of);
     return;
   }
   if (op == 4) { /* SHL */
@@ -222,14 +215,7 @@ FAST_INLINE bool imul_fast(struct cpu *c, const struct insn *i, int size,
     lo = (uint32_t)p;
   }
   fast_set(c, i->reg, size, lo);
-  uint64_t co = overflow ? FLAG_CF | FLAG_OF : 0;
-  if (c->flags.op == FLAGS_EAGER) {
-    c->rflags = (c->rflags & ~(uint64_t)(FLAG_CF | FLAG_OF)) | co;
-  } else { /* the other flags stay lazy (cpu/flags.c: override) */
-    unsigned o = c->flags.override & (LAZY_AF | LAZY_HAS_AF);
-    c->flags.override = (uint8_t)(o | LAZY_HAS_CF | LAZY_HAS_OF |
-                                  (overflow ? LAZY_CF | LAZY_OF : 0));
-  }
+  fast_set_cf_of(c, overflow, overflow);
   return true;
 }
 

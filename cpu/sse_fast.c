@@ -2,9 +2,9 @@
  * the floating-point arithmetic and packed-integer operations that have
  * a fast body, and for cpu/specialize.c a copy of every fast body per
  * operand form (sse_fast_pick). A copy chains to the next instruction
- * (cpu/chain.h). It sets c->insn_rip first when it has a memory operand
- * (#GP for alignment, #PF); a register form can fault only on the
- * per-operation floating-point path, which sets it there. */
+ * (cpu/chain.h). It keeps no c->insn_rip: the paths that can fault (the
+ * alignment #GP, a TLB miss, the per-operation floating-point path) set
+ * it themselves (cpu/sse_fast.h). */
 #include "sse_fast.h"
 
 #include "handlers.h"
@@ -41,10 +41,6 @@ FIXED(cvtsd2si, fast_cvt2si(c, i, form, 1))
 /* One copy of fast_NAME per form, and the row of them. */
 #define SPEC_FN(NAME, F)                                                       \
   static void s_##NAME##_##F(struct cpu *c, const struct insn *i) {            \
-    if (F != FORM_REG) {                                                       \
-      c->insn_rip = i->rip;                                                    \
-      c->ss_access = cpu_insn_uses_ss(i);                                      \
-    }                                                                          \
     fast_##NAME(c, i, F);                                                      \
     CHAIN_NEXT(c, i);                                                          \
   }

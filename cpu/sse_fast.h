@@ -31,22 +31,28 @@ FAST_INLINE void xmm_put(struct cpu *c, unsigned r, __m128i v) {
   _mm_storeu_si128((__m128i *)(void *)&c->xmm[r], v);
 }
 
-/* The 16-byte alignment rule (cpu/sse_operand.c: sse_check_align). */
-FAST_INLINE void sse_fast_align(struct cpu *c, uint64_t a, enum sse_align al) {
+/* The 16-byte alignment rule (cpu/sse_operand.c: sse_check_align). The
+ * specialised copies keep no c->insn_rip (cpu/chain.h): every path that
+ * can fault sets it, and what a fault needs, from the instruction. */
+FAST_INLINE void sse_fast_align(struct cpu *c, const struct insn *i, uint64_t a,
+                                enum sse_align al) {
   if (al == SSE_UNALIGNED || !(a & 15))
     return;
+  c->insn_rip = i->rip;
   sse_check_align(c, a, al);
 }
 
 /* TLB misses and page crossings (cpu/sse_operand.c). */
-__m128i sse_load_slow(struct cpu *c, uint64_t a, int n);
-void sse_store_slow(struct cpu *c, uint64_t a, __m128i v, int n);
+__m128i sse_load_slow(struct cpu *c, const struct insn *i, uint64_t a, int n);
+void sse_store_slow(struct cpu *c, const struct insn *i, uint64_t a, __m128i v,
+                    int n);
 
 /* n = 4, 8 or 16 bytes at a, zero-extended to 128 bits. */
-FAST_INLINE __m128i sse_fast_load(struct cpu *c, uint64_t a, int n) {
+FAST_INLINE __m128i sse_fast_load(struct cpu *c, const struct insn *i,
+                                  uint64_t a, int n) {
   const struct tlb_entry *e = fast_tlb(c, MMU_READ, a, n);
   if (!FAST_LIKELY(e))
-    return sse_load_slow(c, a, n);
+    return sse_load_slow(c, i, a, n);
   const void *p = (const void *)(uintptr_t)(a + e->addend);
   switch (n) {
   case 16: return _mm_loadu_si128((const __m128i *)p);
@@ -60,10 +66,11 @@ FAST_INLINE __m128i sse_fast_load(struct cpu *c, uint64_t a, int n) {
 }
 
 /* The low n = 4, 8 or 16 bytes of v to a. */
-FAST_INLINE void sse_fast_store(struct cpu *c, uint64_t a, __m128i v, int n) {
+FAST_INLINE void sse_fast_store(struct cpu *c, const struct insn *i, uint64_t a,
+                                __m128i v, int n) {
   const struct tlb_entry *e = fast_tlb(c, MMU_WRITE, a, n);
   if (!FAST_LIKELY(e)) {
-    sse_store_slow(c, a, v, n);
+    sse_store_slow(c, i, a, v, n);
     return;
   }
   void *p = (void *)(uintptr_t)(a + e->addend);
@@ -86,8 +93,8 @@ FAST_INLINE __m128i sse_fast_src(struct cpu *c, const struct insn *i, int form,
     return xmm_get(c, i->rm);
   uint64_t a = fast_ea(c, i, form);
   if (n == 16)
-    sse_fast_align(c, a, al);
-  return sse_fast_load(c, a, n);
+    sse_fast_align(c, i, a, al);
+  return sse_fast_load(c, i, a, n);
 }
 
 /* --- floating point: name (the host mnemonic), bytes read from memory,
@@ -229,8 +236,8 @@ FAST_INLINE void fast_move_out(struct cpu *c, const struct insn *i, int form,
     return;
   }
   uint64_t a = fast_ea(c, i, form);
-  sse_fast_align(c, a, al);
-  sse_fast_store(c, a, xmm_get(c, i->reg), 16);
+  sse_fast_align(c, i, a, al);
+  sse_fast_store(c, i, a, xmm_get(c, i->reg), 16);
 }
 
 /* movss/movsd xmm, xmm/m (n = 4 or 8): a load zeroes the rest of the
@@ -238,7 +245,7 @@ FAST_INLINE void fast_move_out(struct cpu *c, const struct insn *i, int form,
 FAST_INLINE void fast_movs_load(struct cpu *c, const struct insn *i, int form,
                                 int n) {
   if (form != FORM_REG) {
-    xmm_put(c, i->reg, sse_fast_load(c, fast_ea(c, i, form), n));
+    xmm_put(c, i->reg, sse_fast_load(c, i, fast_ea(c, i, form), n));
     return;
   }
   if (n == 4)
@@ -250,7 +257,7 @@ FAST_INLINE void fast_movs_load(struct cpu *c, const struct insn *i, int form,
 FAST_INLINE void fast_movs_store(struct cpu *c, const struct insn *i, int form,
                                  int n) {
   if (form != FORM_REG) {
-    sse_fast_store(c, fast_ea(c, i, form), xmm_get(c, i->reg), n);
+    sse_fast_store(c, i, fast_ea(c, i, form), xmm_get(c, i->reg), n);
     return;
   }
   if (n == 4)
@@ -272,7 +279,7 @@ FAST_INLINE void fast_movq_store(struct cpu *c, const struct insn *i,
   if (form == FORM_REG)
     xmm_put(c, i->rm, _mm_move_epi64(v));
   else
-    sse_fast_store(c, fast_ea(c, i, form), v, 8);
+    sse_fast_store(c, i, fast_ea(c, i, form), v, 8);
 }
 
 /* 66 0F 6E movd/movq xmm, r/m32/64, zero-extended. */

@@ -37,7 +37,7 @@ void sse_src_low(struct cpu *c, const struct insn *i, union xmm *v, int bytes) {
     return;
   }
   if (bytes == 4 || bytes == 8) {
-    __m128i x = sse_fast_load(c, cpu_ea(c, i), bytes);
+    __m128i x = sse_fast_load(c, i, cpu_ea(c, i), bytes);
     _mm_storeu_si128((__m128i *)(void *)v, x);
     return;
   }
@@ -52,13 +52,23 @@ void sse_binop(struct cpu *c, const struct insn *i, simd_kernel k) {
   k(sse_dst(c, i), &s, 16, i);
 }
 
-__m128i sse_load_slow(struct cpu *c, uint64_t a, int n) {
+/* Before anything that can fault: where the instruction is, and whether
+ * its operand goes through SS (#SS rather than #GP, cpu/mem.c). */
+static void note_access(struct cpu *c, const struct insn *i) {
+  c->insn_rip = i->rip;
+  c->ss_access = cpu_insn_uses_ss(i);
+}
+
+__m128i sse_load_slow(struct cpu *c, const struct insn *i, uint64_t a, int n) {
+  note_access(c, i);
   union xmm t = {{0}};
   cpu_load_bytes(c, a, &t, n);
   return _mm_loadu_si128((const __m128i *)(const void *)&t);
 }
 
-void sse_store_slow(struct cpu *c, uint64_t a, __m128i v, int n) {
+void sse_store_slow(struct cpu *c, const struct insn *i, uint64_t a, __m128i v,
+                    int n) {
+  note_access(c, i);
   union xmm t;
   _mm_storeu_si128((__m128i *)(void *)&t, v);
   cpu_store_bytes(c, a, &t, n);

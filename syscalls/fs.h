@@ -30,6 +30,15 @@ int fs_get_path(struct process *p, uint64_t addr, char out[FS_PATH_MAX]);
 int fs_dirfd(struct process *p, int64_t guest_dirfd);
 /* -errno from a host call that returned -1. */
 int64_t fs_host_ret(long r);
+/* A guest (dirfd, path) pair as host ones, with special paths resolved
+ * (devices/): 0, or -EFAULT, -ENAMETOOLONG, -EBADF. */
+struct host_path {
+  int dirfd;
+  const char *path;
+  char buf[FS_PATH_MAX], resolved[FS_PATH_MAX];
+};
+int fs_host_path(struct process *p, int64_t dirfd, uint64_t addr,
+                 struct host_path *hp);
 
 /* --- prctl.c --- */
 /* The process name (PR_GET_NAME, /proc/self/status Name:). */

@@ -27,15 +27,8 @@ int fs_dirfd(struct process *p, int64_t guest_dirfd) {
 
 int64_t fs_host_ret(long r) { return r < 0 ? -errno : r; }
 
-/* A guest (dirfd, path) pair as host ones, with special paths resolved. */
-struct host_path {
-  int dirfd;
-  const char *path;
-  char buf[FS_PATH_MAX], resolved[FS_PATH_MAX];
-};
-
-static int host_path(struct process *p, int64_t dirfd, uint64_t addr,
-                     struct host_path *hp) {
+int fs_host_path(struct process *p, int64_t dirfd, uint64_t addr,
+                 struct host_path *hp) {
   int r = fs_get_path(p, addr, hp->buf);
   if (r < 0)
     return r;
@@ -52,7 +45,7 @@ static int host_path(struct process *p, int64_t dirfd, uint64_t addr,
 static int64_t do_openat(struct process *p, int64_t dirfd, uint64_t path,
                          uint64_t flags, uint64_t mode) {
   struct host_path hp;
-  int r = host_path(p, dirfd, path, &hp);
+  int r = fs_host_path(p, dirfd, path, &hp);
   if (r < 0)
     return r;
   int h = dev_open(p, hp.path, (int)flags);
@@ -83,7 +76,7 @@ static int64_t do_fstatat(struct process *p, int64_t dirfd, uint64_t path,
                           uint64_t buf, int flags) {
   struct host_path hp;
   struct stat st;
-  int r = host_path(p, dirfd, path, &hp);
+  int r = fs_host_path(p, dirfd, path, &hp);
   if (r < 0)
     return r;
   if (fstatat(hp.dirfd, hp.path, &st, flags) < 0)
@@ -130,7 +123,7 @@ int64_t sys_fstat(struct process *p, const uint64_t a[6]) {
 int64_t sys_statx(struct process *p, const uint64_t a[6]) {
   struct host_path hp;
   struct statx sx;
-  int r = host_path(p, (int64_t)a[0], a[1], &hp);
+  int r = fs_host_path(p, (int64_t)a[0], a[1], &hp);
   if (r == -EBADF && (a[2] & AT_EMPTY_PATH))
     return -EBADF;
   if (r < 0)
@@ -146,7 +139,7 @@ int64_t sys_statx(struct process *p, const uint64_t a[6]) {
 int64_t sys_statfs(struct process *p, const uint64_t a[6]) {
   struct host_path hp;
   struct statfs s;
-  int r = host_path(p, AT_FDCWD, a[0], &hp);
+  int r = fs_host_path(p, AT_FDCWD, a[0], &hp);
   if (r < 0)
     return r;
   if (statfs(hp.path, &s) < 0)
@@ -167,7 +160,7 @@ int64_t sys_fstatfs(struct process *p, const uint64_t a[6]) {
 static int64_t do_faccessat(struct process *p, int64_t dirfd, uint64_t path,
                             uint64_t mode, uint64_t flags) {
   struct host_path hp;
-  int r = host_path(p, dirfd, path, &hp);
+  int r = fs_host_path(p, dirfd, path, &hp);
   if (r < 0)
     return r;
   if (flags)
@@ -200,7 +193,7 @@ static int64_t do_readlinkat(struct process *p, int64_t dirfd, uint64_t path,
   size_t cap = size < sizeof target ? (size_t)size : sizeof target;
   int n = dev_readlink(p, hp.buf, target, cap);
   if (n == DEV_NOT_SPECIAL) {
-    r = host_path(p, dirfd, path, &hp);
+    r = fs_host_path(p, dirfd, path, &hp);
     if (r < 0)
       return r;
     n = (int)fs_host_ret(readlinkat(hp.dirfd, hp.path, target, cap));
@@ -222,7 +215,7 @@ int64_t sys_readlinkat(struct process *p, const uint64_t a[6]) {
 #define PATH_CALL(name, host_nr, ...)                                          \
   int64_t sys_##name(struct process *p, const uint64_t a[6]) {                 \
     struct host_path hp;                                                       \
-    int r = host_path(p, AT_FDCWD, a[0], &hp);                                 \
+    int r = fs_host_path(p, AT_FDCWD, a[0], &hp);                              \
     if (r < 0)                                                                 \
       return r;                                                                \
     return fs_host_ret(syscall(host_nr, hp.path, ##__VA_ARGS__));              \
@@ -241,7 +234,7 @@ PATH_CALL(truncate, SYS_truncate, (long)a[1])
 #define AT_CALL(name, host_nr, ...)                                            \
   int64_t sys_##name(struct process *p, const uint64_t a[6]) {                 \
     struct host_path hp;                                                       \
-    int r = host_path(p, (int64_t)a[0], a[1], &hp);                            \
+    int r = fs_host_path(p, (int64_t)a[0], a[1], &hp);                         \
     if (r < 0)                                                                 \
       return r;                                                                \
     return fs_host_ret(syscall(host_nr, hp.dirfd, hp.path, ##__VA_ARGS__));    \
@@ -257,9 +250,9 @@ static int64_t two_paths(struct process *p, long host_nr, int64_t olddir,
                          uint64_t oldpath, int64_t newdir, uint64_t newpath,
                          uint64_t flags) {
   struct host_path from, to;
-  int r = host_path(p, olddir, oldpath, &from);
+  int r = fs_host_path(p, olddir, oldpath, &from);
   if (r == 0)
-    r = host_path(p, newdir, newpath, &to);
+    r = fs_host_path(p, newdir, newpath, &to);
   if (r < 0)
     return r;
   return fs_host_ret(syscall(host_nr, from.dirfd, from.path, to.dirfd, to.path,
@@ -295,7 +288,7 @@ int64_t sys_symlinkat(struct process *p, const uint64_t a[6]) {
   struct host_path hp;
   int r = fs_get_path(p, a[0], target);
   if (r == 0)
-    r = host_path(p, (int64_t)a[1], a[2], &hp);
+    r = fs_host_path(p, (int64_t)a[1], a[2], &hp);
   if (r < 0)
     return r;
   return fs_host_ret(syscall(SYS_symlinkat, target, hp.dirfd, hp.path));
@@ -314,7 +307,7 @@ int64_t sys_utimensat(struct process *p, const uint64_t a[6]) {
   if (a[2] && copy_from_guest(&p->mmu, times, a[2], sizeof times) < 0)
     return -EFAULT;
   if (a[1]) { /* NULL path: the file dirfd refers to (Linux extension) */
-    int r = host_path(p, (int64_t)a[0], a[1], &hp);
+    int r = fs_host_path(p, (int64_t)a[0], a[1], &hp);
     if (r < 0)
       return r;
     dirfd = hp.dirfd;

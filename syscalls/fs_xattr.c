@@ -5,32 +5,32 @@
  * a short buffer, ENODATA, EOPNOTSUPP. `ls -l` asks for
  * security.selinux on every file. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/xattr.h>
 
-#include "../devices/dev.h"
 #include "fs.h"
 #include "syscall_table.h"
 
 /* Which object a call names: a path (resolved like every other path
- * argument) or a descriptor. */
+ * argument, relative to the working directory) or a descriptor. */
 struct xattr_target {
   int fd; /* >= 0 for the f* calls */
   bool follow;
   const char *path;
-  char buf[FS_PATH_MAX], resolved[FS_PATH_MAX];
+  struct host_path hp;
 };
 
 static int target_path(struct process *p, uint64_t addr, bool follow,
                        struct xattr_target *t) {
-  int r = fs_get_path(p, addr, t->buf);
+  int r = fs_host_path(p, AT_FDCWD, addr, &t->hp);
   if (r < 0)
     return r;
   t->fd = -1;
   t->follow = follow;
-  t->path = dev_resolve(p, t->buf, t->resolved, sizeof t->resolved);
+  t->path = t->hp.path;
   return 0;
 }
 

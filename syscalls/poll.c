@@ -18,11 +18,11 @@ struct guest_pollfd {
   int16_t events, revents;
 };
 
-/* The time a wait started, to give back what is left of its timeout as
- * ppoll, pselect6 and select do (fs/select.c: poll_select_finish). A
+/* What is left of a timeout, given back by ppoll, pselect6 and select
+ * (fs/select.c: poll_select_finish), from the host's monotonic clock. A
  * --deterministic run waits no host time it could observe: what is left
- * is all of it when the call returned at once, none after a timeout. */
-static struct timespec wait_start(void) {
+ * is all of it when the call returned ready, none after a timeout. */
+static struct timespec monotonic_now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t;
@@ -34,7 +34,7 @@ static struct timespec remaining(struct process *p, struct timespec timeout,
     return (struct timespec){0, 0};
   if (p->opt && p->opt->deterministic)
     return timeout;
-  struct timespec now = wait_start();
+  struct timespec now = monotonic_now();
   int64_t left = (timeout.tv_sec - (now.tv_sec - start.tv_sec)) * 1000000000 +
                  (timeout.tv_nsec - (now.tv_nsec - start.tv_nsec));
   if (left < 0)
@@ -125,7 +125,7 @@ int64_t sys_ppoll(struct process *p, const uint64_t a[6]) {
     if (signal_wait_interrupted(p, mask))
       return -ERESTARTNOHAND;
   }
-  struct timespec start = wait_start();
+  struct timespec start = monotonic_now();
   int64_t r = do_poll(p, a[0], a[1], a[2] ? &ts : NULL);
   if (a[2] && r >= 0)
     put_timespec(p, a[2], remaining(p, ts, start, r));
@@ -197,7 +197,7 @@ int64_t sys_select(struct process *p, const uint64_t a[6]) {
     ts.tv_sec = tv[0] + tv[1] / 1000000;
     ts.tv_nsec = (tv[1] % 1000000) * 1000;
   }
-  struct timespec start = wait_start();
+  struct timespec start = monotonic_now();
   int64_t r = do_select(p, a, a[4] ? &ts : NULL);
   if (a[4] && r >= 0) {
     struct timespec left = remaining(p, ts, start, r);
@@ -228,7 +228,7 @@ int64_t sys_pselect6(struct process *p, const uint64_t a[6]) {
         return -ERESTARTNOHAND;
     }
   }
-  struct timespec start = wait_start();
+  struct timespec start = monotonic_now();
   int64_t r = do_select(p, a, a[4] ? &ts : NULL);
   if (a[4] && r >= 0)
     put_timespec(p, a[4], remaining(p, ts, start, r));

@@ -4,6 +4,7 @@
  * ("[3 4]", and "(in [3], out [4], left {...})" after); the timeout
  * left, and "0 (Timeout)". */
 #include <poll.h>
+#include <string.h>
 
 #include "process.h"
 
@@ -80,26 +81,40 @@ void st_poll_result(struct process *p, const uint64_t a[6], int64_t ret,
   st_puts(p, ")");
 }
 
-/* An fd_set of nfds descriptors as strace prints it: "[3 4]" (NULL, or
- * the pointer when it cannot be read). */
-static void fdset(struct process *p, uint64_t addr, int nfds) {
-  uint64_t words[FD_MAX / 64] = {0};
-  if (nfds < 0 || nfds > FD_MAX)
-    nfds = FD_MAX;
-  if (!st_fetch(p, addr, words, (size_t)(nfds + 63) / 64 * 8))
-    return;
+/* The words of an fd_set of nfds descriptors (nfds clamped to FD_MAX). */
+struct st_fdset {
+  int nfds;
+  uint64_t words[FD_MAX / 64];
+};
+
+static void fdset_print(struct process *p, const struct st_fdset *set) {
   st_puts(p, "[");
   bool first = true;
-  for (int fd = 0; fd < nfds; fd++)
-    if ((words[fd / 64] >> (fd % 64)) & 1) {
+  for (int fd = 0; fd < set->nfds; fd++)
+    if ((set->words[fd / 64] >> (fd % 64)) & 1) {
       st_printf(p, "%s%d", first ? "" : " ", fd);
       first = false;
     }
   st_puts(p, "]");
 }
 
+static bool fdset_read(struct process *p, uint64_t addr, int nfds,
+                       struct st_fdset *set) {
+  set->nfds = nfds < 0 || nfds > FD_MAX ? FD_MAX : nfds;
+  memset(set->words, 0, sizeof set->words);
+  return copy_from_guest(&p->mmu, set->words, addr,
+                         (size_t)(set->nfds + 63) / 64 * 8) == 0;
+}
+
+/* strace's "[3 4]"; NULL, or the pointer when it cannot be read. */
 void st_fdset_in(struct process *p, uint64_t addr, int nfds) {
-  fdset(p, addr, nfds);
+  struct st_fdset set;
+  if (!addr)
+    st_puts(p, "NULL");
+  else if (!fdset_read(p, addr, nfds, &set))
+    st_ptr(p, addr);
+  else
+    fdset_print(p, &set);
 }
 
 /* pselect6's sixth argument: {sigset pointer, size}. */
@@ -126,17 +141,16 @@ void st_select_result(struct process *p, const uint64_t a[6], int64_t ret,
     if (!a[1 + s])
       continue;
     /* strace lists the sets that came back non-empty only. */
-    uint64_t words[FD_MAX / 64] = {0};
-    int nfds = (int)a[0] < 0 || (int)a[0] > FD_MAX ? FD_MAX : (int)a[0];
-    if (copy_from_guest(&p->mmu, words, a[1 + s], (size_t)(nfds + 63) / 64 * 8))
+    struct st_fdset set;
+    if (!fdset_read(p, a[1 + s], (int)a[0], &set))
       continue;
     bool any = false;
-    for (int k = 0; k < (nfds + 63) / 64; k++)
-      any |= words[k] != 0;
+    for (int k = 0; k < (set.nfds + 63) / 64; k++)
+      any |= set.words[k] != 0;
     if (!any)
       continue;
     st_printf(p, "%s%s ", sep ? ", " : "", names[s]);
-    fdset(p, a[1 + s], nfds);
+    fdset_print(p, &set);
     sep = true;
   }
   if (a[4]) {
