@@ -309,6 +309,7 @@ void cpu_push(struct cpu *c, int size, uint64_t v);
  * returns): as cpu_load/cpu_store, through SS. */
 uint64_t cpu_stack_load(struct cpu *c, uint64_t addr, int size);
 void cpu_stack_store(struct cpu *c, uint64_t addr, int size, uint64_t v);
+void cpu_stack_probe_write(struct cpu *c, uint64_t addr, int n);
 uint64_t cpu_pop(struct cpu *c, int size); /* reads and adjusts rsp */
 
 /* --- cpu/fxsave.c: the FXSAVE image of the x87, MXCSR and XMM state

@@ -53,8 +53,7 @@ void op_call_far(struct cpu *c, const struct insn *i) {
     enter_compat_mode(c, target);
   int n = i->opsize;
   uint64_t sp = c->gpr[RSP] - 2 * (uint64_t)n;
-  c->ss_access = 1;
-  cpu_probe_write(c, sp, 2 * n);
+  cpu_stack_probe_write(c, sp, 2 * n);
   cpu_stack_store(c, sp + (uint64_t)n, n, CPU_USER_CS);
   cpu_stack_store(c, sp, n, c->rip);
   c->gpr[RSP] = sp;

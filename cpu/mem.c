@@ -159,6 +159,13 @@ void cpu_stack_store(struct cpu *c, uint64_t addr, int size, uint64_t v) {
   c->ss_access = was;
 }
 
+void cpu_stack_probe_write(struct cpu *c, uint64_t addr, int n) {
+  uint8_t was = c->ss_access;
+  c->ss_access = 1;
+  cpu_probe_write(c, addr, n);
+  c->ss_access = was;
+}
+
 void cpu_push(struct cpu *c, int size, uint64_t v) {
   uint64_t rsp = c->gpr[RSP] - (uint64_t)size;
   cpu_stack_store(c, rsp, size, v);

@@ -83,10 +83,7 @@ void op_enter(struct cpu *c, const struct insn *i) {
    * above, with nothing changed (measured: enter $0x39, $0 with the
    * frame 0x40 bytes above an unmapped page faults at the byte below). */
   uint64_t top = sp - (uint16_t)i->imm;
-  uint8_t was = c->ss_access;
-  c->ss_access = 1;
-  cpu_probe_write(c, top, 1);
-  c->ss_access = was;
+  cpu_stack_probe_write(c, top, 1);
   cpu_reg_set(c, i, RBP, size, frame);
   c->gpr[RSP] = top;
 }

@@ -32,8 +32,9 @@ fi
 EMU_TIMEOUT=${EMU_TIMEOUT:-600}
 
 # Close every inherited descriptor above stderr (ctest and make may pass
-# some down): a native run would see them and get higher fd numbers than
-# the same program under emu, whose guest starts with 0, 1 and 2.
+# some down), so that a program starts from what a shell gives it: emu's
+# guest inherits them like a native run, and traces would then show
+# numbers that depend on the test runner.
 close_stray_fds() {
   local fd
   for fd in "/proc/$$/fd"/*; do
