@@ -264,8 +264,6 @@ static inline void cpu_flags_lazy(struct cpu *c, enum flags_op op, int size,
 }
 /* Set the arithmetic flags eagerly from `value` for the bits in `mask`. */
 void cpu_flags_merge(struct cpu *c, uint64_t value, uint64_t mask);
-/* `f` with a lazy record's override (lazy_flags.override) applied. */
-uint64_t cpu_flags_override(uint64_t f, unsigned override);
 bool cpu_parity(uint8_t b);
 
 /* --- cpu/operand.c: register and memory operands of a decoded insn --- */

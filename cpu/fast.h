@@ -219,43 +219,6 @@ FAST_INLINE void fast_set_cf_of(struct cpu *c, bool cf, bool of) {
                                 (cf ? LAZY_CF : 0) | (of ? LAZY_OF : 0));
 }
 
-/* RFLAGS as cpu_get_flags reports it, with the eager state and the
- * commonest lazy kinds (logic, add, sub) done inline; the same rules as
- * cpu/flags.c, on operands shifted to the top of the register. */
-FAST_INLINE uint64_t fast_get_flags(struct cpu *c) {
-  const struct lazy_flags *l = &c->flags;
-  if (l->op == FLAGS_EAGER)
-    return c->rflags | FLAGS_FIXED;
-  if ((l->op != FLAGS_LOGIC && l->op != FLAGS_ADD && l->op != FLAGS_SUB) ||
-      l->override)
-    return cpu_get_flags(c);
-  unsigned sh = 64 - 8u * l->size;
-  uint64_t r = l->res << sh;
-  uint64_t f = (c->rflags & ~(uint64_t)FLAGS_ARITH) | FLAGS_FIXED;
-  if (!r)
-    f |= FLAG_ZF;
-  if ((int64_t)r < 0)
-    f |= FLAG_SF;
-  if (!__builtin_parity((unsigned)(uint8_t)l->res))
-    f |= FLAG_PF;
-  if (l->op == FLAGS_LOGIC)
-    return f;
-  uint64_t a = l->src1 << sh, b = l->src2 << sh;
-  f |= (l->src1 ^ l->src2 ^ l->res) & FLAG_AF;
-  if (l->op == FLAGS_ADD) {
-    if (r < a)
-      f |= FLAG_CF;
-    if ((int64_t)((a ^ r) & (b ^ r)) < 0)
-      f |= FLAG_OF;
-  } else {
-    if (a < b)
-      f |= FLAG_CF;
-    if ((int64_t)((a ^ b) & (a ^ r)) < 0)
-      f |= FLAG_OF;
-  }
-  return f;
-}
-
 /* CF as cpu_get_flags would report it, without computing the others. */
 FAST_INLINE uint64_t fast_cf(struct cpu *c) {
   const struct lazy_flags *l = &c->flags;

@@ -81,7 +81,7 @@ static uint64_t lazy_arith_flags(const struct cpu *c) {
 }
 
 /* `f` with the record's overridden CF/OF/AF put in. */
-uint64_t cpu_flags_override(uint64_t f, unsigned o) {
+static uint64_t flags_override(uint64_t f, unsigned o) {
   static const uint64_t bit[3] = {FLAG_CF, FLAG_OF, FLAG_AF};
   for (int k = 0; k < 3; k++)
     if (o & (LAZY_HAS_CF << k))
@@ -94,7 +94,7 @@ uint64_t cpu_get_flags(struct cpu *c) {
   if (c->flags.op != FLAGS_EAGER) {
     f = (f & ~(uint64_t)FLAGS_ARITH) | lazy_arith_flags(c);
     if (c->flags.override)
-      f = cpu_flags_override(f, c->flags.override);
+      f = flags_override(f, c->flags.override);
   }
   return f | FLAGS_FIXED;
 }
