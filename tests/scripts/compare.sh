@@ -41,11 +41,9 @@ ulimit -c 0 # guests that crash on purpose must not leave core files
 
 # Each run is a subshell; the shell's notice when it dies of a signal
 # ("Segmentation fault") goes to /dev/null, not into the log.
-{
-  ( exec "${native_prefix[@]}" "$@" <"$stdin" >"$scratch/native.out" \
-    2>"$scratch/native.err" )
-  native_status=$?
-} 2>/dev/null
+run_native "${native_prefix[@]}" "$@" <"$stdin" >"$scratch/native.out" \
+  2>"$scratch/native.err"
+skip_if_native_hung "$*"
 {
   ( exec timeout -k 10 "$EMU_TIMEOUT" "$emu" "${emu_opts[@]}" "$@" \
     <"$stdin" >"$scratch/emu.out" 2>"$scratch/emu.err" )
@@ -57,6 +55,7 @@ echo "native:  status $(describe_status $native_status)," \
   "$(wc -c <"$scratch/native.out") bytes of stdout"
 echo "emu:     status $(describe_status $emu_status)," \
   "$(wc -c <"$scratch/emu.out") bytes of stdout"
+list_skipped_items "$scratch/native.err"
 fail=0
 if ! cmp -s "$scratch/native.out" "$scratch/emu.out"; then
   echo "FAIL: stdout differs (--- native, +++ emu):"

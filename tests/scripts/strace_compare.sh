@@ -5,8 +5,9 @@
 # stdout to a fresh empty file in both runs (its fstat is traced). Only
 # what must differ is normalized: the pid (set_tid_address, getpid,
 # gettid), getrandom's bytes, execve's envp pointer and getrusage's CPU
-# times. Then the traces are diffed; stdout and exit status must match
-# too. (No trace shows the vDSO's address itself; if emu placed it
+# times; and the native run's own "skip: ITEM: REASON" lines on stderr
+# (the items it answered with the model's value, tests/guest/host_model.h).
+# Then the traces are diffed; stdout and exit status must match too. (No trace shows the vDSO's address itself; if emu placed it
 # differently, every mmap after it would move, which is a real difference.)
 #
 # usage: strace_compare.sh EMU PROGRAM [ARGS...]
@@ -38,16 +39,15 @@ ulimit -c 0
 
 # The same small environment for both runs (execve shows its size), with
 # the sanitizer settings an ASan build of emu may need.
-fixed_env=(env -i "PATH=$PATH" "HOME=${HOME:-/}" LC_ALL=C TZ=UTC)
+fixed_env=(env -i "PATH=$PATH" "HOME=${HOME:-/}" LC_ALL=C TZ=UTC
+  "EMU_TEST_HOST_VENDOR=$EMU_TEST_HOST_VENDOR")
 for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
   [ -n "${!v+set}" ] && fixed_env+=("$v=${!v}")
 done
 
-{
-  ( exec "${fixed_env[@]}" setarch x86_64 -R strace -o "$scratch/native.strace" "$@" \
-    </dev/null >"$scratch/native.out" 2>"$scratch/native.err" )
-  native_status=$?
-} 2>/dev/null
+run_native "${fixed_env[@]}" setarch x86_64 -R strace -o "$scratch/native.strace" \
+  "$@" </dev/null >"$scratch/native.out" 2>"$scratch/native.err"
+skip_if_native_hung "$*"
 {
   ( exec timeout -k 10 "$EMU_TIMEOUT" "${fixed_env[@]}" "$emu" --strace -o "$scratch/emu.strace" \
     "$@" </dev/null >"$scratch/emu.out" 2>"$scratch/emu.err" )
@@ -69,12 +69,14 @@ normalize() {
     -e 's/^getrandom\("(\\x[0-9a-f]{2})*"(\.\.\.)?/getrandom("BYTES"/' \
     -e 's/^(execve\(.*\], )0x[0-9a-f]+ (\/\* [0-9]+ vars \*\/)/\1ENVP \2/' \
     -e 's/(ru_[us]time=)\{tv_sec=[0-9]+, tv_usec=[0-9]+\}/\1{TIME}/g' \
+    -e '/^write\(2, "skip: /d' \
     "$1"
 }
 normalize "$scratch/native.strace" >"$scratch/native.norm"
 normalize "$scratch/emu.strace" >"$scratch/emu.norm" 2>/dev/null ||
   : >"$scratch/emu.norm"
 
+list_skipped_items "$scratch/native.err"
 echo "command: $*"
 echo "native:  status $(describe_status $native_status)," \
   "$(wc -l <"$scratch/native.norm") trace lines"
