@@ -131,7 +131,10 @@ uint64_t cpu_load(struct cpu *c, uint64_t addr, int size) {
     memcpy(&v, p, (size_t)size);
     return v;
   }
-  cpu_load_bytes(c, addr, &v, size);
+  /* Straight to the page walk (the TLB just missed): going through
+   * cpu_load_bytes would inline copy_operand's 16-byte case on this
+   * 8-byte value, which gcc -O3 rejects (-Warray-bounds). */
+  load_pages(c, addr, (uint8_t *)&v, size);
   return v;
 }
 
@@ -141,7 +144,7 @@ void cpu_store(struct cpu *c, uint64_t addr, int size, uint64_t v) {
     memcpy(p, &v, (size_t)size);
     return;
   }
-  cpu_store_bytes(c, addr, &v, size);
+  store_pages(c, addr, (const uint8_t *)&v, size); /* as in cpu_load */
 }
 
 uint64_t cpu_stack_load(struct cpu *c, uint64_t addr, int size) {

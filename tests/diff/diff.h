@@ -89,6 +89,10 @@ uint64_t diff_edge_value(uint64_t *rng);
 
 /* --- gen.c: sequences from the opcode table --- */
 void gen_init(void);
+/* Whether the host CPU is the model's vendor (AMD); on another, the name
+ * of a form in k whose result differs between vendors by design. */
+bool gen_host_is_amd(void);
+const char *gen_vendor_specific(const struct diff_case *k);
 /* Restrict generation to forms whose mnemonic is in the comma-separated
  * list (NULL: all). Returns the number of forms left. */
 int gen_select(const char *mnemonics);
