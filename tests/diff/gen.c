@@ -8,6 +8,7 @@
 
 #include "cpu/optable.h"
 #include "diff.h"
+#include "tests/host_vendor.h"
 
 static bool usable[OP_COUNT];
 static bool selected[OP_COUNT];
@@ -67,38 +68,14 @@ static bool excluded(const struct op_desc *d) {
   return false;
 }
 
-/* The model is an AMD CPU. On another vendor's CPU some forms differ by
- * design, not by emu's fault: Intel ignores 66 on near branches in 64-bit
- * mode (SDM vol. 2, JMP/Jcc/CALL/RET; AMD APM vol. 3 shortens them),
- * stores the x87 FIP/FDP/FOP whatever FSW.ES says and may zero FCS/FDS
- * (SDM vol. 1, 8.1.8; fnstenv, fnsave, fxsave), and leaves the result of
- * a 16-bit shld/shrd by 16..31 undefined (SDM vol. 2, SHLD). Such forms
- * are not generated there, and regression cases holding them are skipped
- * (gen_vendor_specific). */
+/* On a host that is not AMD, the forms that differ between vendors by
+ * design (tests/host_vendor.h) are not generated, and regression cases
+ * holding them are skipped (gen_vendor_specific). */
 bool gen_host_is_amd(void) {
   static int amd = -1;
-  if (amd < 0) {
-    unsigned a = 0, b = 0, c = 0, d = 0;
-    __get_cpuid(0, &a, &b, &c, &d);
-    amd = b == 0x68747541u && d == 0x69746e65u && c == 0x444d4163u;
-  }
+  if (amd < 0)
+    amd = host_cpu_is_amd();
   return amd;
-}
-
-static bool vendor_specific_form(const struct op_desc *d) {
-  return !strcmp(d->name, "fnstenv") || !strcmp(d->name, "fnsave") ||
-         !strcmp(d->name, "fxsave");
-}
-
-/* Whether instruction `in` (decoded) differs between vendors by design. */
-static bool vendor_specific_insn(const struct insn *in) {
-  const struct op_desc *d = &cpu_ops[in->op];
-  if (vendor_specific_form(d))
-    return true;
-  if ((d->decode & D_F64) && in->opsize == 2)
-    return true;
-  return in->opsize == 2 &&
-         (!strcmp(d->name, "shld") || !strcmp(d->name, "shrd"));
 }
 
 const char *gen_vendor_specific(const struct diff_case *k) {
