@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "../syscalls/fs.h"
@@ -66,7 +67,10 @@ void proc_status(struct process *p, FILE *f) {
   kb(f, "VmExe", exec);
   kb(f, "VmSwap", 0);
   fprintf(f, "Threads:\t1\n");
-  fprintf(f, "SigQ:\t0/%ld\n", sysconf(_SC_SIGQUEUE_MAX));
+  /* SigQ: signals queued (Linux counts the user's; only ours exist) out
+   * of RLIMIT_SIGPENDING. */
+  fprintf(f, "SigQ:\t%d/%llu\n", p->pending.n + p->shared_pending.n,
+          (unsigned long long)rlimit_cur(RLIMIT_SIGPENDING));
   uint64_t ign = 0, cgt = 0;
   for (int sig = 1; sig <= 64; sig++) {
     uint64_t h = p->sigactions[sig - 1].handler;
@@ -76,7 +80,8 @@ void proc_status(struct process *p, FILE *f) {
       cgt |= 1ull << (sig - 1);
   }
   fprintf(f, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n",
-          (unsigned long long)p->sigpending, (unsigned long long)p->sigpending);
+          (unsigned long long)p->pending.mask,
+          (unsigned long long)p->shared_pending.mask);
   fprintf(f, "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n",
           (unsigned long long)p->sigmask, (unsigned long long)ign,
           (unsigned long long)cgt);

@@ -65,5 +65,5 @@ void sys_dispatch(struct process *p) {
    * in the writer (fs/pipe.c: pipe_write). emu ignores SIGPIPE itself, so
    * the host reports EPIPE and the signal is the guest's. */
   if (ret == -EPIPE)
-    signal_send(p, SIGPIPE, SI_USER);
+    signal_send(p, SIGPIPE, SI_USER, true);
 }

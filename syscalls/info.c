@@ -167,6 +167,11 @@ static void limits_init(void) {
   limits_ready = true;
 }
 
+uint64_t rlimit_cur(int resource) {
+  limits_init();
+  return guest_limits[resource].rlim_cur;
+}
+
 static int64_t do_prlimit(struct process *p, uint64_t res, uint64_t new_addr,
                           uint64_t old_addr) {
   struct rlimit nl;

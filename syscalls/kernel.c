@@ -58,6 +58,7 @@ void process_destroy(struct process *p) {
   cpu_destroy(&p->cpu);
   free(p->vmas.v);
   p->vmas.v = NULL;
+  sigqueue_free(p);
   for (int k = 3; k < FD_MAX; k++)
     if (p->fds[k].host_fd >= 0)
       fd_close(p, k);
@@ -104,7 +105,7 @@ int kernel_run(struct process *p) {
     switch (cpu_run(&p->cpu, UINT64_MAX)) {
     case TRAP_SYSCALL:
       sys_dispatch(p);
-      if (p->sigpending)
+      if (sigqueue_pending(p))
         signal_check(p);
       if (p->syscall_interrupted) {
         /* No handler ran (the signal was ignored): the call starts

@@ -82,6 +82,33 @@ struct guest_sigaction {
   uint64_t handler, flags, restorer, mask;
 };
 
+/* siginfo_t as the guest reads it (128 bytes, include/uapi/asm-generic/
+ * siginfo.h): the sender for kill, tkill and sigqueue (with its value),
+ * the address for faults. */
+struct guest_siginfo {
+  int32_t signo, errno_, code, pad;
+  union {
+    uint64_t addr; /* SIGSEGV, SIGBUS, SIGILL, SIGFPE: si_addr */
+    struct {
+      int32_t pid;
+      uint32_t uid;
+      uint64_t value; /* sigqueue's si_value (SI_QUEUE and others < 0) */
+    } kill;
+    uint8_t bytes[112];
+  } u;
+};
+
+/* Linux's struct sigpending: the signals pending and the siginfo queued
+ * for them in arrival order. A standard signal is queued once however
+ * often it is sent; a real-time one once per sending (kernel/signal.c:
+ * legacy_queue). A bit may be set with nothing queued, as Linux does
+ * when the queue is over RLIMIT_SIGPENDING. */
+struct sigpending_queue {
+  uint64_t mask; /* bit (sig - 1) */
+  struct guest_siginfo *q;
+  int n, cap;
+};
+
 struct process {
   struct cpu cpu;
   struct mmu mmu;
@@ -96,8 +123,11 @@ struct process {
   uint64_t robust_list, robust_len;
   uint64_t rseq_addr;
   uint32_t umask;
-  uint64_t sigmask;    /* blocked signals, bit (sig - 1) */
-  uint64_t sigpending; /* raised but not yet delivered, bit (sig - 1) */
+  uint64_t sigmask; /* blocked signals, bit (sig - 1) */
+  /* Raised but not yet delivered: the thread's own (tkill, tgkill,
+   * faults) and the process's (kill, sigqueue), as Linux keeps them
+   * (task->pending and signal->shared_pending). */
+  struct sigpending_queue pending, shared_pending;
   /* A call that waits under a temporary mask (ppoll, pselect6,
    * rt_sigsuspend) and is interrupted leaves that mask in force for the
    * signal's delivery; the frame then saves this one, the mask to return
@@ -109,7 +139,6 @@ struct process {
    * call starts again (kernel.c). Its number, to restart it. */
   bool syscall_interrupted;
   uint64_t syscall_nr;
-  int sigcode[64];                       /* si_code of each pending signal */
   struct guest_sigaction sigactions[64]; /* index sig - 1 */
   struct {
     uint64_t sp, size;
@@ -185,9 +214,9 @@ void sys_dispatch(struct process *p);
  * SIGBUS). Delivers to a guest handler when one is installed, else kills
  * the process with a crash report. */
 void signal_raise_trap(struct process *p, int sig, int si_code, uint64_t addr);
-/* Queue a signal from kill (SI_USER) or tkill/tgkill (SI_TKILL);
- * delivered by signal_check. */
-void signal_send(struct process *p, int sig, int si_code);
+/* Queue a signal from kill (SI_USER) or tkill/tgkill (SI_TKILL), from
+ * this process: the siginfo names it as the sender. */
+void signal_send(struct process *p, int sig, int si_code, bool to_thread);
 /* For a wait under the guest's temporary mask `mask`: true, with the
  * mask installed until the pending signal is delivered, when a signal
  * it leaves unblocked is pending (the call then returns -EINTR). */
@@ -197,13 +226,35 @@ bool signal_wait_interrupted(struct process *p, uint64_t mask);
 #define ERESTARTNOHAND 514
 /* Deliver a pending unblocked signal, if any (after each system call). */
 void signal_check(struct process *p);
+/* SIGCHLD, SIGURG, SIGWINCH, SIGCONT: SIG_DFL ignores them
+ * (sig_kernel_ignore). */
+bool signal_default_ignored(int sig);
 /* Kill the process with sig (default action), with a crash report for
  * the signals that dump core. */
 void signal_kill(struct process *p, int sig, int si_code, uint64_t addr);
+/* --- syscalls/sigqueue.c: the pending queues --- */
+/* Queue info->signo on the thread's queue or the process's; delivered
+ * by signal_check. 0, or -EAGAIN when a real-time signal from sigqueue
+ * finds the queue over RLIMIT_SIGPENDING. */
+int sigqueue_send(struct process *p, const struct guest_siginfo *info,
+                  bool to_thread);
+/* Take the signal Linux would deliver next among those not in `blocked`
+ * (the synchronous ones first, then the lowest; the thread's queue
+ * before the process's): its number and siginfo, or 0. */
+int sigqueue_dequeue(struct process *p, uint64_t blocked,
+                     struct guest_siginfo *info);
+/* Discard every pending instance of the signals in `set`. */
+void sigqueue_flush(struct process *p, uint64_t set);
+/* Free the queues' memory (process exit). */
+void sigqueue_free(struct process *p);
+static inline uint64_t sigqueue_pending(const struct process *p) {
+  return p->pending.mask | p->shared_pending.mask;
+}
+
 /* --- syscalls/sigframe.c --- */
-/* Enter the guest's handler for sig. False when the frame cannot be
- * written (the caller then kills the process with SIGSEGV). */
-bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr);
+/* Enter the guest's handler for info->signo. False when the frame cannot
+ * be written (the caller then kills the process with SIGSEGV). */
+bool signal_deliver(struct process *p, const struct guest_siginfo *info);
 /* Where rt_sigreturn will read the signal mask: the frame at the guest's
  * rsp (for --strace). */
 uint64_t sigframe_mask_addr(const struct process *p);
@@ -217,6 +268,11 @@ void crash_report(struct process *p, int sig, int si_code, uint64_t addr);
 /* Stop the guest at a far transfer into compatibility mode (TRAP_COMPAT),
  * which emu does not model, with a report saying so. */
 void crash_compat_mode(struct process *p);
+
+/* --- syscalls/info.c --- */
+/* The guest's soft limit for an RLIMIT_* resource (RLIM_INFINITY when
+ * unlimited). */
+uint64_t rlimit_cur(int resource);
 
 /* --- syscalls/fd.c: the guest's descriptor table over host fds --- */
 int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd);

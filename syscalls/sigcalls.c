@@ -33,6 +33,12 @@ int64_t sys_rt_sigaction(struct process *p, const uint64_t a[6]) {
   if (a[1]) {
     act.mask &= ~UNBLOCKABLE;
     p->sigactions[sig - 1] = act;
+    /* POSIX 3.3.1.3, as do_sigaction applies it: a signal whose action
+     * becomes "ignore" (SIG_IGN, or SIG_DFL where the default is to
+     * ignore) is discarded while pending, blocked or not. */
+    if (act.handler == (uint64_t)SIG_IGN ||
+        (act.handler == (uint64_t)SIG_DFL && signal_default_ignored(sig)))
+      sigqueue_flush(p, SIG_BIT(sig));
   }
   return 0;
 }
@@ -94,12 +100,14 @@ int64_t sys_sigaltstack(struct process *p, const uint64_t a[6]) {
   return 0;
 }
 
-/* Signals to ourselves are queued; others' pids do not exist here. */
-static int64_t send_self(struct process *p, int sig, int si_code) {
+/* Signals to ourselves are queued, kill's to the process, tkill's to
+ * the thread; others' pids do not exist here. */
+static int64_t send_self(struct process *p, int sig, int si_code,
+                         bool to_thread) {
   if (sig < 0 || sig > 64)
     return -EINVAL;
   if (sig)
-    signal_send(p, sig, si_code);
+    signal_send(p, sig, si_code, to_thread);
   return 0;
 }
 
@@ -108,7 +116,7 @@ int64_t sys_kill(struct process *p, const uint64_t a[6]) {
   /* 0 and -pgrp address our group, -1 everyone we may signal: only us. */
   if (pid != 0 && pid != -1 && pid != p->pid && pid != -p->pid)
     return -ESRCH;
-  return send_self(p, (int)a[1], SI_USER);
+  return send_self(p, (int)a[1], SI_USER, false);
 }
 
 int64_t sys_tkill(struct process *p, const uint64_t a[6]) {
@@ -116,7 +124,7 @@ int64_t sys_tkill(struct process *p, const uint64_t a[6]) {
     return -EINVAL;
   if ((int)a[0] != p->tid)
     return -ESRCH;
-  return send_self(p, (int)a[1], SI_TKILL);
+  return send_self(p, (int)a[1], SI_TKILL, true);
 }
 
 int64_t sys_tgkill(struct process *p, const uint64_t a[6]) {
@@ -124,7 +132,7 @@ int64_t sys_tgkill(struct process *p, const uint64_t a[6]) {
     return -EINVAL;
   if ((int)a[0] != p->pid || (int)a[1] != p->tid)
     return -ESRCH;
-  return send_self(p, (int)a[2], SI_TKILL);
+  return send_self(p, (int)a[2], SI_TKILL, true);
 }
 
 /* futex with one thread: nobody else can wake a waiter, so a wait whose

@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../cpu/x87.h"
 #include "core_handlers.h"
@@ -41,26 +40,14 @@ struct k_ucontext {
   uint64_t sigmask;
 };
 
-struct k_siginfo {
-  int32_t signo, errno_, code, pad;
-  union {
-    uint64_t addr;
-    struct {
-      int32_t pid;
-      uint32_t uid;
-    } kill;
-    uint8_t bytes[112];
-  } u;
-};
-
 struct k_rt_sigframe {
   uint64_t pretcode;
   struct k_ucontext uc;
-  struct k_siginfo info;
+  struct guest_siginfo info;
 };
 
 _Static_assert(sizeof(struct k_sigcontext) == 256, "sigcontext layout");
-_Static_assert(sizeof(struct k_siginfo) == 128, "siginfo layout");
+_Static_assert(sizeof(struct guest_siginfo) == 128, "siginfo layout");
 
 #define UC_FP_XSTATE 1
 #define UC_SIGCONTEXT_SS 2
@@ -128,7 +115,8 @@ static bool on_altstack(struct process *p, uint64_t sp) {
          sp <= p->altstack.sp + p->altstack.size;
 }
 
-bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr) {
+bool signal_deliver(struct process *p, const struct guest_siginfo *info) {
+  int sig = info->signo;
   struct cpu *c = &p->cpu;
   struct guest_sigaction *act = &p->sigactions[sig - 1];
   uint64_t sp = c->gpr[RSP];
@@ -161,7 +149,9 @@ bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr) {
    * and GS (the selectors are not part of the frame; signal delivery
    * leaves them as they are). */
   m->cs = CPU_USER_CS, m->ss = CPU_USER_SS;
-  m->cr2 = sig == SIGSEGV || sig == SIGBUS ? addr : 0;
+  /* cr2: a fault's address (si_code > 0 carries one; kill's do not). */
+  m->cr2 =
+      (sig == SIGSEGV || sig == SIGBUS) && info->code > 0 ? info->u.addr : 0;
   exception_info(c, m);
   /* After a wait under a temporary mask, the frame restores the mask
    * from before the wait (signal.c: signal_wait_interrupted). */
@@ -175,14 +165,7 @@ bool signal_deliver(struct process *p, int sig, int si_code, uint64_t addr) {
   m->oldmask = restore;
   m->fpstate = fp;
   f.uc.sigmask = restore;
-  f.info.signo = sig;
-  f.info.code = si_code;
-  if (si_code == SI_USER || si_code == SI_TKILL) {
-    f.info.u.kill.pid = p->pid;
-    f.info.u.kill.uid = (uint32_t)getuid();
-  } else {
-    f.info.u.addr = addr;
-  }
+  f.info = *info;
   uint8_t fpu[FXSAVE_BYTES];
   save_fpu(c, fpu);
   if (!(act->flags & K_SA_RESTORER) ||

@@ -1,9 +1,11 @@
 /* Signals: synchronous ones raised by traps (force_sig_fault in Linux)
- * and ones sent with kill/tgkill, delivered to a guest handler through a
- * signal frame (syscalls/sigframe.c) or given their default action. A
- * fault signal that is blocked or ignored kills, as Linux forces it. */
+ * and ones sent with kill, tgkill or sigqueue (queued by sigqueue.c),
+ * delivered to a guest handler through a signal frame (sigframe.c) or
+ * given their default action. A fault signal that is blocked or ignored
+ * kills, as Linux forces it. */
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "process.h"
 #include "strace.h"
@@ -26,7 +28,7 @@ static bool dumps_core(int sig) {
   }
 }
 
-static bool ignored_by_default(int sig) {
+bool signal_default_ignored(int sig) {
   return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
@@ -42,27 +44,41 @@ static bool has_handler(struct process *p, int sig) {
   return h != (uint64_t)SIG_DFL && h != (uint64_t)SIG_IGN;
 }
 
+static void fault_info(struct guest_siginfo *info, int sig, int si_code,
+                       uint64_t addr) {
+  memset(info, 0, sizeof *info);
+  info->signo = sig;
+  info->code = si_code;
+  info->u.addr = addr;
+}
+
 void signal_raise_trap(struct process *p, int sig, int si_code, uint64_t addr) {
+  struct guest_siginfo info;
+  fault_info(&info, sig, si_code, addr);
   if (p->opt && p->opt->strace)
-    strace_signal(p, sig, si_code, addr);
+    strace_signal(p, &info);
   if (has_handler(p, sig) && !(p->sigmask & bit(sig))) {
-    if (signal_deliver(p, sig, si_code, addr))
+    if (signal_deliver(p, &info))
       return;
     sig = SIGSEGV, si_code = SI_KERNEL, addr = 0; /* no room for a frame */
   }
   signal_kill(p, sig, si_code, addr);
 }
 
-void signal_send(struct process *p, int sig, int si_code) {
-  if (sig >= 1 && sig <= 64) {
-    p->sigpending |= bit(sig);
-    p->sigcode[sig - 1] = si_code;
-  }
+/* prepare_kill_siginfo / do_tkill: the sender is this process. */
+void signal_send(struct process *p, int sig, int si_code, bool to_thread) {
+  struct guest_siginfo info;
+  memset(&info, 0, sizeof info);
+  info.signo = sig;
+  info.code = si_code;
+  info.u.kill.pid = p->pid;
+  info.u.kill.uid = (uint32_t)getuid();
+  sigqueue_send(p, &info, to_thread);
 }
 
 bool signal_wait_interrupted(struct process *p, uint64_t mask) {
   mask &= ~(bit(SIGKILL) | bit(SIGSTOP));
-  if (!(p->sigpending & ~mask))
+  if (!(sigqueue_pending(p) & ~mask))
     return false;
   p->saved_sigmask = p->sigmask;
   p->restore_sigmask = true;
@@ -78,29 +94,33 @@ static void restore_mask(struct process *p) {
   }
 }
 
+/* Linux's exit_to_user_mode_loop: while a signal the current mask lets
+ * through is pending, get_signal takes it and handle_signal builds its
+ * frame on top of the last one. So of several signals unblocked at once
+ * the lowest is taken first and its handler runs last, and the handler's
+ * own mask decides what may follow. */
 void signal_check(struct process *p) {
-  uint64_t ready = p->sigpending & ~p->sigmask;
-  /* SIGKILL and SIGSTOP cannot be blocked. */
-  ready |= p->sigpending & (bit(SIGKILL) | bit(SIGSTOP));
-  for (int sig = 1; ready && sig <= 64 && !p->exited; sig++) {
-    if (!(ready & bit(sig)))
-      continue;
-    ready &= ~bit(sig);
-    p->sigpending &= ~bit(sig);
-    int code = p->sigcode[sig - 1];
-    if (p->opt && p->opt->strace)
-      strace_signal(p, sig, code, 0);
+  struct guest_siginfo info;
+  while (!p->exited) {
+    /* SIGKILL and SIGSTOP cannot be blocked. */
+    uint64_t blocked = p->sigmask & ~(bit(SIGKILL) | bit(SIGSTOP));
+    int sig = sigqueue_dequeue(p, blocked, &info);
+    if (!sig)
+      break;
+    /* ptrace reports no SIGKILL: strace shows only the death. */
+    if (p->opt && p->opt->strace && sig != SIGKILL)
+      strace_signal(p, &info);
     uint64_t h = p->sigactions[sig - 1].handler;
     if (sig != SIGKILL && sig != SIGSTOP && h == (uint64_t)SIG_IGN)
       continue;
     if (sig != SIGKILL && sig != SIGSTOP && has_handler(p, sig)) {
-      if (!signal_deliver(p, sig, code, 0))
+      if (!signal_deliver(p, &info))
         signal_kill(p, SIGSEGV, SI_KERNEL, 0);
-      return; /* one frame at a time; the rest after it returns */
-    }
-    if (ignored_by_default(sig) || sig == SIGSTOP)
       continue;
-    signal_kill(p, sig, code, 0);
+    }
+    if (signal_default_ignored(sig) || sig == SIGSTOP)
+      continue;
+    signal_kill(p, sig, info.code, 0);
   }
   restore_mask(p);
 }

@@ -79,7 +79,9 @@ static bool arg_is_out(int kind, const uint64_t a[6]) {
   case A_TMS_OUT:
   case A_RUSAGE_OUT:
   case A_CPUSET_OUT:
-  case A_LOFF_INOUT: return true;
+  case A_LOFF_INOUT:
+  case A_SIGSET_PENDING:
+  case A_SIGINFO_OUT: return true;
   case A_FCNTL_ARG: return a[1] == F_GETLK || a[1] == F_OFD_GETLK;
   case A_ARCH_ADDR: return a[0] == ARCH_GET_FS || a[0] == ARCH_GET_GS;
   case A_PRCTL_TAIL: return a[0] == PR_GET_NAME || a[0] == PR_GET_PDEATHSIG;
@@ -504,6 +506,18 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_TIMEVAL_IN: st_timeval(p, v); break;
   case A_PSELECT_MASK: st_pselect_mask(p, v); break;
   case A_SIGSET_SIZED: st_sigset_at(p, v, a[i + 1]); break;
+  case A_SIGSET_PENDING: {
+    /* Any size up to 8 bytes, as the kernel allows it (strace's
+     * print_sigset_addr_len_limit with a minimum of 1). */
+    uint64_t set = 0, len = a[i + 1];
+    if (failed || len < 1 || len > sizeof set)
+      st_ptr(p, v);
+    else if (st_fetch(p, v, &set, len))
+      st_sigset_bytes(p, set, (unsigned)len);
+    break;
+  }
+  case A_SIGINFO_IN: st_siginfo_at(p, v); break;
+  case A_SIGINFO_OUT: failed ? st_ptr(p, v) : st_siginfo_at(p, v); break;
   case A_ARCH_ADDR:
     if (a[0] == ARCH_GET_FS || a[0] == ARCH_GET_GS) {
       uint64_t base;
@@ -688,6 +702,14 @@ static void print_result(struct process *p, const struct syscall_desc *d,
   case R_PPOLL: st_poll_result(p, a, ret, kind == R_PPOLL); break;
   case R_SELECT:
   case R_PSELECT: st_select_result(p, a, ret, kind == R_PSELECT); break;
+  case R_SIGNAL:
+    st_printf(p, "%lld", (long long)ret);
+    if (ret) {
+      st_puts(p, " (");
+      st_signal(p, (int)ret);
+      st_puts(p, ")");
+    }
+    break;
   case R_FCNTL:
     if (a[1] == F_GETFD && ret) {
       st_printf(p, "%#llx (flags ", (unsigned long long)ret);
@@ -747,66 +769,6 @@ void strace_execve(struct process *p, const char *path, char *const argv[],
             envc == 1 ? "" : "s");
   st_close_call(p);
   st_puts(p, "0");
-  st_newline(p);
-}
-
-/* siginfo as strace prints it: the code by name, then the sender for
- * signals from a process, the address for faults. */
-void strace_signal(struct process *p, int sig, int si_code, uint64_t addr) {
-  static const struct flag_name user_codes[] = {{0, "SI_USER"},
-                                                {0x80, "SI_KERNEL"},
-                                                {(uint64_t)-6, "SI_TKILL"},
-                                                {(uint64_t)-1, "SI_QUEUE"},
-                                                FLAG_END};
-  static const struct flag_name segv_codes[] = {{1, "SEGV_MAPERR"},
-                                                {2, "SEGV_ACCERR"},
-                                                {3, "SEGV_BNDERR"},
-                                                {4, "SEGV_PKUERR"},
-                                                FLAG_END};
-  static const struct flag_name ill_codes[] = {
-      {1, "ILL_ILLOPC"}, {2, "ILL_ILLOPN"}, {3, "ILL_ILLADR"},
-      {4, "ILL_ILLTRP"}, {5, "ILL_PRVOPC"}, {6, "ILL_PRVREG"},
-      {7, "ILL_COPROC"}, {8, "ILL_BADSTK"}, FLAG_END};
-  static const struct flag_name fpe_codes[] = {
-      {1, "FPE_INTDIV"}, {2, "FPE_INTOVF"}, {3, "FPE_FLTDIV"},
-      {4, "FPE_FLTOVF"}, {5, "FPE_FLTUND"}, {6, "FPE_FLTRES"},
-      {7, "FPE_FLTINV"}, {8, "FPE_FLTSUB"}, FLAG_END};
-  static const struct flag_name trap_codes[] = {
-      {1, "TRAP_BRKPT"}, {2, "TRAP_TRACE"}, FLAG_END};
-  static const struct flag_name bus_codes[] = {
-      {1, "BUS_ADRALN"}, {2, "BUS_ADRERR"}, {3, "BUS_OBJERR"}, FLAG_END};
-  if (st_column())
-    st_newline(p);
-  st_puts(p, "--- ");
-  st_signal(p, sig);
-  st_puts(p, " {si_signo=");
-  st_signal(p, sig);
-  st_puts(p, ", si_code=");
-  const struct flag_name *codes = NULL;
-  if (si_code > 0 && si_code < 0x80) {
-    switch (sig) {
-    case SIGSEGV: codes = segv_codes; break;
-    case SIGILL: codes = ill_codes; break;
-    case SIGFPE: codes = fpe_codes; break;
-    case SIGTRAP: codes = trap_codes; break;
-    case SIGBUS: codes = bus_codes; break;
-    default: break;
-    }
-  }
-  const char *name =
-      st_lookup(codes ? codes : user_codes, (uint64_t)(int64_t)si_code);
-  if (name)
-    st_puts(p, name);
-  else
-    st_printf(p, "%d", si_code);
-  if (si_code <= 0)
-    st_printf(p, ", si_pid=%d, si_uid=%u}", p->pid, (unsigned)getuid());
-  else {
-    st_puts(p, ", si_addr=");
-    st_ptr(p, addr);
-    st_puts(p, "}");
-  }
-  st_puts(p, " ---");
   st_newline(p);
 }
 

@@ -20,7 +20,8 @@ void strace_leave(struct process *p, uint64_t nr, const uint64_t a[6],
                   int64_t ret);
 /* A signal reported to the guest:
  * --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10} --- */
-void strace_signal(struct process *p, int sig, int si_code, uint64_t addr);
+struct guest_siginfo;
+void strace_signal(struct process *p, const struct guest_siginfo *info);
 /* The process died of a signal: +++ killed by SIGSEGV +++ */
 void strace_killed(struct process *p, int sig);
 

@@ -205,17 +205,20 @@ void st_signal(struct process *p, int sig) {
     st_printf(p, "%d", sig);
 }
 
-/* A kernel sigset: [INT TERM], or ~[...] of the clear bits when more
- * than half are set (strace's sprintsigmask_n). */
-void st_sigset(struct process *p, uint64_t set) {
-  bool invert = __builtin_popcountll(set) > 32;
-  if (invert) {
-    set = ~set;
+/* A kernel sigset of `bytes` bytes (1..8): [INT TERM], or ~[...] of the
+ * clear bits when two thirds or more of its 32-bit words' bits are set
+ * (strace's sprintsigmask_n). */
+void st_sigset_bytes(struct process *p, uint64_t set, unsigned bytes) {
+  int bits = (int)(bytes + 3) / 4 * 32;
+  uint64_t all = bits == 64 ? ~0ull : (1ull << bits) - 1;
+  set &= all;
+  if (__builtin_popcountll(set) >= bits * 2 / 3) {
+    set = ~set & all;
     st_puts(p, "~");
   }
   st_puts(p, "[");
   const char *sep = "";
-  for (int sig = 1; sig <= 64; sig++) {
+  for (int sig = 1; sig <= bits; sig++) {
     if (!(set >> (sig - 1) & 1))
       continue;
     st_puts(p, sep);
@@ -224,6 +227,8 @@ void st_sigset(struct process *p, uint64_t set) {
   }
   st_puts(p, "]");
 }
+
+void st_sigset(struct process *p, uint64_t set) { st_sigset_bytes(p, set, 8); }
 
 void st_flags(struct process *p, const struct flag_name *t, uint64_t v,
               const char *zero) {

@@ -92,6 +92,7 @@ extern const struct flag_name sock_flag_names[];
 void st_mode(struct process *p, uint32_t mode); /* S_IFREG|0644 */
 void st_open_flags(struct process *p, uint64_t flags);
 void st_sigset(struct process *p, uint64_t set);
+void st_sigset_bytes(struct process *p, uint64_t set, unsigned bytes);
 void st_signal(struct process *p, int sig); /* SIGINT or the number */
 
 /* --- strace_struct.c: out-structures --- */
@@ -105,6 +106,10 @@ void st_utimens(struct process *p, uint64_t addr);
 void st_utsname(struct process *p, uint64_t addr);
 void st_sigaction(struct process *p, uint64_t addr);
 void st_sigset_at(struct process *p, uint64_t addr, uint64_t size);
+/* strace_siginfo.c */
+struct guest_siginfo;
+void st_siginfo(struct process *p, const struct guest_siginfo *info);
+void st_siginfo_at(struct process *p, uint64_t addr);
 /* strace_poll.c */
 void st_pollfds_in(struct process *p, uint64_t addr, uint64_t n);
 void st_poll_result(struct process *p, const uint64_t a[6], int64_t ret,

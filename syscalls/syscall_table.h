@@ -104,6 +104,9 @@ enum sc_arg {
   A_FLOCK_OP,   /* LOCK_EX|LOCK_NB */
   A_FADVISE,    /* POSIX_FADV_* */
   A_RENAME_FLAGS,
+  A_SIGSET_PENDING, /* out: rt_sigpending's set, size = next argument */
+  A_SIGINFO_IN,     /* siginfo_t: {si_signo=..., si_code=..., ...} */
+  A_SIGINFO_OUT,    /* out */
   A_ARG_KINDS
 };
 
@@ -120,6 +123,7 @@ enum sc_ret {
   R_PPOLL,   /* ppoll: the same, and the timeout left */
   R_SELECT,  /* select: "(in [3], out [4], left {...})" or "(Timeout)" */
   R_PSELECT, /* pselect6: the same with a timespec */
+  R_SIGNAL,  /* a signal number: "10 (SIGUSR1)" */
 };
 
 struct syscall_desc {

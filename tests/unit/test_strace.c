@@ -180,12 +180,84 @@ END_TEST
 START_TEST(signal_lines) {
   fflush(opts.strace_out);
   size_t start = out_len;
-  strace_signal(&proc, 11, 1, 0x10);
+  struct guest_siginfo segv = {.signo = 11, .code = 1, .u.addr = 0x10};
+  strace_signal(&proc, &segv);
   strace_killed(&proc, 11);
   fflush(opts.strace_out);
   ck_assert_str_eq(out_text + start,
                    "--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, "
                    "si_addr=0x10} ---\n+++ killed by SIGSEGV +++\n");
+}
+END_TEST
+
+/* sigqueue's value is printed after the sender; SI_USER and SI_TKILL
+ * carry none. */
+START_TEST(siginfo_lines) {
+  fflush(opts.strace_out);
+  size_t start = out_len;
+  struct guest_siginfo q = {.signo = 35, .code = -1};
+  q.u.kill.pid = 7, q.u.kill.uid = 0, q.u.kill.value = 42;
+  strace_signal(&proc, &q);
+  struct guest_siginfo t = {.signo = 10, .code = -6};
+  t.u.kill.pid = 7, t.u.kill.uid = 1000;
+  strace_signal(&proc, &t);
+  fflush(opts.strace_out);
+  ck_assert_str_eq(out_text + start,
+                   "--- SIGRT_3 {si_signo=SIGRT_3, si_code=SI_QUEUE, "
+                   "si_pid=7, si_uid=0, si_int=42, si_ptr=0x2a} ---\n"
+                   "--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, "
+                   "si_pid=7, si_uid=1000} ---\n");
+}
+END_TEST
+
+/* A set is shown inverted from two thirds of its bits on (strace's
+ * sprintsigmask_n), as strace 6.1 printed these masks here. */
+START_TEST(sigset_inversion) {
+  uint64_t forty = (1ull << 40) - 1, fortytwo = (1ull << 42) - 1;
+  uint64_t set40 = put(0, &forty, 8), set42 = put(8, &fortytwo, 8);
+  ck_assert_str_eq(
+      trace(14, 0, set40, 0, 8, 0, 0, 0),
+      "rt_sigprocmask(SIG_BLOCK, [HUP INT QUIT ILL TRAP ABRT BUS FPE KILL "
+      "USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG "
+      "XCPU XFSZ VTALRM PROF WINCH IO PWR SYS RTMIN RT_1 RT_2 RT_3 RT_4 RT_5 "
+      "RT_6 RT_7 RT_8], NULL, 8) = 0\n");
+  ck_assert_str_eq(trace(14, 0, set42, 0, 8, 0, 0, 0),
+                   "rt_sigprocmask(SIG_BLOCK, ~[RT_11 RT_12 RT_13 RT_14 "
+                   "RT_15 RT_16 RT_17 RT_18 RT_19 RT_20 RT_21 RT_22 RT_23 "
+                   "RT_24 RT_25 RT_26 RT_27 RT_28 RT_29 RT_30 RT_31 RT_32], "
+                   "NULL, 8) = 0\n");
+}
+END_TEST
+
+/* rt_sigpending takes any size from 1 to 8; rt_sigtimedwait names the
+ * signal it returns and prints the siginfo it wrote. */
+START_TEST(pending_and_waits) {
+  uint64_t usr1 = 1ull << 9;
+  uint64_t set = put(0, &usr1, 8);
+  ck_assert_str_eq(trace(127, set, 8, 0, 0, 0, 0, 0),
+                   "rt_sigpending([USR1], 8)                = 0\n");
+  ck_assert_str_eq(trace(127, set, 4, 0, 0, 0, 0, 0),
+                   "rt_sigpending([USR1], 4)                = 0\n");
+  ck_assert_str_eq(trace(127, set, 0, 0, 0, 0, 0, 0),
+                   "rt_sigpending(0x10000, 0)               = 0\n");
+  ck_assert_str_eq(trace(127, set, 16, 0, 0, 0, 0, -EINVAL),
+                   "rt_sigpending(0x10000, 16)              = -1 EINVAL "
+                   "(Invalid argument)\n");
+  struct guest_siginfo si = {.signo = 10, .code = 0};
+  si.u.kill.pid = 7;
+  uint64_t info = put(64, &si, sizeof si);
+  ck_assert_str_eq(trace(128, set, info, 0, 8, 0, 0, 10),
+                   "rt_sigtimedwait([USR1], {si_signo=SIGUSR1, "
+                   "si_code=SI_USER, si_pid=7, si_uid=0}, NULL, 8) = 10 "
+                   "(SIGUSR1)\n");
+  ck_assert_str_eq(trace(128, set, info, 0, 8, 0, 0, -EAGAIN),
+                   "rt_sigtimedwait([USR1], 0x10040, NULL, 8) = -1 EAGAIN "
+                   "(Resource temporarily unavailable)\n");
+  struct guest_siginfo empty = {.code = -1};
+  uint64_t none = put(256, &empty, sizeof empty);
+  ck_assert_str_eq(trace(129, 7, 65, none, 0, 0, 0, -EINVAL),
+                   "rt_sigqueueinfo(7, 65, {})              = -1 EINVAL "
+                   "(Invalid argument)\n");
 }
 END_TEST
 
@@ -198,6 +270,9 @@ int main(void) {
   tcase_add_test(tc, openat_with_mode);
   tcase_add_test(tc, errors_and_padding);
   tcase_add_test(tc, mmap_flags);
+  tcase_add_test(tc, siginfo_lines);
+  tcase_add_test(tc, sigset_inversion);
+  tcase_add_test(tc, pending_and_waits);
   tcase_add_test(tc, sigsets);
   tcase_add_test(tc, out_structs_after_the_call);
   tcase_add_test(tc, rseq_and_exit);
