@@ -2,6 +2,7 @@
  * Sets up the process, has the loader exec PROGRAM as execve(2) would,
  * runs the kernel until the guest exits, and exits with the guest's
  * status (128+N when a signal killed it, as a shell reports it). */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -38,6 +39,12 @@ static void usage(FILE *out) {
           "      --deterministic derive time and randomness from the cycle\n"
           "                      counter and --seed\n"
           "      --seed N        seed for --deterministic (default 0)\n"
+          "      --mem-limit SIZE\n"
+          "                      the machine's RAM + swap, with a K, M, G\n"
+          "                      or T suffix (default: the host's): one\n"
+          "                      allocation larger fails with ENOMEM, as\n"
+          "                      Linux's overcommit heuristic does, and a\n"
+          "                      guest touching more is killed (SIGKILL)\n"
           "  -h, --help          show this help\n"
           "  -V, --version       show the version\n"
           "\n"
@@ -72,6 +79,24 @@ static const char *search_path(const char *name, char *buf, size_t size) {
   return NULL;
 }
 
+/* A byte count with an optional binary suffix (K, M, G, T); 0 when
+ * malformed. */
+static uint64_t parse_size(const char *text) {
+  static const char units[] = "KMGT";
+  char *end;
+  errno = 0;
+  unsigned long long n = strtoull(text, &end, 10);
+  if (errno || end == text || strchr(text, '-'))
+    return 0;
+  const char *unit = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+  if (*end && (!unit || end[1]))
+    return 0;
+  int shift = unit ? 10 * (int)(unit - units + 1) : 0;
+  if (n > (~0ull >> shift))
+    return 0;
+  return (uint64_t)n << shift;
+}
+
 static void print_stats(struct process *p) {
   FILE *out = stderr;
   struct cpu *c = &p->cpu;
@@ -98,7 +123,8 @@ int main(int argc, char **argv) {
     OPT_STATS,
     OPT_DETERMINISTIC,
     OPT_SEED,
-    OPT_NO_CACHE
+    OPT_NO_CACHE,
+    OPT_MEM_LIMIT
   };
   static const struct option longopts[] = {
       {"strace", no_argument, 0, 's'},
@@ -109,6 +135,7 @@ int main(int argc, char **argv) {
       {"deterministic", no_argument, 0, OPT_DETERMINISTIC},
       {"seed", required_argument, 0, OPT_SEED},
       {"no-block-cache", no_argument, 0, OPT_NO_CACHE},
+      {"mem-limit", required_argument, 0, OPT_MEM_LIMIT},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
       {0, 0, 0, 0}};
@@ -127,6 +154,16 @@ int main(int argc, char **argv) {
     case OPT_DETERMINISTIC: opt.deterministic = true; break;
     case OPT_SEED: opt.seed = strtoull(optarg, NULL, 0); break;
     case OPT_NO_CACHE: no_block_cache = true; break;
+    case OPT_MEM_LIMIT:
+      /* At least 1 MiB: less cannot hold even the initial stack. */
+      opt.mem_limit = parse_size(optarg);
+      if (opt.mem_limit < (1ull << 20)) {
+        fprintf(stderr, "emu: --mem-limit: '%s' is not a size of 1M or more\n",
+                optarg);
+        usage(stderr);
+        return 2;
+      }
+      break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("emu %s\n", EMU_VERSION); return 0;
     default:

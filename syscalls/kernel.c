@@ -7,25 +7,42 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "process.h"
 
-/* Guest physical memory reserved (committed only as frames are used). */
-#define PHYS_BYTES (64ull << 30)
-
+/* A page the kernel touches for the guest (copy_to_guest inside a
+ * system call) that finds guest memory exhausted: Linux's OOM killer
+ * would kill the process, so emu does (the call then fails, unseen). */
 static bool kernel_fault_hook(void *ctx, uint64_t addr, uint32_t err) {
-  return fault_handle(ctx, addr, err) == FAULT_OK;
+  enum fault_result r = fault_handle(ctx, addr, err);
+  if (r == FAULT_OOM)
+    signal_kill(ctx, SIGKILL, SI_KERNEL, 0);
+  return r == FAULT_OK;
+}
+
+/* The host's RAM + swap, as its kernel's heuristic counts them
+ * (totalram_pages + total_swap_pages). */
+static uint64_t host_memory(void) {
+  struct sysinfo si;
+  if (sysinfo(&si) < 0)
+    return 64ull << 30;
+  return ((uint64_t)si.totalram + si.totalswap) * si.mem_unit;
 }
 
 int process_init(struct process *p, struct emu_options *opt) {
   memset(p, 0, sizeof *p);
-  /* Reserve as much as the host allows (valgrind and ulimit -v cap the
+  p->mem_limit = opt && opt->mem_limit ? opt->mem_limit : host_memory();
+  /* Guest physical memory is the machine's memory: one reservation the
+   * host commits only as frames are used, so a guest touching more than
+   * it has is killed as Linux's OOM killer would (fault.c). Reserve as
+   * much of it as the host allows (valgrind and ulimit -v cap the
    * address space): halve until it fits, down to 1 GiB. */
-  uint64_t bytes = PHYS_BYTES;
+  uint64_t bytes = (p->mem_limit + PAGE_SIZE - 1) & PAGE_MASK;
   while (mmu_init(&p->mmu, bytes) < 0)
-    if ((bytes /= 2) < (1ull << 30))
+    if (bytes <= (1ull << 30) || (bytes /= 2) < (1ull << 30))
       return -1;
   cpu_init(&p->cpu, &p->mmu);
   p->mmu.fault_handler = kernel_fault_hook;
@@ -71,7 +88,9 @@ static void handle_fault(struct process *p) {
   switch (r) {
   case FAULT_OK: return;
   case FAULT_BUS: signal_raise_trap(p, SIGBUS, BUS_ADRERR, t->addr); return;
-  case FAULT_OOM: signal_raise_trap(p, SIGKILL, 0, t->addr); return;
+  /* Out of guest memory: the OOM killer's SIGKILL (no signal line in
+   * strace, no handler, no report). */
+  case FAULT_OOM: signal_kill(p, SIGKILL, SI_KERNEL, 0); return;
   case FAULT_ACCERR:
     signal_raise_trap(p, SIGSEGV, SEGV_ACCERR, t->addr);
     return;

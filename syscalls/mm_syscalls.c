@@ -43,11 +43,15 @@ int64_t sys_brk(struct process *p, const uint64_t a[6]) {
       if (v->start < new_top + PAGE_SIZE && v->end > old_top)
         return (int64_t)p->brk;
     }
+    /* do_brk_flags charges the growth (the heap is VM_ACCOUNT). */
+    if (mm_enough_memory(p, new_top - old_top) < 0)
+      return (int64_t)p->brk;
     struct vma v = {.start = old_top,
                     .end = new_top,
                     .prot = PROT_READ | PROT_WRITE,
                     .flags = MAP_PRIVATE | MAP_ANONYMOUS,
-                    .kind = VMA_HEAP};
+                    .kind = VMA_HEAP,
+                    .accounted = true};
     if (vma_insert(p, &v) < 0)
       return (int64_t)p->brk;
   }
@@ -70,6 +74,10 @@ int64_t sys_mremap(struct process *p, const uint64_t a[6]) {
       vma_remove_range(p, old + new_len, old + old_len);
     return (int64_t)old;
   }
+  /* Growing accounted memory charges the difference, in place or moved
+   * (mm/mremap.c: vma_expandable's caller, move_vma). */
+  if (v->accounted && mm_enough_memory(p, new_len - old_len) < 0)
+    return -ENOMEM;
   /* Grow in place when the pages after it are free. */
   bool free_after = old + new_len <= USER_TOP;
   for (int k = 0; free_after && k < p->vmas.n; k++)
@@ -89,7 +97,11 @@ int64_t sys_mremap(struct process *p, const uint64_t a[6]) {
     return -ENOMEM;
   /* Move: copy the contents into a new anonymous-or-file mapping. The
    * frames are moved by copying through the kernel's view. */
-  uint64_t dst = mm_find_free(p, new_len);
+  /* get_unmapped_area as mmap would place it (private anonymous memory
+   * on a 2 MiB boundary when it can). */
+  bool anon = !v->file && !(v->flags & MAP_SHARED);
+  uint64_t dst =
+      anon ? mm_find_free_anon(p, new_len) : mm_find_free(p, new_len);
   if (!dst)
     return -ENOMEM;
   struct vma moved = *v;

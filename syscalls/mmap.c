@@ -4,6 +4,7 @@
  * pages are updated or dropped here. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +30,17 @@ uint64_t pte_flags_for(int prot) {
   return f;
 }
 
-/* Linux 6.x places anonymous mappings whose length is a multiple of 2 MiB
- * on a 2 MiB boundary, for transparent huge pages (mm/mmap.c,
- * __thp_get_unmapped_area): it asks for len + 2 MiB and aligns inside. */
+/* Linux 6.x places private anonymous mappings whose length is a
+ * multiple of 2 MiB on a 2 MiB boundary, for transparent huge pages
+ * (mm/mmap.c __get_unmapped_area, __thp_get_unmapped_area): it asks for
+ * len + 2 MiB and aligns inside. Shared anonymous memory is shmem's,
+ * which does not align while shmem_enabled is "never", the default
+ * (mm/shmem.c shmem_get_unmapped_area). */
 #define HUGE_PAGE (2ull << 20)
 
 static uint64_t find_free_huge_aligned(struct process *p, uint64_t len) {
+  if (len & (HUGE_PAGE - 1))
+    return mm_find_free(p, len);
   uint64_t r = mm_find_free(p, len + HUGE_PAGE);
   if (!r)
     return mm_find_free(p, len);
@@ -42,11 +48,55 @@ static uint64_t find_free_huge_aligned(struct process *p, uint64_t len) {
   return off_sub ? r + off_sub : r + HUGE_PAGE;
 }
 
+int mm_enough_memory(struct process *p, uint64_t bytes) {
+  /* A process built by hand (unit tests) has no limit. */
+  if (!p->mem_limit)
+    return 0;
+  return bytes >> PAGE_SHIFT > p->mem_limit >> PAGE_SHIFT ? -ENOMEM : 0;
+}
+
+/* Accounted bytes of [start, end): what a MAP_FIXED mapping replaces and
+ * so need not charge again (mm/mmap.c mmap_region: nr_accounted). */
+static uint64_t accounted_in(struct process *p, uint64_t start, uint64_t end) {
+  uint64_t n = 0;
+  for (int k = 0; k < p->vmas.n; k++) {
+    const struct vma *v = &p->vmas.v[k];
+    if (!v->accounted || v->end <= start || v->start >= end)
+      continue;
+    n += (v->end < end ? v->end : end) - (v->start > start ? v->start : start);
+  }
+  return n;
+}
+
+/* What mmap charges against the overcommit limit: private writable
+ * memory (accountable_mapping, which sets VM_ACCOUNT) and shared
+ * anonymous memory (shmem_acct_size charges its object); never with
+ * MAP_NORESERVE, which the heuristic mode honours. Read-only and
+ * PROT_NONE private memory is charged when mprotect makes it writable,
+ * shared file memory never (the page cache backs it). */
+static int charge_mapping(struct process *p, struct vma *v, bool fixed) {
+  bool shared = v->flags & MAP_SHARED;
+  if (v->flags & MAP_NORESERVE)
+    return 0;
+  if (shared)
+    return (v->flags & MAP_ANONYMOUS) ? mm_enough_memory(p, v->end - v->start)
+                                      : 0;
+  if (!(v->prot & PROT_WRITE))
+    return 0;
+  v->accounted = true;
+  uint64_t replaced = fixed ? accounted_in(p, v->start, v->end) : 0;
+  return mm_enough_memory(p, v->end - v->start - replaced);
+}
+
 static bool range_free(struct process *p, uint64_t start, uint64_t end) {
   for (int k = 0; k < p->vmas.n; k++)
     if (p->vmas.v[k].start < end && p->vmas.v[k].end > start)
       return false;
   return true;
+}
+
+uint64_t mm_find_free_anon(struct process *p, uint64_t len) {
+  return find_free_huge_aligned(p, len);
 }
 
 uint64_t mm_find_free(struct process *p, uint64_t len) {
@@ -85,6 +135,22 @@ static struct mapped_file *mapped_file_open(int host_fd) {
   path[n > 0 ? n : 0] = 0;
   f->path = strdup(path);
   return f;
+}
+
+/* MAP_POPULATE faults every page in now (mm_populate). Running out of
+ * guest memory on the way is the OOM killer's SIGKILL, as in Linux. */
+static void populate(struct process *p, uint64_t start, uint64_t end,
+                     int prot) {
+  uint32_t err = (prot & PROT_WRITE) ? PFERR_U | PFERR_W : PFERR_U;
+  for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+    enum fault_result r = fault_handle(p, a, err);
+    if (r == FAULT_OOM) {
+      signal_kill(p, SIGKILL, SI_KERNEL, 0);
+      return;
+    }
+    if (r != FAULT_OK)
+      return;
+  }
 }
 
 int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
@@ -142,13 +208,12 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
       return -EEXIST;
     }
     start = addr;
-    vma_remove_range(p, start, start + len);
   } else {
     addr &= PAGE_MASK;
     if (addr >= MMAP_MIN_ADDR && addr + len <= p->mmap_base &&
         addr + len > addr && range_free(p, addr, addr + len))
       start = addr;
-    else if (!addr && !v.file && !(len & (HUGE_PAGE - 1)))
+    else if (!addr && !v.file && type == MAP_PRIVATE)
       start = find_free_huge_aligned(p, len);
     else
       start = mm_find_free(p, len);
@@ -159,13 +224,19 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
   }
   v.start = start;
   v.end = start + len;
+  bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+  if (charge_mapping(p, &v, fixed) < 0) {
+    mapped_file_put(v.file);
+    return -ENOMEM;
+  }
+  if (fixed)
+    vma_remove_range(p, start, start + len);
   if (vma_insert(p, &v) < 0) {
     mapped_file_put(v.file);
     return -ENOMEM;
   }
   if (flags & MAP_POPULATE)
-    for (uint64_t a = start; a < start + len; a += PAGE_SIZE)
-      fault_handle(p, a, (prot & PROT_WRITE) ? PFERR_U | PFERR_W : PFERR_U);
+    populate(p, start, start + len, prot);
   return (int64_t)start;
 }
 
@@ -208,6 +279,32 @@ static int split_at(struct process *p, uint64_t at) {
   return 0;
 }
 
+/* mprotect_fixup: private memory becoming writable is charged unless it
+ * already is, or is MAP_NORESERVE. */
+static bool needs_charge(const struct vma *v) {
+  return !v->accounted && !(v->prot & PROT_WRITE) &&
+         !(v->flags & (MAP_SHARED | MAP_NORESERVE));
+}
+
+/* Linux charges each VMA of the range in turn and stops at the first
+ * that does not fit, leaving the ones before it changed; emu checks
+ * them all first and changes nothing on failure. */
+static int charge_protect(struct process *p, uint64_t addr, uint64_t end,
+                          int prot) {
+  if (!(prot & PROT_WRITE))
+    return 0;
+  for (int k = 0; k < p->vmas.n; k++) {
+    const struct vma *v = &p->vmas.v[k];
+    if (v->start >= end || v->end <= addr || !needs_charge(v))
+      continue;
+    uint64_t lo = v->start > addr ? v->start : addr;
+    uint64_t hi = v->end < end ? v->end : end;
+    if (mm_enough_memory(p, hi - lo) < 0)
+      return -ENOMEM;
+  }
+  return 0;
+}
+
 int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
   if (addr & ~PAGE_MASK)
     return -EINVAL;
@@ -227,13 +324,17 @@ int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
       return -ENOMEM;
     a = v->end;
   }
+  prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
+  if (charge_protect(p, addr, end, prot) < 0)
+    return -ENOMEM;
   if (split_at(p, addr) || split_at(p, end))
     return -ENOMEM;
-  prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
   for (int k = 0; k < p->vmas.n; k++) {
     struct vma *v = &p->vmas.v[k];
     if (v->start >= end || v->end <= addr)
       continue;
+    if ((prot & PROT_WRITE) && needs_charge(v))
+      v->accounted = true;
     v->prot = prot;
     /* Populated pages change in place; private pages keep their frame. */
     for (uint64_t a = v->start; a < v->end;) {

@@ -43,6 +43,9 @@ struct vma {
   struct mapped_file *file; /* NULL for anonymous memory */
   uint64_t offset;          /* file offset of `start` */
   uint64_t file_size; /* bytes of the file past which pages read as zero */
+  /* VM_ACCOUNT: the pages were charged against the overcommit limit
+   * (private writable memory), so growing it charges again. */
+  bool accounted;
 };
 
 struct vma_list {
@@ -76,6 +79,7 @@ struct emu_options {
   FILE *strace_out; /* stderr or -o FILE */
   FILE *trace_out;
   uint64_t seed;
+  uint64_t mem_limit; /* --mem-limit: RAM + swap in bytes, 0 for the host's */
 };
 
 struct guest_sigaction {
@@ -117,6 +121,10 @@ struct process {
   uint64_t mmap_base;      /* top of the top-down mmap area */
   uint64_t stack_start;    /* lowest address of the initial stack VMA */
   uint64_t vdso_base;      /* AT_SYSINFO_EHDR, 0 when no vDSO is mapped */
+  /* The emulated machine's RAM + swap: the overcommit heuristic's limit
+   * for one allocation, and the guest physical memory reserved (0: no
+   * limit, for a process built without process_init). */
+  uint64_t mem_limit;
   struct fd_entry fds[FD_MAX];
   int pid, ppid, tid;
   uint64_t clear_child_tid;
@@ -173,8 +181,15 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
                int flags, int host_fd, uint64_t offset);
 int mm_unmap(struct process *p, uint64_t addr, uint64_t len);
 int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot);
+/* Linux's default overcommit heuristic (mm/util.c __vm_enough_memory,
+ * OVERCOMMIT_GUESS): 0, or -ENOMEM when `bytes` of accountable memory
+ * exceed the machine's RAM + swap in one request. */
+int mm_enough_memory(struct process *p, uint64_t bytes);
 /* Top-down search for a free range of len bytes below mmap_base. */
 uint64_t mm_find_free(struct process *p, uint64_t len);
+/* The same for private anonymous memory, 2 MiB aligned when its length
+ * is a multiple of 2 MiB (transparent huge pages). */
+uint64_t mm_find_free_anon(struct process *p, uint64_t len);
 /* Page-table permission bits for a VMA protection. */
 uint64_t pte_flags_for(int prot);
 /* Tear down the whole address space (execve, exit). */

@@ -49,6 +49,8 @@ static bool arg_present(int kind, const uint64_t a[6], int i) {
     return a[i - 1] & (O_CREAT | 020000000);
   case A_FCNTL_ARG: return !fcntl_is_get(a[1]);
   case A_PRCTL_TAIL: return a[0] != PR_GET_DUMPABLE;
+  case A_MREMAP_ADDR: /* MREMAP_MAYMOVE | MREMAP_FIXED */
+    return (a[3] & 3) == 3;
   default: return true;
   }
 }
@@ -517,6 +519,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
     break;
   }
   case A_SIGINFO_IN: st_siginfo_at(p, v); break;
+  case A_MREMAP_ADDR: st_ptr(p, v); break;
   case A_SIGINFO_OUT: failed ? st_ptr(p, v) : st_siginfo_at(p, v); break;
   case A_ARCH_ADDR:
     if (a[0] == ARCH_GET_FS || a[0] == ARCH_GET_GS) {

@@ -107,6 +107,7 @@ enum sc_arg {
   A_SIGSET_PENDING, /* out: rt_sigpending's set, size = next argument */
   A_SIGINFO_IN,     /* siginfo_t: {si_signo=..., si_code=..., ...} */
   A_SIGINFO_OUT,    /* out */
+  A_MREMAP_ADDR,    /* new_address, only with MREMAP_MAYMOVE|MREMAP_FIXED */
   A_ARG_KINDS
 };
 

@@ -149,6 +149,12 @@ int main(int argc, char **argv) {
   make_good();
   ph[PH_DATA].p_vaddr = 0x401800;
   emit("offset_vaddr_mismatch");
+  /* A bss no machine can back: Linux's vm_brk_flags refuses to charge
+   * it (the heuristic overcommit limit, RAM + swap) and execve fails
+   * after the point of no return (SIGSEGV). */
+  make_good();
+  ph[PH_DATA].p_memsz = 1ull << 46;
+  emit("bss_64tib");
   make_good();
   ph[PH_TEXT].p_type = PT_NOTE;
   ph[PH_DATA].p_type = PT_NULL;
