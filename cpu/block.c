@@ -205,17 +205,20 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
 }
 
 /* How an instruction bounds a block: it ends one (it may change RIP or
- * raise a trap without unwinding), or it must start one because it reads
- * the cycle counter, which is exact only at a block boundary. Only the
- * handlers of cpu/branch.c write RIP, and only syscall and int3 return
- * with a trap set, so inside a block RIP simply advances. */
+ * raise a trap without unwinding, or always faults), or it must start
+ * one because it reads the cycle counter, which is exact only at a block
+ * boundary. Only the handlers of cpu/branch.c write RIP, and only
+ * syscall, int3, int n and int1 return with a trap set, so inside a
+ * block RIP simply advances. */
 enum { BOUND_NONE, BOUND_ENDS, BOUND_STARTS };
 
 static int bound_of(cpu_handler h) {
   if (h == op_jcc || h == op_jmp_rel || h == op_jmp_rm || h == op_call_rel ||
       h == op_call_rm || h == op_ret || h == op_loop || h == op_jrcxz ||
-      h == op_syscall || h == op_int3 || h == op_hlt || h == op_ud ||
-      h == op_jmp_far || h == op_call_far || h == op_retf || h == op_iret)
+      h == op_syscall || h == op_int3 || h == op_int || h == op_int1 ||
+      h == op_privileged || h == op_umip || h == op_mov_cr || h == op_mov_dr ||
+      h == op_ud || h == op_jmp_far || h == op_call_far || h == op_retf ||
+      h == op_iret)
     return BOUND_ENDS;
   if (h == op_rdtsc || h == op_rdtscp)
     return BOUND_STARTS;

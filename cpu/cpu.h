@@ -61,9 +61,15 @@ enum trap_kind {
   TRAP_NONE,
   TRAP_SYSCALL, /* `syscall` executed; rip already past it */
   TRAP_DE,      /* #DE divide error */
-  TRAP_BP,      /* int3; rip past it, like hardware */
+  TRAP_BP,      /* int3 (CC or CD 03); rip past it, like hardware */
+  TRAP_DB,      /* int1 (F1, icebp): a #DB trap; rip past it */
+  TRAP_OF,      /* int 4 through its user gate: an #OF trap; rip past it */
+  TRAP_INT80,   /* int 0x80 through its user gate (the kernel's IA32
+                   system-call entry); rip past it */
   TRAP_UD,      /* #UD invalid or unimplemented opcode */
-  TRAP_GP,      /* #GP (misaligned SSE operand, non-canonical address) */
+  TRAP_GP,      /* #GP (misaligned SSE operand, non-canonical address,
+                   a privileged instruction at CPL 3, int n through a
+                   kernel-only gate) */
   TRAP_SS,      /* #SS: a non-canonical address through SS (the stack) */
   TRAP_PF,      /* #PF, addr = CR2, error = page-fault error code */
   TRAP_MF,      /* x87 floating-point error */
@@ -74,12 +80,35 @@ enum trap_kind {
                    rip = the transfer, addr = the target offset */
 };
 
+/* The instructions CR4.UMIP makes #GP at CPL 3 (SDM vol. 3, 2.5). */
+enum cpu_umip_insn {
+  UMIP_NONE,
+  UMIP_SGDT,
+  UMIP_SIDT,
+  UMIP_SLDT,
+  UMIP_SMSW,
+  UMIP_STR
+};
+
+/* Which UMIP instruction raised a #GP, and its destination operand: what
+ * Linux recovers by decoding the instruction (arch/x86/kernel/umip.c),
+ * handed over so that the kernel need not decode. */
+struct trap_umip {
+  uint8_t insn;   /* enum cpu_umip_insn; UMIP_NONE for any other #GP */
+  bool memory;    /* the operand is memory at addr, else register reg */
+  uint8_t reg;    /* GPR number of a register operand */
+  uint8_t opsize; /* operand size of a register operand: 2, 4 or 8 */
+  uint8_t len;    /* instruction length */
+  uint64_t addr;  /* linear address of a memory operand */
+};
+
 struct trap {
   enum trap_kind kind;
   uint64_t rip;   /* address of the faulting instruction */
   uint64_t addr;  /* CR2 for #PF */
   uint32_t error; /* #PF error code, #GP error code */
   uint32_t code;  /* for #MF/#XM: the exception bits that fired */
+  struct trap_umip umip;
 };
 
 /* Lazy flags: ALU operations record an operation kind, its width and its

@@ -48,6 +48,7 @@ static const struct {
     {F_BMI1, 7, 1, 3},
     {F_BMI2, 7, 1, 8},
     {F_RDSEED, 7, 1, 18},
+    {F_UMIP, 7, 2, 2},
     {F_ADX, 7, 1, 19},
     {F_LAHF, 0x80000001, 2, 0},
     {F_LZCNT, 0x80000001, 2, 5},

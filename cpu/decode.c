@@ -326,11 +326,13 @@ int cpu_decode(const uint8_t *bytes, int avail, struct insn *out) {
     if (in.addrsize == 4 && (modrm >> 6) != 3) {
       /* 32-bit addressing still uses the same ModRM/SIB forms. */
     }
-    decode_modrm(&cur, &in, modrm);
+    decode_modrm(&cur, &in,
+                 d->decode & D_MODREG ? (uint8_t)(modrm | 0xc0) : modrm);
   } else if (d->decode & D_OPREG) {
     in.reg = (uint8_t)((opcode & 7) | (in.rex & 1) << 3);
   }
-  if (in.lock && (!(d->decode & D_LOCK) || !has_modrm || in.mod == 3))
+  if (in.lock && !(d->decode & D_LOCKREG) &&
+      (!(d->decode & D_LOCK) || !has_modrm || in.mod == 3))
     return -1;
   if ((d->decode & D_NOVVVV) && in.vvvv != 0)
     return -1;

@@ -51,6 +51,12 @@ enum {
   D_W32 = 1u << 18,     /* operand size 32 or 64 only (66 ignored) */
   D_NOVVVV = 1u << 19,  /* VEX form without a vvvv operand: vvvv must be
                            1111b, else #UD (SDM vol. 2, 2.3.6) */
+  D_MODREG = 1u << 20,  /* ModRM names registers whatever its mod field
+                           (mov to/from CR/DR: SDM vol. 2, MOV—Move
+                           to/from Control Registers) */
+  D_LOCKREG = 1u << 21, /* LOCK allowed on the register form: AMD's
+                           alternative encoding of CR8 (APM vol. 3, MOV
+                           CRn) */
 };
 
 /* CPUID features an instruction form needs. F_BASE forms are part of
@@ -81,6 +87,7 @@ enum cpu_feature {
   F_LAHF,
   F_RDTSCP,
   F_MMX,
+  F_UMIP, /* sgdt/sidt/sldt/smsw/str #GP at CPL 3 (CR4.UMIP) */
   F_COUNT
 };
 

@@ -30,5 +30,9 @@ void seg_load(struct cpu *c, enum sreg r, uint16_t sel);
 enum far_target seg_check_code(struct cpu *c, uint16_t sel, bool is_return);
 /* Check the stack-segment selector an iret pops; raises #GP. */
 void seg_check_stack(struct cpu *c, uint16_t sel);
+/* The descriptor `sel` names, if user code may see it (all such are
+ * DPL 3): its second doubleword (type, S, DPL, P, limit 19:16, AVL, L,
+ * D/B, G) and its limit in bytes. False for any other selector. */
+bool seg_user_descriptor(uint16_t sel, uint32_t *high, uint32_t *limit);
 
 #endif

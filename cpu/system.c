@@ -22,11 +22,6 @@ void op_int3(struct cpu *c, const struct insn *i) {
   c->run_until = 0;
 }
 
-void op_hlt(struct cpu *c, const struct insn *i) {
-  (void)i;
-  cpu_raise(c, TRAP_GP, 0); /* privileged at CPL 3 */
-}
-
 void op_ud(struct cpu *c, const struct insn *i) {
   (void)i;
   cpu_raise(c, TRAP_UD, 0);

@@ -123,7 +123,11 @@ int kernel_run(struct process *p) {
     struct trap *t = &p->cpu.trap;
     switch (cpu_run(&p->cpu, UINT64_MAX)) {
     case TRAP_SYSCALL:
-      sys_dispatch(p);
+    case TRAP_INT80:
+      if (t->kind == TRAP_INT80)
+        ia32_syscall(p);
+      else
+        sys_dispatch(p);
       if (sigqueue_pending(p))
         signal_check(p);
       if (p->syscall_interrupted) {
@@ -131,7 +135,7 @@ int kernel_run(struct process *p) {
          * again, as Linux restarts an ERESTARTNOHAND call. */
         p->syscall_interrupted = false;
         p->cpu.gpr[RAX] = p->syscall_nr;
-        p->cpu.rip -= 2; /* the syscall instruction, 0F 05 */
+        p->cpu.rip -= 2; /* the syscall instruction, 0F 05 (or CD 80) */
       }
       break;
     case TRAP_PF:
@@ -141,11 +145,20 @@ int kernel_run(struct process *p) {
       break;
     case TRAP_UD: signal_raise_trap(p, SIGILL, ILL_ILLOPN, t->rip); break;
     case TRAP_DE: signal_raise_trap(p, SIGFPE, FPE_INTDIV, t->rip); break;
-    /* #GP and hlt reach user space as SIGSEGV with si_code SI_KERNEL. */
-    case TRAP_GP: signal_raise_trap(p, SIGSEGV, SI_KERNEL, 0); break;
+    /* #GP reaches user space as SIGSEGV with si_code SI_KERNEL, unless
+     * the kernel emulates the instruction (UMIP). */
+    case TRAP_GP:
+      if (!umip_fixup(p))
+        signal_raise_trap(p, SIGSEGV, SI_KERNEL, 0);
+      break;
     /* #SS: do_error_trap(..., SIGBUS, 0, NULL) in arch/x86/kernel/traps.c */
     case TRAP_SS: signal_raise_trap(p, SIGBUS, SI_KERNEL, 0); break;
     case TRAP_BP: signal_raise_trap(p, SIGTRAP, SI_KERNEL, 0); break;
+    /* int1: exc_debug_user sees no DR6 cause and sends SIGTRAP,
+     * TRAP_BRKPT, at the next instruction (arch/x86/kernel/traps.c). */
+    case TRAP_DB: signal_raise_trap(p, SIGTRAP, TRAP_BRKPT, p->cpu.rip); break;
+    /* int 4: do_error_trap(..., SIGSEGV, 0, NULL): SI_KERNEL. */
+    case TRAP_OF: signal_raise_trap(p, SIGSEGV, SI_KERNEL, 0); break;
     case TRAP_MF:
     case TRAP_XM:
       signal_raise_trap(p, SIGFPE, fpe_code(t->error | t->code), t->rip);

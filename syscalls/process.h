@@ -223,6 +223,12 @@ int kernel_run(struct process *p);
 
 /* --- syscalls/dispatch (generated from syscalls.def) --- */
 void sys_dispatch(struct process *p);
+/* --- syscalls/ia32.c: int 0x80, the IA32 system-call gate --- */
+void ia32_syscall(struct process *p);
+/* --- syscalls/umip.c --- */
+/* After a #GP: emulate the UMIP instruction that raised it as Linux
+ * does (true), or false for a #GP the guest must get as SIGSEGV. */
+bool umip_fixup(struct process *p);
 
 /* --- syscalls/signal.c --- */
 /* A synchronous signal from a trap (SIGSEGV, SIGILL, SIGFPE, SIGTRAP,

@@ -83,11 +83,14 @@ static uint64_t last_trapno, last_err;
 static void exception_info(const struct cpu *c, struct k_sigcontext *m) {
   m->trapno = last_trapno, m->err = last_err;
   static const uint8_t vector[] = {
-      [TRAP_DE] = 0,  [TRAP_BP] = 3,  [TRAP_UD] = 6, [TRAP_GP] = 13,
+      [TRAP_DE] = 0,  [TRAP_DB] = 1,  [TRAP_BP] = 3,
+      [TRAP_OF] = 4,  [TRAP_UD] = 6,  [TRAP_GP] = 13,
       [TRAP_PF] = 14, [TRAP_MF] = 16, [TRAP_XM] = 19};
   switch (c->trap.kind) {
   case TRAP_DE:
+  case TRAP_DB:
   case TRAP_BP:
+  case TRAP_OF:
   case TRAP_UD:
   case TRAP_MF:
   case TRAP_XM:
