@@ -55,6 +55,10 @@ enum gpr {
  * (__USER_CS, __USER_DS in arch/x86/include/asm/segment.h). */
 #define CPU_USER_CS 0x33
 #define CPU_USER_SS 0x2b
+/* (node << 12) | CPU number, which Linux stores in IA32_TSC_AUX and in
+ * the CPUNODE segment's limit (setup_getcpu in arch/x86/kernel/cpu/
+ * common.c): rdtscp's ECX, rdpid, lsl of 0x7b. One CPU, 0, on node 0. */
+#define CPU_TSC_AUX 0
 
 /* Traps: why cpu_run returned to the kernel. */
 enum trap_kind {

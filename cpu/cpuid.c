@@ -53,6 +53,14 @@ static const struct {
     {F_LAHF, 0x80000001, 2, 0},
     {F_LZCNT, 0x80000001, 2, 5},
     {F_RDTSCP, 0x80000001, 3, 27},
+    {F_CLFSH, 1, 3, 19},
+    {F_FSGSBASE, 7, 1, 0},
+    {F_CLFLUSHOPT, 7, 1, 23},
+    {F_CLWB, 7, 1, 24},
+    {F_SHA, 7, 1, 29},
+    {F_RDPID, 7, 2, 22},
+    {F_PREFETCHW, 0x80000001, 2, 8},
+    {F_CLZERO, 0x80000008, 1, 0},
 };
 
 static void put_string(uint32_t out[4], const char *s, const int order[4]) {
@@ -111,7 +119,7 @@ void cpu_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
     return;
   case 0x80000008:
     out[0] = 0x3030; /* 48 linear, 48 physical address bits */
-    return;
+    break;
   default: return;
   }
   for (unsigned k = 0; k < sizeof feature_bits / sizeof feature_bits[0]; k++)

@@ -88,6 +88,14 @@ enum cpu_feature {
   F_RDTSCP,
   F_MMX,
   F_UMIP, /* sgdt/sidt/sldt/smsw/str #GP at CPL 3 (CR4.UMIP) */
+  F_CLFSH,
+  F_CLFLUSHOPT,
+  F_CLWB,
+  F_PREFETCHW, /* 0F 0D prefetch/prefetchw (AMD: 3DNowPrefetch) */
+  F_CLZERO,
+  F_RDPID,
+  F_SHA,
+  F_FSGSBASE,
   F_COUNT
 };
 

@@ -41,14 +41,14 @@ static bool is_null(uint16_t sel) { return (sel & ~3u) == 0; }
  * descriptor's second doubleword and its limit in bytes. Linux builds
  * them with GDT_ENTRY_INIT (base 0, limit 0xfffff pages, accessed bit
  * set, as the GDT is mapped read-only) and setup_getcpu (CPUNODE: read-
- * only expand-down data, 32-bit, byte limit = node << 12 | CPU, which is
- * 0 on the one CPU and node of this machine). */
+ * only expand-down data, 32-bit, byte limit = node << 12 | CPU:
+ * CPU_TSC_AUX). */
 bool seg_user_descriptor(uint16_t sel, uint32_t *high, uint32_t *limit) {
   switch (descriptor(sel)) {
   case DESC_CODE32: *high = 0x00cffb00, *limit = 0xffffffff; return true;
   case DESC_CODE64: *high = 0x00affb00, *limit = 0xffffffff; return true;
   case DESC_DATA: *high = 0x00cff300, *limit = 0xffffffff; return true;
-  case DESC_DATA_RO: *high = 0x0040f500, *limit = 0; return true;
+  case DESC_DATA_RO: *high = 0x0040f500, *limit = CPU_TSC_AUX; return true;
   default: return false;
   }
 }

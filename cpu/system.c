@@ -52,7 +52,13 @@ void op_rdtsc(struct cpu *c, const struct insn *i) {
 
 void op_rdtscp(struct cpu *c, const struct insn *i) {
   op_rdtsc(c, i);
-  c->gpr[RCX] = 0; /* IA32_TSC_AUX: Linux stores the CPU number, 0 */
+  c->gpr[RCX] = CPU_TSC_AUX;
+}
+
+/* rdpid: IA32_TSC_AUX into a 64-bit register, whatever the prefixes
+ * (SDM vol. 2, RDPID: r64 in 64-bit mode). */
+void op_rdpid(struct cpu *c, const struct insn *i) {
+  c->gpr[i->rm] = CPU_TSC_AUX;
 }
 
 /* rdrand/rdseed: splitmix64 over a state the kernel seeds, so that the

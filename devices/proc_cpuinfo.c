@@ -16,7 +16,7 @@ struct cpu_flag {
 };
 
 /* In Linux's word order: 1.edx, 0x80000001.edx, 1.ecx, 0x80000001.ecx,
- * 7.ebx, 0xd.1.eax, 7.ecx, 7.edx. */
+ * 7.ebx, 0xd.1.eax, 0x80000008.ebx, 7.ecx, 7.edx. */
 static const struct cpu_flag cpu_flags[] = {
     {1, 0, 3, 0, "fpu"},
     {1, 0, 3, 1, "vme"},
@@ -98,6 +98,7 @@ static const struct cpu_flag cpu_flags[] = {
     {0xd, 1, 0, 1, "xsavec"},
     {0xd, 1, 0, 2, "xgetbv1"},
     {0xd, 1, 0, 3, "xsaves"},
+    {0x80000008, 0, 1, 0, "clzero"},
     {7, 0, 2, 1, "avx512vbmi"},
     {7, 0, 2, 2, "umip"},
     {7, 0, 2, 3, "pku"},

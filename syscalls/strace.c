@@ -727,7 +727,9 @@ static void print_result(struct process *p, const struct syscall_desc *d,
       break;
     }
     /* fall through */
-  default: st_printf(p, "%lld", (long long)ret); break;
+  /* strace's default, RVAL_UDECIMAL: a negative value outside the errno
+   * range (rt_sigreturn restoring such an RAX) prints unsigned. */
+  default: st_printf(p, "%llu", (unsigned long long)ret); break;
   }
 }
 

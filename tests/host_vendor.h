@@ -6,7 +6,9 @@
  *  - Intel stores the x87 FIP/FDP/FOP whatever FSW.ES says and may zero
  *    FCS/FDS (SDM vol. 1, 8.1.8): fnstenv, fnsave, fxsave;
  *  - a 16-bit shld/shrd by 16..31 leaves an undefined result (SDM vol. 2,
- *    SHLD), which each vendor fills its own way.
+ *    SHLD), which each vendor fills its own way;
+ *  - AMD's SHA instructions take a misaligned m128, Intel's raise #GP
+ *    (SDM vol. 2, SHA1RNDS4 ...: type 4 exceptions).
  * Shared by tests/diff and the unit tests' host comparisons. */
 #ifndef HOST_VENDOR_H
 #define HOST_VENDOR_H
@@ -32,7 +34,7 @@ static inline bool host_cpu_is_amd(void) {
 
 static inline bool vendor_specific_form(const struct op_desc *d) {
   return !strcmp(d->name, "fnstenv") || !strcmp(d->name, "fnsave") ||
-         !strcmp(d->name, "fxsave");
+         !strcmp(d->name, "fxsave") || !strncmp(d->name, "sha", 3);
 }
 
 /* Whether decoded instruction `in` differs between vendors by design. */

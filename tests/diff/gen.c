@@ -52,9 +52,12 @@ static bool is_branch(const struct op_desc *d) {
  * (nondeterministic, trapping to the kernel, serializing hints), far
  * transfers, whose selectors come from memory the generator does not aim
  * (a 0x23 would switch the host to compatibility mode; they are checked
- * by tests/guest/far_branches.c), and the descriptor queries, whose
+ * by tests/guest/far_branches.c), the descriptor queries, whose
  * answers depend on the host's GDT (USER32_CS) and on the CPU the host
- * runs them on (CPUNODE; tests/guest/descriptor_query.c). */
+ * runs them on (CPUNODE; tests/guest/descriptor_query.c), the FS/GS base
+ * accesses, which would move the sandbox's own TLS (tests/guest/
+ * fsgsbase.c), and clzero, whose rAX is not aimed at the scratch area
+ * (tests/guest/cache_control.c). */
 static bool excluded(const struct op_desc *d) {
   static const char *const names[] = {
       "syscall",    "cpuid",     "rdtsc",       "rdtscp",     "int3",
@@ -63,7 +66,8 @@ static bool excluded(const struct op_desc *d) {
       "pause",      "int",       "into",        "iret",       "sysenter",
       "prefetch",   "prefetchw", "prefetchnta", "prefetcht0", "prefetcht1",
       "prefetcht2", "xgetbv",    "rdpid",       "ljmp",       "lcall",
-      "lar",        "lsl",       "verr",        "verw",
+      "lar",        "lsl",       "verr",        "verw",       "rdfsbase",
+      "rdgsbase",   "wrfsbase",  "wrgsbase",    "clzero",
   };
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (!strcmp(d->name, names[k]))
@@ -140,6 +144,13 @@ static bool host_has(int feature) {
   case F_CX16: return c & (1u << 13);
   case F_LAHF: return ec & 1;
   case F_RDTSCP: return ed & (1u << 27);
+  case F_CLFSH: return d & (1u << 19);
+  case F_CLFLUSHOPT: return b7 & (1u << 23);
+  case F_CLWB: return b7 & (1u << 24);
+  case F_SHA: return b7 & (1u << 29);
+  case F_PREFETCHW: return ec & (1u << 8);
+  /* F_UMIP: never. emu's CPU alone faults; the kernel's emulation (or a
+   * host without UMIP) answers natively. */
   default: return false;
   }
 }

@@ -12,110 +12,10 @@
  * CR4.UMIP with Linux's emulation of sgdt/sidt/smsw (arch/x86/kernel/
  * umip.c), and int 0x80 with IA32 emulation (the i386 system call). */
 #define _GNU_SOURCE
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <ucontext.h>
 #include <unistd.h>
 
+#include "code_slots.h"
 #include "host_model.h"
-
-struct regs {
-  uint64_t rax, rbx, rcx, rdx, rsi, rdi, r8, r9, r10, r11;
-};
-
-/* run_slot(regs, code): load the registers, call code, store them. */
-void run_slot(struct regs *r, const void *code);
-__asm__(".text\n"
-        ".globl run_slot\n"
-        "run_slot:\n"
-        "  push %rbx; push %rbp; push %r12; push %r13; push %r14; push %r15\n"
-        "  mov %rdi, %r15; mov %rsi, %r14\n"
-        "  mov 0(%r15), %rax; mov 8(%r15), %rbx; mov 16(%r15), %rcx\n"
-        "  mov 24(%r15), %rdx; mov 32(%r15), %rsi; mov 40(%r15), %rdi\n"
-        "  mov 48(%r15), %r8; mov 56(%r15), %r9; mov 64(%r15), %r10\n"
-        "  mov 72(%r15), %r11\n"
-        "  call *%r14\n"
-        "  mov %rax, 0(%r15); mov %rbx, 8(%r15); mov %rcx, 16(%r15)\n"
-        "  mov %rdx, 24(%r15); mov %rsi, 32(%r15); mov %rdi, 40(%r15)\n"
-        "  mov %r8, 48(%r15); mov %r9, 56(%r15); mov %r10, 64(%r15)\n"
-        "  mov %r11, 72(%r15)\n"
-        "  pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"
-        "  ret\n");
-
-#define SLOT 64
-static uint8_t *page;        /* the slots, one case each */
-static uint8_t scratch[256]; /* memory operands: (%rdi), (%rsi) */
-static uint8_t *insn;        /* the instruction under test */
-static int insn_len;
-
-static void show_addr(uint64_t a) {
-  if (a >= (uint64_t)insn && a < (uint64_t)insn + SLOT)
-    printf("insn%+ld", (long)(a - (uint64_t)insn));
-  else if (a >= (uint64_t)scratch && a < (uint64_t)scratch + sizeof scratch)
-    printf("scratch+%ld", (long)(a - (uint64_t)scratch));
-  else
-    printf("%#lx", (unsigned long)a);
-}
-
-static void on_signal(int sig, siginfo_t *si, void *ctx) {
-  ucontext_t *uc = ctx;
-  greg_t *g = uc->uc_mcontext.gregs;
-  printf("  %s code %#x addr ",
-         sig == SIGSEGV   ? "SIGSEGV"
-         : sig == SIGILL  ? "SIGILL"
-         : sig == SIGTRAP ? "SIGTRAP"
-         : sig == SIGBUS  ? "SIGBUS"
-                          : "?",
-         si->si_code);
-  show_addr((uint64_t)si->si_addr);
-  printf(" trapno %lld err %#llx rip insn%+lld\n", (long long)g[REG_TRAPNO],
-         (long long)g[REG_ERR], (long long)(g[REG_RIP] - (greg_t)insn));
-  g[REG_RIP] = (greg_t)(insn + insn_len);
-}
-
-/* A case: the instruction, bytes to run before it (pre) and after it
- * (post, e.g. to undo pushes), and the registers it starts with (rsi and
- * rdi point at scratch unless set). */
-struct test {
-  const char *name;
-  const char *pre;
-  int pre_len;
-  const char *code;
-  int len;
-  const char *post;
-  int post_len;
-  struct regs in;
-};
-
-#define B(s) s, (int)sizeof(s) - 1
-
-static const uint8_t *place(int k, const struct test *t) {
-  uint8_t *slot = page + k * SLOT;
-  memcpy(slot, t->pre ? t->pre : "", (size_t)t->pre_len);
-  memcpy(slot + t->pre_len, t->code, (size_t)t->len);
-  memcpy(slot + t->pre_len + t->len, t->post ? t->post : "",
-         (size_t)t->post_len);
-  slot[t->pre_len + t->len + t->post_len] = 0xc3; /* ret */
-  return slot;
-}
-
-/* Run case k (placed in slot k) from registers `in` (rsi and rdi default
- * to scratch); `in` gets the defaults, *r the registers after. */
-static void run(int k, const struct test *t, struct regs *in, struct regs *r) {
-  insn = page + k * SLOT + t->pre_len;
-  insn_len = t->len;
-  if (!in->rsi)
-    in->rsi = (uint64_t)scratch;
-  if (!in->rdi)
-    in->rdi = (uint64_t)scratch;
-  *r = *in;
-  printf("%s\n", t->name);
-  fflush(stdout);
-  run_slot(r, page + k * SLOT);
-}
 
 /* --- #GP(0), #UD and int n: the host is the truth --- */
 
@@ -477,23 +377,10 @@ static int host_lacks(const char *reason) {
   return host_lacks_user32_cs();
 }
 
-static void print_regs(const struct regs *before, const struct regs *r) {
-  const uint64_t *b = &before->rax, *a = &r->rax;
-  static const char *const names[] = {"rax", "rbx", "rcx", "rdx", "rsi",
-                                      "rdi", "r8",  "r9",  "r10", "r11"};
-  for (int k = 0; k < 10; k++)
-    if (a[k] != b[k])
-      printf("  %s %#lx\n", names[k], (unsigned long)a[k]);
-}
-
 int main(void) {
   size_t n_cpu = sizeof cpu_tests / sizeof cpu_tests[0];
   size_t n_model = sizeof model_tests / sizeof model_tests[0];
-  size_t bytes = (n_cpu + n_model) * SLOT;
-  page = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-              -1, 0);
-  if (page == MAP_FAILED)
-    return 1;
+  slots_init(n_cpu + n_model);
   for (size_t k = 0; k < n_cpu; k++)
     place((int)k, &cpu_tests[k]);
   /* Where the host differs, the native run takes the model's answer: a
@@ -511,14 +398,7 @@ int main(void) {
     }
     place((int)(n_cpu + k), &used[k]);
   }
-  mprotect(page, bytes, PROT_READ | PROT_EXEC);
-
-  struct sigaction sa = {.sa_sigaction = on_signal,
-                         .sa_flags = SA_SIGINFO | SA_NODEFER};
-  sigaction(SIGSEGV, &sa, NULL);
-  sigaction(SIGILL, &sa, NULL);
-  sigaction(SIGTRAP, &sa, NULL);
-  sigaction(SIGBUS, &sa, NULL);
+  slots_seal();
 
   struct regs in, r;
   for (size_t k = 0; k < n_cpu; k++) {
