@@ -230,6 +230,8 @@ static void model_write(struct regs *r) {
 static void model_umask(struct regs *r) {
   r->rax = (uint64_t)syscall(95, (uint32_t)r->rbx);
 }
+/* A number beyond the i386 table: -ENOSYS, no call made. */
+static void model_enosys(struct regs *r) { r->rax = (uint64_t)-38; }
 
 static const char msg[] = "written by int 0x80\n";
 #define HI32 0x1234567800000000ull
@@ -335,7 +337,8 @@ static const struct model_test model_tests[] = {
      3,
      0},
     /* int 0x80: eax 20 getpid; eax 4 write(ebx, ecx, edx) with the upper
-     * halves set (the kernel takes 32 bits); eax 60 umask. */
+     * halves set (the kernel takes 32 bits); eax 60 umask; a number past
+     * the table, with r8-r11 set (kept, as every register but rax). */
     {{"int 0x80 getpid", NULL, 0, B("\xcd\x80"), NULL, 0, {.rax = 20}},
      NO_IA32,
      model_getpid,
@@ -365,6 +368,19 @@ static const struct model_test model_tests[] = {
       {.rax = 60, .rbx = 022}},
      NO_IA32,
      model_umask,
+     NULL,
+     NULL,
+     0,
+     0},
+    {{"int 0x80 eax 0x7fff",
+      NULL,
+      0,
+      B("\xcd\x80"),
+      NULL,
+      0,
+      {.rax = 0x7fff, .rbx = 1, .r8 = 8, .r9 = 9, .r10 = 10, .r11 = 11}},
+     NO_IA32,
+     model_enosys,
      NULL,
      NULL,
      0,
