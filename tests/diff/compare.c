@@ -181,6 +181,8 @@ static void print_memory(const struct diff_case *k,
   }
 }
 
+const char *diff_end_name(int end) { return end_names[end]; }
+
 bool diff_compare(const struct diff_case *k, const struct diff_result *nat,
                   const struct diff_result *emu, struct diff_stats *st,
                   bool verbose) {

@@ -126,6 +126,8 @@ struct diff_stats {
 };
 /* Compare and, on a mismatch, print the full report. Returns true if the
  * two runs agree. */
+/* The name of an END_* value ("ok", "#UD", ...). */
+const char *diff_end_name(int end);
 bool diff_compare(const struct diff_case *k, const struct diff_result *nat,
                   const struct diff_result *emu, struct diff_stats *st,
                   bool verbose);
