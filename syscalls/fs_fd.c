@@ -171,9 +171,11 @@ int64_t sys_fcntl(struct process *p, const uint64_t a[6]) {
   }
 }
 
-/* ioctl: the terminal and FIO requests are passed to the host with their
- * argument copied in and out; anything else is -ENOTTY, what Linux says
- * for a request the file does not know. */
+/* ioctl: the terminal, job-control, pty and FIO requests are passed to
+ * the host with their argument copied in and out: the descriptor is the
+ * host's, and so are the session, the process groups and the controlling
+ * terminal (a guest process is a host process). Anything else is -ENOTTY,
+ * what Linux says for a request the file does not know. */
 int64_t sys_ioctl(struct process *p, const uint64_t a[6]) {
   struct fd_entry *e = fd_entry_of(p, (int)a[0]);
   if (!e)
@@ -190,12 +192,32 @@ int64_t sys_ioctl(struct process *p, const uint64_t a[6]) {
   case TIOCGWINSZ: out = sizeof(struct winsize); break;
   case TIOCSWINSZ: in = sizeof(struct winsize); break;
   case FIONREAD:
-  case TIOCGPGRP: out = sizeof(int); break;
+  case TIOCOUTQ:
+  case TIOCGPGRP:
+  case TIOCGSID:
+  case TIOCGPTN:
+  case TIOCGEXCL:
+  case TIOCGETD: out = sizeof(int); break;
   case FIONBIO:
-  case TIOCSPGRP: in = sizeof(int); break;
+  case TIOCSPGRP:
+  case TIOCSPTLCK:
+  case TIOCSETD: in = sizeof(int); break;
+  /* The argument is a value, or there is none. */
   case TCFLSH:
   case TCXONC:
-  case TCSBRK: return fs_host_ret(ioctl(e->host_fd, a[1], (unsigned long)a[2]));
+  case TCSBRK:
+  case TCSBRKP:
+  case TIOCSCTTY:
+  case TIOCNOTTY:
+  case TIOCEXCL:
+  case TIOCNXCL:
+    return fs_host_ret(ioctl(e->host_fd, a[1], (unsigned long)a[2]));
+  case TIOCGPTPEER: { /* the pty's other end, opened with these flags */
+    int h = ioctl(e->host_fd, TIOCGPTPEER, (unsigned long)a[2]);
+    if (h < 0)
+      return -errno;
+    return fd_install(p, h, (a[2] & O_CLOEXEC) ? FD_CLOEXEC : 0, 0);
+  }
   default: return -ENOTTY;
   }
   if (in && copy_from_guest(&p->mmu, arg, a[2], in) < 0)

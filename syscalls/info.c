@@ -29,18 +29,12 @@ int64_t sys_getpid(struct process *p, const uint64_t a[6]) {
   return p->pid;
 }
 
-int64_t sys_getppid(struct process *p, const uint64_t a[6]) {
-  (void)a;
-  return p->ppid;
-}
-
 int64_t sys_gettid(struct process *p, const uint64_t a[6]) {
   (void)a;
   return p->tid;
 }
 
-/* Credentials, process group and session are the host process's: emu
- * runs the guest as itself. */
+/* Credentials are the host process's: emu runs the guest as itself. */
 #define HOST_ID(name)                                                          \
   int64_t sys_##name(struct process *p, const uint64_t a[6]) {                 \
     (void)p;                                                                   \
@@ -51,21 +45,16 @@ HOST_ID(getuid)
 HOST_ID(geteuid)
 HOST_ID(getgid)
 HOST_ID(getegid)
-HOST_ID(getpgrp)
 #undef HOST_ID
 
-/* A pid argument: 0 and our own pid mean us; the host knows no other
- * process of the guest's. */
-static int host_pid(struct process *p, uint64_t pid) {
-  return (int)pid == 0 || (int)pid == p->pid ? 0 : -1;
+/* A pid argument: 0 and our own pid mean us. Another pid is the host's
+ * to find (another guest process is a host process too). */
+static bool is_self(struct process *p, uint64_t pid) {
+  return (int)pid == 0 || (int)pid == p->pid;
 }
 
-int64_t sys_getpgid(struct process *p, const uint64_t a[6]) {
-  return host_pid(p, a[0]) < 0 ? -ESRCH : fs_host_ret(getpgid(0));
-}
-
-int64_t sys_getsid(struct process *p, const uint64_t a[6]) {
-  return host_pid(p, a[0]) < 0 ? -ESRCH : fs_host_ret(getsid(0));
+static bool host_pid_exists(uint64_t pid) {
+  return (int)pid > 0 && syscall(SYS_getpgid, (pid_t)pid) >= 0;
 }
 
 static int64_t get_res_ids(struct process *p, const uint64_t a[6], long nr) {
@@ -194,10 +183,18 @@ static int64_t do_prlimit(struct process *p, uint64_t res, uint64_t new_addr,
   return 0;
 }
 
+/* Another process's limits are its host process's: a guest process's
+ * own table starts from them (limits_init). */
 int64_t sys_prlimit64(struct process *p, const uint64_t a[6]) {
-  if (host_pid(p, a[0]) < 0)
-    return -ESRCH;
-  return do_prlimit(p, a[1], a[2], a[3]);
+  if (is_self(p, a[0]))
+    return do_prlimit(p, a[1], a[2], a[3]);
+  struct rlimit nl, ol;
+  if (a[2] && copy_from_guest(&p->mmu, &nl, a[2], sizeof nl) < 0)
+    return -EFAULT;
+  if (syscall(SYS_prlimit64, (pid_t)a[0], (int)a[1], a[2] ? &nl : NULL,
+              a[3] ? &ol : NULL) < 0)
+    return -errno;
+  return a[3] && copy_to_guest(&p->mmu, a[3], &ol, sizeof ol) < 0 ? -EFAULT : 0;
 }
 
 int64_t sys_getrlimit(struct process *p, const uint64_t a[6]) {
@@ -267,7 +264,7 @@ int64_t sys_sched_yield(struct process *p, const uint64_t a[6]) {
  * cpumask (one long here) and wants a length that holds it. */
 int64_t sys_sched_getaffinity(struct process *p, const uint64_t a[6]) {
   uint64_t mask = 1;
-  if (host_pid(p, a[0]) < 0)
+  if (!is_self(p, a[0]) && !host_pid_exists(a[0]))
     return -ESRCH;
   if ((a[1] & 7) || a[1] < sizeof mask)
     return -EINVAL;

@@ -71,6 +71,13 @@ int process_init(struct process *p, struct emu_options *opt) {
 }
 
 void process_destroy(struct process *p) {
+  /* The guest is gone: a signal its teardown raises must not change the
+   * status emu reports (closing a pty master that is the controlling
+   * terminal SIGHUPs the foreground group, this process), as an exiting
+   * Linux task no longer takes signals. */
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, NULL);
   mm_clear(p);
   cpu_destroy(&p->cpu);
   free(p->vmas.v);

@@ -1,7 +1,11 @@
 /* prctl: the per-process switches a single-threaded program asks about.
  * The name (comm) starts as the image's file name, cut to 15 bytes, as
- * Linux sets it at execve (__set_task_comm). Unknown options are -EINVAL,
- * as Linux answers them. */
+ * Linux sets it at execve (__set_task_comm); it is the guest's, and the
+ * host thread is given it too so that ps and /proc/PID/comm show it.
+ * The switches that act on the process as the host kernel sees it (the
+ * parent-death signal, subreaping, dumpability) are the host process's
+ * own, since a guest process is a host process. Unknown options are
+ * -EINVAL, as Linux answers them. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -13,8 +17,8 @@
 static struct {
   char exe[sizeof((struct process *)0)->exe_path]; /* comm derives from */
   char comm[16];
-  int dumpable, pdeathsig, no_new_privs;
-} prctl_state = {.dumpable = 1};
+  int no_new_privs;
+} prctl_state;
 
 const char *prctl_comm(struct process *p) {
   if (strcmp(prctl_state.exe, p->exe_path) != 0) { /* a new image */
@@ -24,8 +28,17 @@ const char *prctl_comm(struct process *p) {
     strcpy(prctl_state.exe, p->exe_path);
     memcpy(prctl_state.comm, base, n);
     prctl_state.comm[n] = 0;
+    prctl(PR_SET_NAME, prctl_state.comm);
   }
   return prctl_state.comm;
+}
+
+/* An int the host kernel writes for a PR_GET_* option, copied out. */
+static int64_t host_get_int(struct process *p, int option, uint64_t addr) {
+  int v;
+  if (prctl(option, &v, 0, 0, 0) < 0)
+    return -errno;
+  return copy_to_guest(&p->mmu, addr, &v, sizeof v) < 0 ? -EFAULT : 0;
 }
 
 int64_t sys_prctl(struct process *p, const uint64_t a[6]) {
@@ -39,24 +52,21 @@ int64_t sys_prctl(struct process *p, const uint64_t a[6]) {
       name[15] = 0;
     prctl_comm(p);
     memcpy(prctl_state.comm, name, sizeof name);
+    prctl(PR_SET_NAME, prctl_state.comm);
     return 0;
   }
   case PR_GET_NAME:
     return copy_to_guest(&p->mmu, a[1], prctl_comm(p), 16) < 0 ? -EFAULT : 0;
-  case PR_GET_DUMPABLE: return prctl_state.dumpable;
-  case PR_SET_DUMPABLE:
-    if (a[1] > 1)
-      return -EINVAL;
-    prctl_state.dumpable = (int)a[1];
-    return 0;
+  /* When the parent dies the host sends the signal to emu: a guest
+   * without a handler for it dies of it as it would on Linux; one with a
+   * handler gets it through the host-signal forwarding (sigcalls.c). */
   case PR_SET_PDEATHSIG:
-    if (a[1] > 64)
-      return -EINVAL;
-    prctl_state.pdeathsig = (int)a[1];
-    return 0;
+  case PR_SET_CHILD_SUBREAPER:
+  case PR_SET_DUMPABLE:
+    return fs_host_ret(prctl((int)a[0], (unsigned long)a[1], 0, 0, 0));
+  case PR_GET_DUMPABLE: return fs_host_ret(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
   case PR_GET_PDEATHSIG:
-    return copy_to_guest(&p->mmu, a[1], &prctl_state.pdeathsig, 4) < 0 ? -EFAULT
-                                                                       : 0;
+  case PR_GET_CHILD_SUBREAPER: return host_get_int(p, (int)a[0], a[1]);
   case PR_SET_NO_NEW_PRIVS:
     if (a[1] != 1 || a[2] || a[3] || a[4])
       return -EINVAL;

@@ -49,6 +49,7 @@ static bool arg_present(int kind, const uint64_t a[6], int i) {
     return a[i - 1] & (O_CREAT | 020000000);
   case A_FCNTL_ARG: return !fcntl_is_get(a[1]);
   case A_PRCTL_TAIL: return a[0] != PR_GET_DUMPABLE;
+  case A_IOCTL_ARG: return st_ioctl_has_arg(a[1]);
   case A_MREMAP_ADDR: /* MREMAP_MAYMOVE | MREMAP_FIXED */
     return (a[3] & 3) == 3;
   default: return true;
@@ -83,10 +84,13 @@ static bool arg_is_out(int kind, const uint64_t a[6]) {
   case A_CPUSET_OUT:
   case A_LOFF_INOUT:
   case A_SIGSET_PENDING:
+  case A_SCHED_PRIO_OUT:
   case A_SIGINFO_OUT: return true;
   case A_FCNTL_ARG: return a[1] == F_GETLK || a[1] == F_OFD_GETLK;
   case A_ARCH_ADDR: return a[0] == ARCH_GET_FS || a[0] == ARCH_GET_GS;
-  case A_PRCTL_TAIL: return a[0] == PR_GET_NAME || a[0] == PR_GET_PDEATHSIG;
+  case A_PRCTL_TAIL:
+    return a[0] == PR_GET_NAME || a[0] == PR_GET_PDEATHSIG ||
+           a[0] == PR_GET_CHILD_SUBREAPER;
   default: return false;
   }
 }
@@ -144,6 +148,8 @@ static const struct flag_name prctl_names[] = {
     {PR_CAPBSET_READ, "PR_CAPBSET_READ"},
     {PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS"},
     {PR_GET_NO_NEW_PRIVS, "PR_GET_NO_NEW_PRIVS"},
+    {PR_SET_CHILD_SUBREAPER, "PR_SET_CHILD_SUBREAPER"},
+    {PR_GET_CHILD_SUBREAPER, "PR_GET_CHILD_SUBREAPER"},
     {0x53564d41, "PR_SET_VMA"},
     FLAG_END};
 
@@ -229,6 +235,17 @@ static void st_prctl_tail(struct process *p, const uint64_t a[6], int64_t ret) {
     else
       st_puts(p, "0");
     st_puts(p, "]");
+    return;
+  }
+  case PR_SET_CHILD_SUBREAPER:
+    st_printf(p, "%llu", (unsigned long long)a[1]);
+    return;
+  case PR_GET_CHILD_SUBREAPER: {
+    int v;
+    if (ret < 0 || copy_from_guest(&p->mmu, &v, a[1], 4) < 0)
+      st_ptr(p, a[1]);
+    else
+      st_printf(p, "[%d]", v);
     return;
   }
   case 0x53564d41: /* PR_SET_VMA */
@@ -577,6 +594,10 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_STATFS_OUT: failed ? st_ptr(p, v) : st_statfs(p, v); break;
   case A_PRCTL_OP: st_xlat(p, prctl_names, v, "PR_???"); break;
   case A_PRCTL_TAIL: st_prctl_tail(p, a, ret); break;
+  case A_PRIO_WHICH: st_prio_which(p, v); break;
+  case A_SCHED_POLICY: st_sched_policy(p, v); break;
+  case A_SCHED_PRIO_IN: st_sched_param(p, v); break;
+  case A_SCHED_PRIO_OUT: failed ? st_ptr(p, v) : st_sched_param(p, v); break;
   case A_TIME_OUT: {
     int64_t t;
     if (failed || !v) {
@@ -713,6 +734,7 @@ static void print_result(struct process *p, const struct syscall_desc *d,
       st_puts(p, ")");
     }
     break;
+  case R_POLICY: st_sched_policy_result(p, ret); break;
   case R_FCNTL:
     if (a[1] == F_GETFD && ret) {
       st_printf(p, "%#llx (flags ", (unsigned long long)ret);

@@ -389,6 +389,17 @@ const struct flag_name ioctl_names[] = {
     N(TCXONC),
     N(TIOCGPTN),
     N(TIOCSPTLCK),
+    N(TIOCGSID),
+    N(TIOCNOTTY),
+    N(TIOCGPTPEER),
+    N(TIOCOUTQ),
+    N(TIOCEXCL),
+    N(TIOCNXCL),
+    N(TIOCGEXCL),
+    N(TIOCGETD),
+    N(TIOCSETD),
+    N(TCSBRK),
+    N(TCSBRKP),
     FLAG_END};
 
 const struct flag_name rlimit_names[] = {

@@ -125,6 +125,12 @@ void st_sysinfo(struct process *p, uint64_t addr);
 void st_tms(struct process *p, uint64_t addr);
 void st_rusage(struct process *p, uint64_t addr);
 void st_ioctl_arg(struct process *p, uint64_t cmd, uint64_t addr, int64_t ret);
+bool st_ioctl_has_arg(uint64_t cmd);
 void st_flock(struct process *p, uint64_t addr, bool with_pid);
+/* strace_sched.c */
+void st_prio_which(struct process *p, uint64_t v);
+void st_sched_policy(struct process *p, uint64_t v);
+void st_sched_param(struct process *p, uint64_t addr);
+void st_sched_policy_result(struct process *p, int64_t ret);
 
 #endif

@@ -45,8 +45,9 @@ static void st_termios(struct process *p, uint64_t addr) {
   struct kernel_termios t;
   if (!st_fetch(p, addr, &t, sizeof t))
     return;
+  /* strace 6.1 prints nothing for flags that are all clear. */
   st_puts(p, "{c_iflag=");
-  st_flags(p, iflag_names, t.iflag, NULL);
+  st_flags(p, iflag_names, t.iflag, "");
   /* Output delays are fields: each is printed by value. */
   st_printf(p, ", c_oflag=NL%u|CR%u|TAB%u|BS%u|VT%u|FF%u",
             (t.oflag & NLDLY) ? 1 : 0, (t.oflag & CRDLY) >> 9,
@@ -72,13 +73,14 @@ static void st_termios(struct process *p, uint64_t addr) {
     st_flags(p, cflag_names, cflags, NULL);
   }
   st_puts(p, ", c_lflag=");
-  st_flags(p, lflag_names, t.lflag, NULL);
+  st_flags(p, lflag_names, t.lflag, "");
   st_puts(p, ", ...}");
 }
 
 void st_ioctl_arg(struct process *p, uint64_t cmd, uint64_t addr, int64_t ret) {
   if (ret < 0 && (cmd == TCGETS || cmd == TIOCGWINSZ || cmd == FIONREAD ||
-                  cmd == TIOCGPGRP)) {
+                  cmd == TIOCGPGRP || cmd == TIOCGSID || cmd == TIOCGPTN ||
+                  cmd == TIOCOUTQ || cmd == TIOCGEXCL || cmd == TIOCGETD)) {
     st_ptr(p, addr);
     return;
   }
@@ -97,13 +99,41 @@ void st_ioctl_arg(struct process *p, uint64_t cmd, uint64_t addr, int64_t ret) {
   }
   case FIONREAD:
   case FIONBIO:
+  case TIOCOUTQ:
   case TIOCGPGRP:
-  case TIOCSPGRP: {
+  case TIOCSPGRP:
+  case TIOCGSID:
+  case TIOCGPTN:
+  case TIOCSPTLCK:
+  case TIOCGEXCL:
+  case TIOCGETD:
+  case TIOCSETD: {
     int v;
     if (st_fetch(p, addr, &v, sizeof v))
       st_printf(p, "[%d]", v);
     return;
   }
+  case TCFLSH: {
+    static const struct flag_name t[] = {N(TCIFLUSH), N(TCOFLUSH), N(TCIOFLUSH),
+                                         FLAG_END};
+    st_xlat(p, t, addr, "TC???");
+    return;
+  }
+  case TCXONC: {
+    static const struct flag_name t[] = {N(TCOOFF), N(TCOON), N(TCIOFF),
+                                         N(TCION), FLAG_END};
+    st_xlat(p, t, addr, "TC???");
+    return;
+  }
+  case TIOCSCTTY: /* a value: steal the terminal when 1 */
+  case TCSBRK:
+  case TCSBRKP: st_printf(p, "%d", (int)addr); return;
   default: st_printf(p, "%#llx", (unsigned long long)addr);
   }
+}
+
+/* Requests that take no argument: strace prints none. */
+bool st_ioctl_has_arg(uint64_t cmd) {
+  return cmd != TIOCNOTTY && cmd != TIOCEXCL && cmd != TIOCNXCL &&
+         cmd != FIOCLEX && cmd != FIONCLEX;
 }

@@ -108,6 +108,10 @@ enum sc_arg {
   A_SIGINFO_IN,     /* siginfo_t: {si_signo=..., si_code=..., ...} */
   A_SIGINFO_OUT,    /* out */
   A_MREMAP_ADDR,    /* new_address, only with MREMAP_MAYMOVE|MREMAP_FIXED */
+  A_PRIO_WHICH,     /* PRIO_PROCESS, PRIO_PGRP, PRIO_USER */
+  A_SCHED_POLICY,   /* SCHED_OTHER... */
+  A_SCHED_PRIO_IN,  /* struct sched_param: [priority] */
+  A_SCHED_PRIO_OUT, /* out */
   A_ARG_KINDS
 };
 
@@ -125,6 +129,7 @@ enum sc_ret {
   R_SELECT,  /* select: "(in [3], out [4], left {...})" or "(Timeout)" */
   R_PSELECT, /* pselect6: the same with a timespec */
   R_SIGNAL,  /* a signal number: "10 (SIGUSR1)" */
+  R_POLICY,  /* sched_getscheduler: "0 (SCHED_OTHER)" */
 };
 
 struct syscall_desc {

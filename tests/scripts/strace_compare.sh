@@ -4,9 +4,9 @@
 # reproduces). Same program path (argv[0]), same cwd, same environment,
 # stdout to a fresh empty file in both runs (its fstat is traced). Only
 # what must differ is normalized: the pid (set_tid_address, getpid,
-# gettid), getrandom's bytes, execve's envp pointer and getrusage's CPU
-# times; and the native run's own "skip: ITEM: REASON" lines on stderr
-# (the items it answered with the model's value, tests/guest/host_model.h).
+# gettid), getrandom's bytes, execve's envp pointer, getrusage's CPU
+# times and the number of a pty the host allocates; and the native run's
+# own "skip: ITEM: REASON" lines on stderr (the items it answered with the model's value, tests/guest/host_model.h).
 # Then the traces are diffed; stdout and exit status must match too. (No trace shows the vDSO's address itself; if emu placed it
 # differently, every mmap after it would move, which is a real difference.)
 #
@@ -69,6 +69,8 @@ normalize() {
     -e 's/^getrandom\("(\\x[0-9a-f]{2})*"(\.\.\.)?/getrandom("BYTES"/' \
     -e 's/^(execve\(.*\], )0x[0-9a-f]+ (\/\* [0-9]+ vars \*\/)/\1ENVP \2/' \
     -e 's/(ru_[us]time=)\{tv_sec=[0-9]+, tv_usec=[0-9]+\}/\1{TIME}/g' \
+    -e 's/(TIOCGPTN, )\[[0-9]+\]/\1[N]/' \
+    -e 's|"/dev/pts/[0-9]+"|"/dev/pts/N"|g' \
     -e '/^write\(2, "skip: /d' \
     "$1"
 }
