@@ -11,9 +11,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../syscalls/fs.h"
 #include "../syscalls/process.h"
 #include "dev.h"
 #include "proc.h"
+#include "proc_view.h"
 
 /* If path names a file of our own process (/proc/self/X,
  * /proc/thread-self/X, /proc/<pid>/X, /proc/<pid>/task/<tid>/X), return
@@ -78,21 +80,80 @@ static int generated(struct process *p, int flags,
 
 /* After the VMAs Linux lists the vsyscall page, a gate area every x86-64
  * process has (vsyscall=xonly: execute-only). */
-static void gen_maps(struct process *p, FILE *f) {
+void proc_maps(struct process *p, FILE *f) {
   vma_format_maps(p, f, "");
   int len = fprintf(f, "%016llx-%016llx --xp 00000000 00:00 0 ",
                     0xffffffffff600000ull, 0xffffffffff601000ull);
   fprintf(f, "%*s[vsyscall]\n", len < 73 ? 73 - len : 0, "");
 }
 
+/* Guest memory [start, end) into a memfd: argv and envp as execve left
+ * them, and as the guest may since have rewritten them (Linux reads
+ * them from the process's memory too). */
+static int guest_range(struct process *p, int flags, uint64_t start,
+                       uint64_t end) {
+  if ((flags & O_ACCMODE) != O_RDONLY)
+    return -EACCES;
+  size_t len = end > start && end - start < (8u << 20) ? end - start : 0;
+  char *buf = malloc(len ? len : 1);
+  if (!buf)
+    return -ENOMEM;
+  if (len && copy_from_guest(&p->mmu, buf, start, len) < 0)
+    len = 0;
+  int fd = proc_memfd(buf, len);
+  free(buf);
+  return fd;
+}
+
+static void gen_comm(struct process *p, FILE *f) {
+  fprintf(f, "%s\n", prctl_comm(p));
+}
+
+static int open_self(struct process *p, const char *e, int flags) {
+  const struct proc_image *img = proc_view_image();
+  if (strcmp(e, "maps") == 0)
+    return generated(p, flags, proc_maps);
+  if (strcmp(e, "status") == 0)
+    return generated(p, flags, proc_status);
+  if (strcmp(e, "stat") == 0)
+    return generated(p, flags, proc_stat);
+  if (strcmp(e, "cmdline") == 0)
+    return guest_range(p, flags, img->arg_start, img->arg_end);
+  if (strcmp(e, "environ") == 0)
+    return guest_range(p, flags, img->env_start, img->env_end);
+  if (strcmp(e, "comm") == 0 && (flags & O_ACCMODE) == O_RDONLY)
+    return generated(p, flags, gen_comm);
+  if (strcmp(e, "auxv") == 0)
+    return (flags & O_ACCMODE) != O_RDONLY
+               ? -EACCES
+               : proc_memfd((const char *)img->auxv, img->auxv_len);
+  return DEV_NOT_SPECIAL;
+}
+
+/* /proc/PID/X of another process: N and X when path names one. */
+static const char *other_entry(struct process *p, const char *path, int *pid) {
+  if (strncmp(path, "/proc/", 6) != 0)
+    return NULL;
+  char *end;
+  long n = strtol(path + 6, &end, 10);
+  if (end == path + 6 || *end != '/' || n <= 0 || n == p->pid)
+    return NULL;
+  *pid = (int)n;
+  return end + 1;
+}
+
 int dev_open(struct process *p, const char *path, int flags) {
   const char *e = self_entry(p, path);
-  if (e) {
-    if (strcmp(e, "maps") == 0)
-      return generated(p, flags, gen_maps);
-    if (strcmp(e, "status") == 0)
-      return generated(p, flags, proc_status);
-    return DEV_NOT_SPECIAL;
+  if (e)
+    return open_self(p, e, flags);
+  int pid;
+  e = other_entry(p, path, &pid);
+  /* Another emu process's guest view; a native process's is the host's. */
+  if (e && (strcmp(e, "cmdline") == 0 || strcmp(e, "environ") == 0 ||
+            strcmp(e, "maps") == 0)) {
+    int fd = proc_view_open(pid, e);
+    if (fd >= 0)
+      return (flags & O_ACCMODE) != O_RDONLY ? (close(fd), -EACCES) : fd;
   }
   if (strcmp(path, "/proc/cpuinfo") == 0)
     return generated(p, flags, proc_cpuinfo);
@@ -113,6 +174,15 @@ static const char *fd_link(struct process *p, const char *n, char *buf,
 const char *dev_resolve(struct process *p, const char *path, char *buf,
                         size_t len) {
   const char *e = self_entry(p, path);
+  int pid;
+  const char *other = e ? NULL : other_entry(p, path, &pid);
+  if (other && strcmp(other, "exe") == 0) {
+    int n = proc_view_exe(pid, buf, len - 1);
+    if (n >= 0) {
+      buf[n] = 0;
+      return buf;
+    }
+  }
   if (!e)
     return path;
   if (strcmp(e, "exe") == 0 && p->exe_path[0]) {
@@ -132,6 +202,12 @@ const char *dev_resolve(struct process *p, const char *path, char *buf,
 
 int dev_readlink(struct process *p, const char *path, char *buf, size_t len) {
   const char *e = self_entry(p, path);
+  int pid;
+  const char *other = e ? NULL : other_entry(p, path, &pid);
+  if (other && strcmp(other, "exe") == 0) {
+    int n = proc_view_exe(pid, buf, len);
+    return n >= 0 ? n : DEV_NOT_SPECIAL;
+  }
   if (!e)
     return DEV_NOT_SPECIAL;
   if (strcmp(e, "exe") == 0) {

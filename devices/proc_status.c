@@ -27,7 +27,7 @@ void proc_status(struct process *p, FILE *f) {
   fprintf(f, "Umask:\t%04o\n", p->umask);
   fprintf(f, "State:\tR (running)\n");
   fprintf(f, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
-          p->pid, p->pid, p->ppid);
+          p->pid, p->pid, (int)getppid()); /* as reparented now */
   fprintf(f, "Uid:\t%u\t%u\t%u\t%u\n", ruid, euid, suid, euid);
   fprintf(f, "Gid:\t%u\t%u\t%u\t%u\n", rgid, egid, sgid, egid);
   int top = 0;

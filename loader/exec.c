@@ -15,6 +15,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "../devices/proc_view.h"
 #include "elf.h"
 #include "file.h"
 #include "interp.h"
@@ -221,6 +222,31 @@ static int kill_process(struct process *p, char *err, size_t errlen,
   return -EFAULT;
 }
 
+/* Linux's mm->arg_start..env_end and saved_auxv, for /proc/PID/cmdline,
+ * environ and auxv: the strings lie in order from the lowest, argv's
+ * then envp's. */
+static void record_image(struct process *p, const struct stack_args *sa,
+                         const struct stack_image *img) {
+  struct proc_image pi = {.arg_start = img->strings_start,
+                          .start_stack = img->strings_start};
+  pi.arg_end = pi.arg_start;
+  for (int k = 0; k < sa->argc; k++)
+    pi.arg_end += strlen(sa->argv[k]) + 1;
+  pi.env_start = pi.env_end = pi.arg_end;
+  for (int k = 0; k < sa->envc; k++)
+    pi.env_end += strlen(sa->envp[k]) + 1;
+  for (size_t at = 0; at + 16 <= sizeof pi.auxv; at += 16) {
+    uint64_t pair[2];
+    if (copy_from_guest(&p->mmu, pair, img->auxv + at, 16) < 0)
+      break;
+    memcpy(pi.auxv + at, pair, 16);
+    pi.auxv_len = at + 16;
+    if (pair[0] == 0) /* AT_NULL ends it */
+      break;
+  }
+  proc_view_exec(p, &pi);
+}
+
 /* Past the point of no return: build the new image. */
 static int build_image(struct process *p, struct exec_plan *pl,
                        struct stack_args *sa, char *err, size_t errlen) {
@@ -306,6 +332,7 @@ static int build_image(struct process *p, struct exec_plan *pl,
   if (r)
     return kill_process(p, err, errlen, "cannot write the initial stack");
   reset_cpu(p, entry, rsp);
+  record_image(p, sa, &img);
   return 0;
 }
 

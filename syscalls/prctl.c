@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "../devices/proc_view.h"
 #include "fs.h"
 #include "syscall_table.h"
 
@@ -53,6 +54,7 @@ int64_t sys_prctl(struct process *p, const uint64_t a[6]) {
     prctl_comm(p);
     memcpy(prctl_state.comm, name, sizeof name);
     prctl(PR_SET_NAME, prctl_state.comm);
+    proc_view_publish(p);
     return 0;
   }
   case PR_GET_NAME:

@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../devices/proc_view.h"
 #include "fs.h"
 #include "syscall_table.h"
 
@@ -40,7 +41,16 @@ int64_t sys_setsid(struct process *p, const uint64_t a[6]) {
   return fs_host_ret(syscall(SYS_setsid));
 }
 
+/* Linux refuses to move a child that has called execve (EACCES). The
+ * child's execve is emulated, so the host never saw it: the child's
+ * published view says whether it did (devices/proc_view.c). The host
+ * checks the rest in Linux's order: ESRCH for a pid that is neither us
+ * nor our child, EPERM across sessions, before the exec test. */
 int64_t sys_setpgid(struct process *p, const uint64_t a[6]) {
-  (void)p;
-  return fs_host_ret(syscall(SYS_setpgid, (pid_t)a[0], (pid_t)a[1]));
+  pid_t pid = (pid_t)a[0], pgid = (pid_t)a[1];
+  if (pid > 0 && pid != p->pid && pgid >= 0 &&
+      syscall(SYS_getsid, pid) == syscall(SYS_getsid, 0) &&
+      proc_view_child_execed(p, pid))
+    return -EACCES;
+  return fs_host_ret(syscall(SYS_setpgid, pid, pgid));
 }
