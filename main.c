@@ -200,8 +200,6 @@ int main(int argc, char **argv) {
       path = found;
   }
 
-  /* SIGPIPE belongs to the guest: emu takes EPIPE and raises it there. */
-  signal(SIGPIPE, SIG_IGN);
   static struct process proc;
   struct process *p = &proc;
   if (process_init(p, &opt) < 0) {
@@ -219,6 +217,9 @@ int main(int argc, char **argv) {
   }
   if (opt.strace)
     trace_initial_execve(p, shown, &argv[optind], environ);
+  /* From here signals sent to emu are the guest's (SIGPIPE too: the
+   * host raises it at the same write as Linux would for the guest). */
+  host_signals_init(p);
   if (opt.trace)
     trace_instructions_start(p);
   int status = kernel_run(p);

@@ -386,6 +386,10 @@ void cpu_run_blocks(struct cpu *c, uint64_t until) {
     uint64_t gen = bc->generation;
     c->run_until =
         until - c->instret > RUN_CHUNK ? c->instret + RUN_CHUNK : until;
+    /* After run_until is set: a handler that ran before it zeroed an
+     * older value, so the flag is the only trace of it. */
+    if (c->interrupt)
+      break;
     for (;;) {
       bc->running = b;
       /* Inside a block RIP only advances, and only the last instruction
@@ -409,7 +413,7 @@ void cpu_run_blocks(struct cpu *c, uint64_t until) {
       else
         b = find_block(c, b);
     }
-    if (c->trap.kind != TRAP_NONE || c->instret >= until)
+    if (c->trap.kind != TRAP_NONE || c->instret >= until || c->interrupt)
       break;
     b = find_block(c, b); /* after a chunk or an invalidation */
   }

@@ -146,6 +146,8 @@ static enum trap_kind run_loop(struct cpu *c, uint64_t max_insns) {
       c->trace_hook(c, &run[0], start, c->trace_ctx);
     if (c->trap.kind != TRAP_NONE)
       return c->trap.kind;
+    if (c->interrupt)
+      break;
   }
   c->trap.kind = TRAP_BUDGET;
   return TRAP_BUDGET;

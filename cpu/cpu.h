@@ -207,6 +207,10 @@ struct cpu {
    * reaches this. Whatever must stop it sooner without unwinding (a
    * trap set by syscall or int3, self-modifying code) zeroes it. */
   uint64_t run_until;
+  /* Set with run_until zeroed by a host signal handler (the kernel's
+   * asynchronous signals): cpu_run returns at the next block boundary
+   * even when its budget is not spent. The kernel clears it. */
+  volatile int interrupt;
 
   struct mmu *mmu;
   struct block_cache *blocks; /* decoded-block cache; NULL: decode each time */

@@ -58,12 +58,8 @@ void sys_dispatch(struct process *p) {
   int64_t ret = d && d->handler ? d->handler(p, a) : sys_enosys(p, nr);
   c->gpr[RAX] = (uint64_t)ret;
   p->syscall_nr = nr;
-  p->syscall_interrupted = ret == -ERESTARTNOHAND;
+  p->syscall_restart =
+      ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK ? (int)-ret : 0;
   if (trace)
     strace_leave(p, nr, a, ret);
-  /* A write to a pipe with no reader fails with EPIPE and raises SIGPIPE
-   * in the writer (fs/pipe.c: pipe_write). emu ignores SIGPIPE itself, so
-   * the host reports EPIPE and the signal is the guest's. */
-  if (ret == -EPIPE)
-    signal_send(p, SIGPIPE, SI_USER, true);
 }

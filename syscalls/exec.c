@@ -88,6 +88,7 @@ int64_t sys_execve(struct process *p, const uint64_t a[6]) {
     e = loader_exec(p, path, argv, envp, why, sizeof why);
     if (e == 0) {
       p->cpu.gpr[RAX] = 0;
+      timers_exec(p); /* POSIX timers end; itimers stay (exec_itimers) */
     } else if (p->opt && p->opt->verbose) {
       fprintf(stderr, "emu: execve %s: %s\n", path, why);
     }

@@ -64,6 +64,20 @@ static int64_t write_from(struct process *p, int host_fd, uint64_t buf,
   return (int64_t)done;
 }
 
+/* A read or write at the file offset may block (a pipe, a terminal, a
+ * socket): it waits for the descriptor on the host first, so that a
+ * signal for the guest interrupts it (host_wait.c). Interrupted before
+ * anything moved, it restarts or fails with EINTR as the handler's
+ * SA_RESTART says (pipe_read: -ERESTARTSYS). */
+static int64_t stream_io(struct process *p, int host_fd, uint64_t buf,
+                         uint64_t len, bool writing) {
+  if (host_wait_fd(p, host_fd, writing ? POLLOUT : POLLIN) < 0)
+    return -ERESTARTSYS;
+  int64_t r = writing ? write_from(p, host_fd, buf, len, -1)
+                      : read_into(p, host_fd, buf, len, -1);
+  return r == -EINTR ? -ERESTARTSYS : r;
+}
+
 /* Linux caps one transfer at MAX_RW_COUNT (INT_MAX & PAGE_MASK). */
 static uint64_t rw_count(uint64_t len) {
   return len > 0x7ffff000 ? 0x7ffff000 : len;
@@ -73,14 +87,14 @@ int64_t sys_read(struct process *p, const uint64_t a[6]) {
   int h = fd_host(p, (int)a[0]);
   if (h < 0)
     return h;
-  return read_into(p, h, a[1], rw_count(a[2]), -1);
+  return stream_io(p, h, a[1], rw_count(a[2]), false);
 }
 
 int64_t sys_write(struct process *p, const uint64_t a[6]) {
   int h = fd_host(p, (int)a[0]);
   if (h < 0)
     return h;
-  return write_from(p, h, a[1], rw_count(a[2]), -1);
+  return stream_io(p, h, a[1], rw_count(a[2]), true);
 }
 
 int64_t sys_pread64(struct process *p, const uint64_t a[6]) {
@@ -121,8 +135,9 @@ static int64_t rw_vector(struct process *p, const uint64_t a[6], bool writing,
     uint64_t base = (uint64_t)(uintptr_t)iov[k].iov_base;
     uint64_t len = rw_count(iov[k].iov_len);
     int64_t at = pos < 0 ? -1 : pos + total;
-    int64_t r = writing ? write_from(p, h, base, len, at)
-                        : read_into(p, h, base, len, at);
+    int64_t r = at < 0    ? stream_io(p, h, base, len, writing)
+                : writing ? write_from(p, h, base, len, at)
+                          : read_into(p, h, base, len, at);
     if (r < 0)
       return total ? total : r;
     total += r;

@@ -84,7 +84,7 @@ void ia32_syscall(struct process *p) {
     p->stats.syscalls_enosys++;
     if (p->opt && p->opt->verbose)
       fprintf(stderr, "emu: unimplemented IA32 syscall %u (int 0x80)\n", nr);
-    p->syscall_interrupted = false;
+    p->syscall_restart = 0;
   } else {
     /* The 64-bit call with the 32-bit arguments in its registers. */
     static const uint8_t from[6] = {RBX, RCX, RDX, RSI, RDI, RBP};

@@ -128,22 +128,21 @@ static int fpe_code(uint32_t bits) {
 int kernel_run(struct process *p) {
   while (!p->exited) {
     struct trap *t = &p->cpu.trap;
-    switch (cpu_run(&p->cpu, UINT64_MAX)) {
+    uint64_t budget = timers_budget(p);
+    switch (cpu_run(&p->cpu, budget)) {
     case TRAP_SYSCALL:
     case TRAP_INT80:
       if (t->kind == TRAP_INT80)
         ia32_syscall(p);
       else
         sys_dispatch(p);
+      if (p->cpu.interrupt)
+        host_signals_drain(p);
       if (sigqueue_pending(p))
         signal_check(p);
-      if (p->syscall_interrupted) {
-        /* No handler ran (the signal was ignored): the call starts
-         * again, as Linux restarts an ERESTARTNOHAND call. */
-        p->syscall_interrupted = false;
-        p->cpu.gpr[RAX] = p->syscall_nr;
-        p->cpu.rip -= 2; /* the syscall instruction, 0F 05 (or CD 80) */
-      }
+      /* No handler ran (the signal was ignored, or stopped us): the
+       * call starts again (restart.c). */
+      restart_without_handler(p);
       break;
     case TRAP_PF:
       handle_fault(p);
@@ -174,6 +173,15 @@ int kernel_run(struct process *p) {
     case TRAP_NONE:
     case TRAP_BUDGET: break;
     }
+    /* Signals from outside (host_signal.c) and expired --deterministic
+     * timers are delivered at the instruction boundary the CPU stopped
+     * at, as Linux delivers them on the way back to user mode. */
+    if (budget != UINT64_MAX)
+      timers_expire(p);
+    if (p->cpu.interrupt)
+      host_signals_drain(p);
+    if (sigqueue_pending(p) & ~p->sigmask)
+      signal_check(p);
   }
   return p->fatal_signal ? 128 + p->fatal_signal : p->exit_status;
 }

@@ -49,8 +49,9 @@ static void put_timespec(struct process *p, uint64_t addr, struct timespec t) {
   (void)copy_to_guest(&p->mmu, addr, v, sizeof v);
 }
 
+/* -EINTR when a signal outside guest_mask interrupted the wait. */
 static int64_t do_poll(struct process *p, uint64_t ufds, uint64_t nfds,
-                       const struct timespec *timeout) {
+                       const struct timespec *timeout, uint64_t guest_mask) {
   if (nfds > FD_MAX)
     return -EINVAL;
   struct guest_pollfd *g = calloc(nfds ? nfds : 1, sizeof *g);
@@ -69,9 +70,10 @@ static int64_t do_poll(struct process *p, uint64_t ufds, uint64_t nfds,
     for (uint64_t k = 0; k < nfds; k++)
       if (g[k].fd >= 0 && h[k].fd < 0)
         invalid++;
-    int n = ppoll(h, nfds, invalid ? &(struct timespec){0, 0} : timeout, NULL);
+    int n = host_ppoll(p, h, nfds, invalid ? &(struct timespec){0, 0} : timeout,
+                       guest_mask);
     if (n < 0) {
-      r = -errno;
+      r = n;
     } else {
       r = 0;
       for (uint64_t k = 0; k < nfds; k++) {
@@ -87,10 +89,47 @@ static int64_t do_poll(struct process *p, uint64_t ufds, uint64_t nfds,
   return r;
 }
 
+/* poll interrupted by a signal that runs no handler resumes through
+ * restart_syscall with what is left of its timeout (fs/select.c:
+ * do_restart_poll). */
+static int64_t poll_until(struct process *p, const uint64_t a[6],
+                          const struct timespec *deadline) {
+  struct timespec left, *timeout = NULL;
+  if (deadline) {
+    struct timespec now = monotonic_now();
+    int64_t ns = (deadline->tv_sec - now.tv_sec) * 1000000000 +
+                 (deadline->tv_nsec - now.tv_nsec);
+    if (ns < 0)
+      ns = 0;
+    left = (struct timespec){ns / 1000000000, ns % 1000000000};
+    timeout = &left;
+  }
+  int64_t r = do_poll(p, a[0], a[1], timeout, p->sigmask);
+  if (r != -EINTR)
+    return r;
+  p->restart.nr = 7;
+  for (int k = 0; k < 6; k++)
+    p->restart.a[k] = a[k];
+  p->restart.clock = deadline ? CLOCK_MONOTONIC : -1;
+  if (deadline)
+    p->restart.deadline = *deadline;
+  return -ERESTART_RESTARTBLOCK;
+}
+
 int64_t sys_poll(struct process *p, const uint64_t a[6]) {
   int ms = (int)a[2];
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
-  return do_poll(p, a[0], a[1], ms < 0 ? NULL : &ts);
+  if (ms < 0)
+    return poll_until(p, a, NULL);
+  struct timespec now = monotonic_now();
+  int64_t ns = now.tv_nsec + (int64_t)(ms % 1000) * 1000000;
+  struct timespec deadline = {now.tv_sec + ms / 1000 + ns / 1000000000,
+                              ns % 1000000000};
+  return poll_until(p, a, &deadline);
+}
+
+int64_t poll_resume(struct process *p) {
+  struct restart_block *b = &p->restart;
+  return poll_until(p, b->a, b->clock < 0 ? NULL : &b->deadline);
 }
 
 static int read_timespec(struct process *p, uint64_t addr,
@@ -112,21 +151,21 @@ int64_t sys_ppoll(struct process *p, const uint64_t a[6]) {
     if (e)
       return e;
   }
-  /* A signal pending and left unblocked by the temporary mask interrupts
-   * the wait at once, and is delivered under that mask. (emu has no
-   * asynchronous signal sources, so nothing can arrive during the host
-   * wait itself.) */
+  /* A signal pending or arriving and left unblocked by the temporary
+   * mask interrupts the wait, and is delivered under that mask. */
+  uint64_t mask = p->sigmask;
   if (a[3]) {
-    uint64_t mask;
     if (a[4] != 8)
       return -EINVAL;
     if (copy_from_guest(&p->mmu, &mask, a[3], sizeof mask) < 0)
       return -EFAULT;
-    if (signal_wait_interrupted(p, mask))
-      return -ERESTARTNOHAND;
   }
   struct timespec start = monotonic_now();
-  int64_t r = do_poll(p, a[0], a[1], a[2] ? &ts : NULL);
+  int64_t r = do_poll(p, a[0], a[1], a[2] ? &ts : NULL, mask);
+  if (r == -EINTR) {
+    signal_wait_interrupted(p, mask);
+    return -ERESTARTNOHAND;
+  }
   if (a[2] && r >= 0)
     put_timespec(p, a[2], remaining(p, ts, start, r));
   return r;
@@ -141,7 +180,7 @@ static int read_set(struct process *p, uint64_t addr, int nfds, uint64_t *set) {
 }
 
 static int64_t do_select(struct process *p, const uint64_t a[6],
-                         struct timespec *timeout) {
+                         struct timespec *timeout, uint64_t guest_mask) {
   int nfds = (int)a[0];
   if (nfds < 0 || nfds > FD_MAX)
     return -EINVAL;
@@ -167,9 +206,10 @@ static int64_t do_select(struct process *p, const uint64_t a[6],
         host_max = h;
     }
   }
-  int n = pselect(host_max + 1, &host[0], &host[1], &host[2], timeout, NULL);
+  fd_set *sets[3] = {&host[0], &host[1], &host[2]};
+  int n = host_pselect(p, host_max + 1, sets, timeout, guest_mask);
   if (n < 0)
-    return -errno;
+    return n;
   int64_t ready = 0;
   for (int s = 0; s < 3; s++) {
     uint64_t out[FD_MAX / 64] = {0};
@@ -198,7 +238,9 @@ int64_t sys_select(struct process *p, const uint64_t a[6]) {
     ts.tv_nsec = (tv[1] % 1000000) * 1000;
   }
   struct timespec start = monotonic_now();
-  int64_t r = do_select(p, a, a[4] ? &ts : NULL);
+  int64_t r = do_select(p, a, a[4] ? &ts : NULL, p->sigmask);
+  if (r == -EINTR)
+    return -ERESTARTNOHAND;
   if (a[4] && r >= 0) {
     struct timespec left = remaining(p, ts, start, r);
     int64_t tv[2] = {left.tv_sec, left.tv_nsec / 1000};
@@ -215,8 +257,9 @@ int64_t sys_pselect6(struct process *p, const uint64_t a[6]) {
       return e;
   }
   /* The sixth argument: {const sigset_t *mask, size_t size}. */
+  uint64_t mask = p->sigmask;
   if (a[5]) {
-    uint64_t pair[2], mask;
+    uint64_t pair[2];
     if (copy_from_guest(&p->mmu, pair, a[5], sizeof pair) < 0)
       return -EFAULT;
     if (pair[0]) {
@@ -224,12 +267,14 @@ int64_t sys_pselect6(struct process *p, const uint64_t a[6]) {
         return -EINVAL;
       if (copy_from_guest(&p->mmu, &mask, pair[0], sizeof mask) < 0)
         return -EFAULT;
-      if (signal_wait_interrupted(p, mask))
-        return -ERESTARTNOHAND;
     }
   }
   struct timespec start = monotonic_now();
-  int64_t r = do_select(p, a, a[4] ? &ts : NULL);
+  int64_t r = do_select(p, a, a[4] ? &ts : NULL, mask);
+  if (r == -EINTR) {
+    signal_wait_interrupted(p, mask);
+    return -ERESTARTNOHAND;
+  }
   if (a[4] && r >= 0)
     put_timespec(p, a[4], remaining(p, ts, start, r));
   return r;

@@ -5,9 +5,13 @@
 #ifndef EMU_PROCESS_H
 #define EMU_PROCESS_H
 
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/select.h>
+#include <time.h>
 
 #include "../cpu/cpu.h"
 #include "../mmu/mmu.h"
@@ -113,6 +117,40 @@ struct sigpending_queue {
   int n, cap;
 };
 
+/* Linux's restart_block: what restart_syscall resumes after a sleep
+ * interrupted by a signal that ran no handler (ERESTART_RESTARTBLOCK):
+ * the call, its arguments and its deadline on `clock`. */
+struct restart_block {
+  uint64_t nr;
+  uint64_t a[6];
+  int clock;
+  struct timespec deadline;
+};
+
+/* The guest's timers (syscalls/timers.c). Not inherited by a fork's
+ * child (timers_fork_child resets this struct); execve deletes the POSIX
+ * timers and keeps the itimers (timers_exec). ITIMER_REAL, VIRTUAL and
+ * PROF are the host's own itimers of emu's process (emu's CPU time is
+ * the guest's), or with --deterministic deadlines on the cycle counter.
+ * POSIX timers are host POSIX timers. */
+#define GUEST_TIMER_MAX 64
+struct guest_timer {
+  bool used;
+  timer_t host;
+  int notify; /* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID */
+  int signo;
+  uint64_t value; /* sigev_value */
+  int overrun;    /* of the last signal queued (timer_getoverrun) */
+};
+struct timer_state {
+  struct guest_timer posix[GUEST_TIMER_MAX];
+  /* --deterministic itimers: the next expiry and the period, in cycles
+   * (0: disarmed). ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF. */
+  struct {
+    uint64_t next, interval;
+  } cycles[3];
+};
+
 struct process {
   struct cpu cpu;
   struct mmu mmu;
@@ -142,11 +180,14 @@ struct process {
    * to (Linux: set_restore_sigmask). */
   bool restore_sigmask;
   uint64_t saved_sigmask;
-  /* The last system call returned -ERESTARTNOHAND (it was interrupted by
-   * a pending signal): -EINTR to the guest if a handler runs, else the
-   * call starts again (kernel.c). Its number, to restart it. */
-  bool syscall_interrupted;
+  /* The last system call was interrupted by a signal and returned one of
+   * Linux's ERESTART* codes (0 otherwise): -EINTR to the guest or a
+   * restart, as the handler's SA_RESTART says (syscalls/restart.c). Its
+   * number, to restart it. */
+  int syscall_restart;
   uint64_t syscall_nr;
+  struct restart_block restart;
+  struct timer_state timers;
   struct guest_sigaction sigactions[64]; /* index sig - 1 */
   struct {
     uint64_t sp, size;
@@ -242,9 +283,14 @@ void signal_send(struct process *p, int sig, int si_code, bool to_thread);
  * mask installed until the pending signal is delivered, when a signal
  * it leaves unblocked is pending (the call then returns -EINTR). */
 bool signal_wait_interrupted(struct process *p, uint64_t mask);
-/* Linux's internal "restart unless a handler runs" (include/linux/
- * errno.h): what a wait interrupted by a signal returns. */
+/* Linux's internal restart codes (include/linux/errno.h), what a call
+ * interrupted by a signal returns: restart unless a handler without
+ * SA_RESTART runs (SYS), always (NOINTR), unless a handler runs (NOHAND),
+ * or through restart_syscall and p->restart (RESTARTBLOCK). */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
 #define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
 /* Deliver a pending unblocked signal, if any (after each system call). */
 void signal_check(struct process *p);
 /* SIGCHLD, SIGURG, SIGWINCH, SIGCONT: SIG_DFL ignores them
@@ -271,6 +317,83 @@ void sigqueue_free(struct process *p);
 static inline uint64_t sigqueue_pending(const struct process *p) {
   return p->pending.mask | p->shared_pending.mask;
 }
+
+/* --- syscalls/restart.c: ERESTART* as Linux's signal delivery sees it */
+/* A handler (sa_flags) runs after an interrupted call: *rax and *rip,
+ * the frame's, become -EINTR or the restarted call. */
+void restart_for_handler(struct process *p, uint64_t sa_flags, uint64_t *rax,
+                         uint64_t *rip);
+/* No handler ran: the call starts again (restart_syscall for
+ * ERESTART_RESTARTBLOCK). */
+void restart_without_handler(struct process *p);
+/* restart_syscall's resumptions (time.c, poll.c) of p->restart. */
+int64_t time_resume_sleep(struct process *p);
+int64_t poll_resume(struct process *p);
+
+/* --- syscalls/host_signal.c: signals from outside (see the file) --- */
+/* Install emu's host handler for every catchable signal but the faults
+ * of emu's own code and unblock them all. Once, before kernel_run. */
+void host_signals_init(struct process *p);
+/* The host signals emu forwards (blocked around a check, see below). */
+const sigset_t *host_signals_set(void);
+/* Move the recorded host signals into the guest's pending queues. The
+ * _take form requires them blocked (a wait does it); _drain blocks. */
+void host_signals_take(struct process *p);
+void host_signals_drain(struct process *p);
+/* A fork's child: nothing recorded is its own, and its CPU is the one
+ * the handler stops. Call in the child right after the host fork (the
+ * handlers themselves are inherited and stay). */
+void host_signals_fork_child(struct process *p);
+/* Stop emu's process as the default action of stop signal sig. */
+void host_signal_stop(struct process *p, int sig);
+
+/* --- syscalls/host_wait.c: wait on the host, interruptibly ---
+ * The pattern, for any call that may sleep (wait4, waitid, ...):
+ *
+ *   sigset_t mask;
+ *   host_wait_begin(p, &mask);            // async host signals blocked
+ *   for (;;) {
+ *     if (host_wait_signalled(p, p->sigmask)) { r = -ERESTARTSYS; break; }
+ *     if (condition met, checked without sleeping: waitpid(WNOHANG)...)
+ *       break;
+ *     ppoll(NULL, 0, timeout, &mask);     // or sigsuspend(&mask): sleeps
+ *   }                                     // with them unblocked, at once
+ *   host_wait_end(p, &mask);
+ *
+ * A host SIGCHLD (or any signal) that comes after the check stays
+ * pending on the host and ends the sleep at once; whether the guest sees
+ * it (queued with its siginfo) depends on its disposition. The helpers
+ * below are this loop for the usual waits. */
+void host_wait_begin(struct process *p, sigset_t *wait_mask);
+void host_wait_end(struct process *p, const sigset_t *wait_mask);
+/* Take what arrived; true when a guest signal not blocked by guest_mask
+ * is pending (the wait must end with its ERESTART* code). */
+bool host_wait_signalled(struct process *p, uint64_t guest_mask);
+/* ppoll/pselect on host descriptors: the count, -errno, or -EINTR when a
+ * guest signal outside guest_mask interrupted the wait. */
+int host_ppoll(struct process *p, struct pollfd *fds, nfds_t n,
+               const struct timespec *timeout, uint64_t guest_mask);
+int host_pselect(struct process *p, int nfds, fd_set *sets[3],
+                 const struct timespec *timeout, uint64_t guest_mask);
+/* Before a read or write that may block (pipe, tty, socket, FIFO not
+ * O_NONBLOCK): wait until host_fd has `events`. 0, or -EINTR. */
+int host_wait_fd(struct process *p, int host_fd, short events);
+/* Sleep until the absolute deadline on clock: 0, or -EINTR. */
+int host_sleep_until(struct process *p, int clock,
+                     const struct timespec *deadline);
+/* pause/rt_sigsuspend: until a signal outside guest_mask is pending. */
+void host_wait_signal(struct process *p, uint64_t guest_mask);
+
+/* --- syscalls/timers.c --- */
+/* A host SI_TIMER siginfo for the guest: the guest timer's id and value
+ * put in; false when it belongs to no guest timer (drop it). */
+bool timers_host_signal(struct process *p, struct guest_siginfo *info);
+/* --deterministic: instructions the CPU may run before the next virtual
+ * itimer expiry (UINT64_MAX when none), and expiring the due ones. */
+uint64_t timers_budget(struct process *p);
+void timers_expire(struct process *p);
+void timers_exec(struct process *p);       /* execve: POSIX timers go */
+void timers_fork_child(struct process *p); /* none are inherited */
 
 /* --- syscalls/sigframe.c --- */
 /* Enter the guest's handler for info->signo. False when the frame cannot

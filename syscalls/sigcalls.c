@@ -183,17 +183,15 @@ int64_t sys_futex(struct process *p, const uint64_t a[6]) {
   }
 }
 
-/* rt_sigsuspend and pause wait for a signal to be delivered. One already
- * pending (and not blocked by the mask given) ends the wait at once: it
- * is delivered under that mask and the call returns -EINTR. Otherwise
- * nothing inside emu can send one (no timers, one thread), so the wait
- * is the host's: it lasts until emu itself is signalled, as the guest
- * would wait for a signal from outside. */
+/* rt_sigsuspend and pause wait for a signal to be delivered: one
+ * pending or arriving (host_wait.c) and not blocked by the mask given
+ * ends the wait; it is delivered under that mask and the call returns
+ * -EINTR (ERESTARTNOHAND: a signal that runs no handler, such as a
+ * stop, restarts the wait). */
 static int64_t wait_for_signal(struct process *p, uint64_t mask) {
-  if (signal_wait_interrupted(p, mask))
-    return -ERESTARTNOHAND;
-  pause();
-  return -EINTR;
+  host_wait_signal(p, mask);
+  signal_wait_interrupted(p, mask);
+  return -ERESTARTNOHAND;
 }
 
 int64_t sys_rt_sigsuspend(struct process *p, const uint64_t a[6]) {

@@ -159,12 +159,10 @@ bool signal_deliver(struct process *p, const struct guest_siginfo *info) {
   /* After a wait under a temporary mask, the frame restores the mask
    * from before the wait (signal.c: signal_wait_interrupted). */
   uint64_t restore = p->restore_sigmask ? p->saved_sigmask : p->sigmask;
-  /* A handler runs after an interrupted wait: the wait fails with EINTR
-   * (arch/x86/kernel/signal.c: handle_signal). */
-  if (p->syscall_interrupted) {
-    m->rax = (uint64_t)-EINTR;
-    p->syscall_interrupted = false;
-  }
+  /* A handler runs after an interrupted call: it fails with EINTR or
+   * starts again when the handler returns (syscalls/restart.c). */
+  if (p->syscall_restart)
+    restart_for_handler(p, act->flags, &m->rax, &m->rip);
   m->oldmask = restore;
   m->fpstate = fp;
   f.uc.sigmask = restore;

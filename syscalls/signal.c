@@ -39,6 +39,10 @@ void signal_kill(struct process *p, int sig, int si_code, uint64_t addr) {
     crash_report(p, sig, si_code, addr);
 }
 
+static bool is_stop_signal(int sig) {
+  return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
 static bool has_handler(struct process *p, int sig) {
   uint64_t h = p->sigactions[sig - 1].handler;
   return h != (uint64_t)SIG_DFL && h != (uint64_t)SIG_IGN;
@@ -118,8 +122,12 @@ void signal_check(struct process *p) {
         signal_kill(p, SIGSEGV, SI_KERNEL, 0);
       continue;
     }
-    if (signal_default_ignored(sig) || sig == SIGSTOP)
+    if (signal_default_ignored(sig))
       continue;
+    if (is_stop_signal(sig)) {
+      host_signal_stop(p, sig); /* until SIGCONT */
+      continue;
+    }
     signal_kill(p, sig, info.code, 0);
   }
   restore_mask(p);

@@ -31,10 +31,9 @@ int64_t sys_rt_sigpending(struct process *p, const uint64_t a[6]) {
 }
 
 /* do_sigtimedwait: a signal in the set that is pending is taken at
- * once, handler or not. Otherwise the call waits for one to arrive; in
- * emu nothing can send one during the wait (one thread, no timers), so
- * a timeout is slept out (-EAGAIN) and no timeout waits until emu
- * itself is signalled, as rt_sigsuspend does. */
+ * once, handler or not. Otherwise the call waits, with the set
+ * unblocked, for one to arrive (host_wait.c): -EAGAIN at the timeout,
+ * -EINTR when another signal interrupts it. */
 int64_t sys_rt_sigtimedwait(struct process *p, const uint64_t a[6]) {
   uint64_t set;
   struct timespec ts;
@@ -49,18 +48,19 @@ int64_t sys_rt_sigtimedwait(struct process *p, const uint64_t a[6]) {
   set &= ~UNBLOCKABLE;
   struct guest_siginfo info;
   int sig = sigqueue_dequeue(p, ~set, &info);
-  if (!sig) {
-    if (!a[2]) {
-      pause();
+  /* --deterministic: a timeout is virtual time slept out at once. */
+  if (!sig && a[2] && p->opt && p->opt->deterministic) {
+    time_sleep(p, CLOCK_MONOTONIC, 0, &ts, NULL);
+    timers_expire(p);
+    sig = sigqueue_dequeue(p, ~set, &info);
+  } else if (!sig && (!a[2] || ts.tv_sec || ts.tv_nsec)) {
+    int r = host_ppoll(p, NULL, 0, a[2] ? &ts : NULL, p->sigmask & ~set);
+    sig = sigqueue_dequeue(p, ~set, &info);
+    if (!sig && r == -EINTR)
       return -EINTR;
-    }
-    if (ts.tv_sec || ts.tv_nsec) {
-      int r = time_sleep(p, CLOCK_MONOTONIC, 0, &ts, NULL);
-      if (r < 0)
-        return -EINTR;
-    }
-    return -EAGAIN;
   }
+  if (!sig)
+    return -EAGAIN;
   if (a[1] && copy_to_guest(&p->mmu, a[1], &info, sizeof info) < 0)
     return -EFAULT;
   return sig;

@@ -479,6 +479,12 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_TIMEVAL_OUT: failed ? st_ptr(p, v) : st_timeval(p, v); break;
   case A_UTIMENS_IN: st_utimens(p, v); break;
   case A_CLOCKID: st_xlat(p, clock_names, v, NULL); break;
+  case A_RESTART: {
+    const struct syscall_desc *r = desc_of(p->restart.nr);
+    st_printf(p, "<... resuming interrupted %s ...>",
+              r ? r->name : "system call");
+    break;
+  }
   case A_TIMER_FLAGS: {
     static const struct flag_name t[] = {{TIMER_ABSTIME, "TIMER_ABSTIME"},
                                          FLAG_END};
@@ -689,9 +695,19 @@ static void print_result(struct process *p, const struct syscall_desc *d,
     st_puts(p, "?");
     return;
   }
-  if (ret == -ERESTARTNOHAND) { /* interrupted: see kernel.c */
+  /* Interrupted by a signal (restart.c), as strace 6.1 names it. */
+  switch (-ret) {
+  case ERESTARTSYS:
+    st_puts(p, "? ERESTARTSYS (To be restarted if SA_RESTART is set)");
+    return;
+  case ERESTARTNOINTR: st_puts(p, "? ERESTARTNOINTR (To be restarted)"); return;
+  case ERESTARTNOHAND:
     st_puts(p, "? ERESTARTNOHAND (To be restarted if no handler)");
     return;
+  case ERESTART_RESTARTBLOCK:
+    st_puts(p, "? ERESTART_RESTARTBLOCK (Interrupted by signal)");
+    return;
+  default: break;
   }
   if (ret < 0 && ret > -4096) {
     int err = (int)-ret;

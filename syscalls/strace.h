@@ -22,6 +22,8 @@ void strace_leave(struct process *p, uint64_t nr, const uint64_t a[6],
  * --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10} --- */
 struct guest_siginfo;
 void strace_signal(struct process *p, const struct guest_siginfo *info);
+/* Stopped by a stop signal's default action: --- stopped by SIGTSTP --- */
+void strace_stopped(struct process *p, int sig);
 /* The process died of a signal: +++ killed by SIGSEGV +++ */
 void strace_killed(struct process *p, int sig);
 

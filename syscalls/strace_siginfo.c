@@ -110,6 +110,15 @@ void st_siginfo_at(struct process *p, uint64_t addr) {
     st_siginfo(p, &i);
 }
 
+void strace_stopped(struct process *p, int sig) {
+  if (st_column())
+    st_newline(p);
+  st_puts(p, "--- stopped by ");
+  st_signal(p, sig);
+  st_puts(p, " ---");
+  st_newline(p);
+}
+
 void strace_signal(struct process *p, const struct guest_siginfo *info) {
   if (st_column())
     st_newline(p);

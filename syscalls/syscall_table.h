@@ -59,6 +59,7 @@ enum sc_arg {
   A_UTIMENS_IN,   /* NULL or [{...}, {...}] */
   A_CLOCKID,
   A_TIMER_FLAGS, /* clock_nanosleep: TIMER_ABSTIME */
+  A_RESTART,     /* restart_syscall: <... resuming interrupted nanosleep ...> */
   A_UTSNAME_OUT, /* out */
   A_SIGNAL,
   A_SIGHOW,

@@ -89,13 +89,51 @@ int64_t sys_time(struct process *p, const uint64_t a[6]) {
   return t;
 }
 
-/* A sleep: the host really sleeps, unless deterministic, where the
- * virtual clock simply moves on by the requested time. Returns 0 or the
- * host's error (EINTR with *rem set). */
+static int64_t ns_of(const struct timespec *t) {
+  return t->tv_sec * 1000000000ll + t->tv_nsec;
+}
+
+/* The absolute deadline of a sleep on the host's clock. */
+static int sleep_deadline(int clock, int flags, const struct timespec *req,
+                          struct timespec *deadline) {
+  if (flags & TIMER_ABSTIME) {
+    *deadline = *req;
+    return 0;
+  }
+  struct timespec now;
+  if (clock_gettime(clock, &now) < 0)
+    return -errno;
+  int64_t ns = ns_of(&now) + ns_of(req);
+  *deadline = (struct timespec){ns / 1000000000, ns % 1000000000};
+  return 0;
+}
+
+/* Until the deadline, or a signal for the guest (-EINTR, with what is
+ * left of it in *rem). */
+static int sleep_until(struct process *p, int clock,
+                       const struct timespec *deadline, struct timespec *rem) {
+  int r = host_sleep_until(p, clock, deadline);
+  if (r == -EINTR && rem) {
+    struct timespec now;
+    clock_gettime(clock, &now);
+    int64_t left = ns_of(deadline) - ns_of(&now);
+    if (left < 0)
+      left = 0;
+    *rem = (struct timespec){left / 1000000000, left % 1000000000};
+  }
+  return r;
+}
+
+/* A sleep: the host really sleeps, interruptibly (host_wait.c), unless
+ * deterministic, where the virtual clock simply moves on by the
+ * requested time. Returns 0 or -errno (EINTR with *rem set). */
 int time_sleep(struct process *p, int clock, int flags,
                const struct timespec *req, struct timespec *rem) {
-  if (!deterministic(p))
-    return -clock_nanosleep(clock, flags, req, rem);
+  if (!deterministic(p)) {
+    struct timespec deadline;
+    int r = sleep_deadline(clock, flags, req, &deadline);
+    return r < 0 ? r : sleep_until(p, clock, &deadline, rem);
+  }
   struct timespec now;
   int r = clock_now(p, clock, &now);
   if (r < 0)
@@ -108,25 +146,60 @@ int time_sleep(struct process *p, int clock, int flags,
   return 0;
 }
 
-static int64_t do_sleep(struct process *p, int clock, int flags,
-                        uint64_t req_addr, uint64_t rem_addr) {
-  struct timespec req, rem = {0, 0};
+/* An interrupted sleep (kernel/time/hrtimer.c: do_nanosleep): a
+ * relative one writes what is left and resumes through restart_syscall
+ * unless a handler runs; an absolute one simply starts again. */
+static int64_t interrupted(struct process *p, const uint64_t a[6], uint64_t nr,
+                           int clock, int flags,
+                           const struct timespec *deadline, uint64_t rem_addr,
+                           const struct timespec *rem) {
+  if (flags & TIMER_ABSTIME)
+    return -ERESTARTNOHAND;
+  if (rem_addr && copy_to_guest(&p->mmu, rem_addr, rem, sizeof *rem) < 0)
+    return -EFAULT;
+  p->restart.nr = nr;
+  for (int k = 0; k < 6; k++)
+    p->restart.a[k] = a[k];
+  p->restart.clock = clock;
+  p->restart.deadline = *deadline;
+  return -ERESTART_RESTARTBLOCK;
+}
+
+static int64_t do_sleep(struct process *p, const uint64_t a[6], uint64_t nr,
+                        int clock, int flags, uint64_t req_addr,
+                        uint64_t rem_addr) {
+  struct timespec req, rem = {0, 0}, deadline;
   if (copy_from_guest(&p->mmu, &req, req_addr, sizeof req) < 0)
     return -EFAULT;
   if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
     return -EINVAL;
-  int r = time_sleep(p, clock, flags, &req, &rem);
-  if (r == -EINTR && rem_addr && !(flags & TIMER_ABSTIME))
-    copy_to_guest(&p->mmu, rem_addr, &rem, sizeof rem);
+  if (deterministic(p))
+    return time_sleep(p, clock, flags, &req, &rem);
+  int r = sleep_deadline(clock, flags, &req, &deadline);
+  if (r == 0)
+    r = sleep_until(p, clock, &deadline, &rem);
+  if (r == -EINTR)
+    return interrupted(p, a, nr, clock, flags, &deadline, rem_addr, &rem);
+  return r;
+}
+
+int64_t time_resume_sleep(struct process *p) {
+  struct restart_block *b = &p->restart;
+  struct timespec rem = {0, 0};
+  uint64_t rem_addr = b->nr == 35 ? b->a[1] : b->a[3];
+  int r = sleep_until(p, b->clock, &b->deadline, &rem);
+  if (r == -EINTR)
+    return interrupted(p, b->a, b->nr, b->clock, 0, &b->deadline, rem_addr,
+                       &rem);
   return r;
 }
 
 int64_t sys_nanosleep(struct process *p, const uint64_t a[6]) {
-  return do_sleep(p, CLOCK_MONOTONIC, 0, a[0], a[1]);
+  return do_sleep(p, a, 35, CLOCK_MONOTONIC, 0, a[0], a[1]);
 }
 
 int64_t sys_clock_nanosleep(struct process *p, const uint64_t a[6]) {
-  return do_sleep(p, (int)a[0], (int)a[1], a[2], a[3]);
+  return do_sleep(p, a, 230, (int)a[0], (int)a[1], a[2], a[3]);
 }
 
 /* CPU time: the host's (emu's own time is the guest's), or cycles. */

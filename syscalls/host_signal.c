@@ -1,0 +1,151 @@
+/* Signals that reach emu's host process from outside (kill, a terminal's
+ * ^C, SIGCHLD, the host timers that carry the guest's itimers and POSIX
+ * timers) are the guest's: a host handler records each with its siginfo
+ * in a ring and stops the CPU at the next block boundary; the run loop
+ * (or a wait in host_wait.c) moves them into the guest's pending queues,
+ * where signal_check delivers them as it delivers any other.
+ *
+ * The ring has one producer, the handler, and one consumer that runs
+ * with the asynchronous signals blocked (host_signals_take), all on one
+ * thread: the handler never runs while the consumer does, and handlers
+ * do not nest (sa_mask holds every forwarded signal). */
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "process.h"
+#include "strace.h"
+
+#define RING_SIZE 256
+#define BIT(sig) (1ull << ((sig)-1))
+
+static siginfo_t ring[RING_SIZE];
+static volatile unsigned ring_head, ring_tail;
+static struct cpu *volatile interrupted_cpu;
+static sigset_t async_set;
+
+/* The faults of emu's own code stay emu's: a real one (si_code > 0)
+ * would fault again on return. Sent by a process, they are the guest's. */
+static bool is_fault(int sig) {
+  return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+         sig == SIGTRAP;
+}
+
+static void on_host_signal(int sig, siginfo_t *si, void *uc) {
+  (void)uc;
+  if (is_fault(sig) && si->si_code > 0) {
+    signal(sig, SIG_DFL); /* emu's own crash: die of it on return */
+    return;
+  }
+  unsigned h = ring_head;
+  if (h - ring_tail < RING_SIZE) {
+    ring[h % RING_SIZE] = *si;
+    ring_head = h + 1;
+  }
+  struct cpu *c = interrupted_cpu;
+  if (c) {
+    c->interrupt = 1;
+    c->run_until = 0;
+  }
+}
+
+void host_signals_init(struct process *p) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_host_signal;
+  /* No SA_RESTART: a host call that blocks must return EINTR so that
+   * its guest call can be interrupted. */
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset(&async_set);
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP && (sig < 32 || sig >= SIGRTMIN))
+      sigaddset(&async_set, sig);
+  sa.sa_mask = async_set;
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sigismember(&async_set, sig))
+      sigaction(sig, &sa, NULL);
+  ring_head = ring_tail = 0;
+  interrupted_cpu = &p->cpu;
+  sigprocmask(SIG_UNBLOCK, &async_set, NULL);
+}
+
+const sigset_t *host_signals_set(void) { return &async_set; }
+
+void host_signals_fork_child(struct process *p) {
+  ring_head = ring_tail = 0;
+  p->cpu.interrupt = 0;
+  interrupted_cpu = &p->cpu;
+}
+
+/* Linux's prepare_signal and sig_ignored: SIGCONT discards pending stop
+ * signals and a stop signal a pending SIGCONT; a signal the guest ignores
+ * (and does not block) is dropped at once, so it never interrupts. */
+static bool guest_wants(struct process *p, int sig) {
+  const uint64_t stops =
+      BIT(SIGSTOP) | BIT(SIGTSTP) | BIT(SIGTTIN) | BIT(SIGTTOU);
+  if (sig == SIGCONT)
+    sigqueue_flush(p, stops);
+  else if (stops & BIT(sig))
+    sigqueue_flush(p, BIT(SIGCONT));
+  /* Blocked, it stays pending; traced (--strace stands for ptrace),
+   * sig_ignored keeps it too, so that strace sees it. */
+  if ((p->sigmask & BIT(sig)) || (p->opt && p->opt->strace))
+    return true;
+  uint64_t h = p->sigactions[sig - 1].handler;
+  if (h == (uint64_t)SIG_IGN)
+    return false;
+  return !(h == (uint64_t)SIG_DFL && signal_default_ignored(sig));
+}
+
+static void forward(struct process *p, const siginfo_t *si) {
+  struct guest_siginfo info;
+  memcpy(&info, si, sizeof info); /* the x86-64 layout is the guest's */
+  int sig = info.signo;
+  if (sig < 1 || sig > 64)
+    return;
+  if (info.code == SI_TIMER && !timers_host_signal(p, &info))
+    return; /* a host timer of emu's own, or a deleted guest timer */
+  if (!guest_wants(p, sig))
+    return;
+  /* SIGPIPE and SIGXFSZ from a write go to the writing thread. */
+  bool to_thread = (sig == SIGPIPE || sig == SIGXFSZ) && info.code == SI_USER &&
+                   info.u.kill.pid == p->pid;
+  sigqueue_send(p, &info, to_thread);
+}
+
+void host_signals_take(struct process *p) {
+  p->cpu.interrupt = 0;
+  while (ring_tail != ring_head) {
+    siginfo_t si = ring[ring_tail % RING_SIZE];
+    ring_tail = ring_tail + 1;
+    forward(p, &si);
+  }
+}
+
+void host_signals_drain(struct process *p) {
+  sigset_t old;
+  sigprocmask(SIG_BLOCK, &async_set, &old);
+  host_signals_take(p);
+  sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* A stop signal's default action: emu stops as the guest would, by the
+ * same signal at its default disposition (so the parent's wait sees
+ * WSTOPSIG, and an orphaned process group discards it as Linux does),
+ * until SIGCONT, which the handler then records for the guest. */
+void host_signal_stop(struct process *p, int sig) {
+  struct sigaction dfl, old;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction(sig, &dfl, &old);
+  sigset_t one, saved;
+  sigemptyset(&one);
+  sigaddset(&one, sig);
+  sigprocmask(SIG_UNBLOCK, &one, &saved);
+  if (p->opt && p->opt->strace)
+    strace_stopped(p, sig);
+  raise(sig);
+  sigprocmask(SIG_SETMASK, &saved, NULL);
+  if (sig != SIGSTOP)
+    sigaction(sig, &old, NULL);
+}
