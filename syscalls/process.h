@@ -395,6 +395,13 @@ void timers_expire(struct process *p);
 void timers_exec(struct process *p);       /* execve: POSIX timers go */
 void timers_fork_child(struct process *p); /* none are inherited */
 
+/* --- syscalls/sigsend.c: signals to other processes, the host's --- */
+int64_t sigsend_kill(struct process *p, int pid, int sig);
+/* tgid < 0: tkill */
+int64_t sigsend_tgkill(struct process *p, int tgid, int tid, int sig);
+int64_t sigsend_queueinfo(struct process *p, int tgid, int tid, int sig,
+                          const struct guest_siginfo *info);
+
 /* --- syscalls/sigframe.c --- */
 /* Enter the guest's handler for info->signo. False when the frame cannot
  * be written (the caller then kills the process with SIGSEGV). */

@@ -101,7 +101,7 @@ int64_t sys_sigaltstack(struct process *p, const uint64_t a[6]) {
 }
 
 /* Signals to ourselves are queued, kill's to the process, tkill's to
- * the thread; others' pids do not exist here. */
+ * the thread; others' are the host's (sigsend.c). */
 static int64_t send_self(struct process *p, int sig, int si_code,
                          bool to_thread) {
   if (sig < 0 || sig > 64)
@@ -113,9 +113,10 @@ static int64_t send_self(struct process *p, int sig, int si_code,
 
 int64_t sys_kill(struct process *p, const uint64_t a[6]) {
   int pid = (int)a[0];
-  /* 0 and -pgrp address our group, -1 everyone we may signal: only us. */
-  if (pid != 0 && pid != -1 && pid != p->pid && pid != -p->pid)
-    return -ESRCH;
+  /* 0, -pgrp and -1 may include emu: the host's handler then queues the
+   * guest's copy before kill returns. */
+  if (pid != p->pid)
+    return sigsend_kill(p, pid, (int)a[1]);
   return send_self(p, (int)a[1], SI_USER, false);
 }
 
@@ -123,7 +124,7 @@ int64_t sys_tkill(struct process *p, const uint64_t a[6]) {
   if ((int)a[0] <= 0)
     return -EINVAL;
   if ((int)a[0] != p->tid)
-    return -ESRCH;
+    return sigsend_tgkill(p, -1, (int)a[0], (int)a[1]);
   return send_self(p, (int)a[1], SI_TKILL, true);
 }
 
@@ -131,7 +132,7 @@ int64_t sys_tgkill(struct process *p, const uint64_t a[6]) {
   if ((int)a[0] <= 0 || (int)a[1] <= 0)
     return -EINVAL;
   if ((int)a[0] != p->pid || (int)a[1] != p->tid)
-    return -ESRCH;
+    return sigsend_tgkill(p, (int)a[0], (int)a[1], (int)a[2]);
   return send_self(p, (int)a[2], SI_TKILL, true);
 }
 

@@ -108,12 +108,6 @@ static int siginfo_from_user(struct process *p, uint64_t addr, int sig,
   return 0;
 }
 
-/* Only si_codes below zero (other than SI_TKILL) may be forged for
- * another process: kill and the kernel's own are not to be imitated. */
-static bool forges_sender(const struct guest_siginfo *info) {
-  return info->code >= 0 || info->code == SI_TKILL;
-}
-
 static int64_t queue_self(struct process *p, int sig,
                           const struct guest_siginfo *info, bool to_thread) {
   if (sig < 0 || sig > 64)
@@ -131,7 +125,7 @@ int64_t sys_rt_sigqueueinfo(struct process *p, const uint64_t a[6]) {
   if (r < 0)
     return r;
   if (pid != p->pid)
-    return forges_sender(&info) ? -EPERM : -ESRCH;
+    return sigsend_queueinfo(p, -1, pid, sig, &info);
   return queue_self(p, sig, &info, false);
 }
 
@@ -144,9 +138,7 @@ int64_t sys_rt_tgsigqueueinfo(struct process *p, const uint64_t a[6]) {
     return r;
   if (tid <= 0 || tgid <= 0)
     return -EINVAL;
-  if (tid != p->tid && forges_sender(&info))
-    return -EPERM;
   if (tid != p->tid || tgid != p->pid)
-    return -ESRCH;
+    return sigsend_queueinfo(p, tgid, tid, sig, &info);
   return queue_self(p, sig, &info, true);
 }
