@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +30,9 @@ static void usage(FILE *out) {
           "Run an x86-64 Linux program on emu's emulated CPU and kernel.\n"
           "\n"
           "  -s, --strace        trace system calls in strace's format\n"
+          "  -f, --follow-forks  trace the children fork, vfork and clone\n"
+          "                      make too (as strace -f); without it they\n"
+          "                      run untraced\n"
           "  -o, --output FILE   write --strace/--trace output to FILE\n"
           "      --trace         trace every instruction (cycle, address,\n"
           "                      symbol, bytes, disassembly)\n"
@@ -49,6 +54,27 @@ static void usage(FILE *out) {
           "  -V, --version       show the version\n"
           "\n"
           "PROGRAM may also name a bundled guest (e.g. hello).\n");
+}
+
+/* A guest killed by a signal kills emu with the same signal, so that a
+ * parent — a guest under another emu, or a shell — sees what it would
+ * natively (WIFSIGNALED, WTERMSIG; the shell's 128+N). emu writes no core
+ * file of its own: it would hold emu's address space, not the guest's,
+ * so dumping is disabled first and the status never has the core flag. */
+static void die_of_signal(int sig) {
+  struct rlimit none = {0, 0};
+  setrlimit(RLIMIT_CORE, &none);
+  prctl(PR_SET_DUMPABLE, 0);
+  fflush(NULL);
+  signal(sig, SIG_DFL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+  raise(sig);
+  /* A signal whose default action is not to terminate: as the shell
+   * would report it. */
+  _exit(128 + sig);
 }
 
 /* A bundled ROM runs from an anonymous file, so that the loader reads it
@@ -128,6 +154,7 @@ int main(int argc, char **argv) {
   };
   static const struct option longopts[] = {
       {"strace", no_argument, 0, 's'},
+      {"follow-forks", no_argument, 0, 'f'},
       {"output", required_argument, 0, 'o'},
       {"trace", no_argument, 0, OPT_TRACE},
       {"stats", no_argument, 0, OPT_STATS},
@@ -144,10 +171,11 @@ int main(int argc, char **argv) {
   bool no_block_cache = false;
   int ch;
   opterr = 0;
-  while ((ch = getopt_long(argc, argv, "+so:vhV", longopts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "+sfo:vhV", longopts, NULL)) != -1) {
     switch (ch) {
     case 's': opt.strace = true; break;
     case 'o': output = optarg; break;
+    case 'f': opt.follow = true; break;
     case OPT_TRACE: opt.trace = true; break;
     case OPT_STATS: opt.stats = true; break;
     case 'v': opt.verbose = true; break;
@@ -186,6 +214,11 @@ int main(int argc, char **argv) {
     }
   }
   opt.strace_out = opt.trace_out = out;
+  opt.strace_to_file = out != stderr;
+  /* Several processes write one trace: each line must reach it whole,
+   * in one write (strace_print.c flushes at the end of a line). */
+  if (opt.follow)
+    setvbuf(out, NULL, _IOFBF, 1 << 16);
 
   const char *program = argv[optind];
   char rom_buf[64], search_buf[4096];
@@ -225,7 +258,7 @@ int main(int argc, char **argv) {
   int status = kernel_run(p);
   if (opt.strace)
     trace_exit(p);
-  if (opt.stats)
+  if (opt.stats && !p->is_child)
     print_stats(p);
   if (opt.trace)
     trace_instructions_stop(p);
@@ -233,5 +266,7 @@ int main(int argc, char **argv) {
   symbolize_free_all();
   if (out != stderr)
     fclose(out);
+  if (p->fatal_signal)
+    die_of_signal(p->fatal_signal);
   return status;
 }

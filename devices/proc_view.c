@@ -202,8 +202,14 @@ void proc_view_publish(struct process *p) {
 
 void proc_view_exec(struct process *p, const struct proc_image *img) {
   image = *img;
-  proc_view_publish(p);
+  /* The marker first: a parent that sees the new cmdline must also see
+   * that the exec happened (setpgid's EACCES). */
   char dir[128];
+  if (published_pid == p->pid) {
+    view_dir(getuid(), p->pid, dir, sizeof dir);
+    write_file(dir, "execed", "", 0);
+  }
+  proc_view_publish(p);
   if (published_pid == p->pid) {
     view_dir(getuid(), p->pid, dir, sizeof dir);
     write_file(dir, "execed", "", 0);
@@ -212,9 +218,26 @@ void proc_view_exec(struct process *p, const struct proc_image *img) {
 
 const struct proc_image *proc_view_image(void) { return &image; }
 
-void proc_view_fork_child(struct process *p) {
-  published_pid = 0; /* the parent's directory stays the parent's */
+/* The parent publishes its child's view before fork returns to it, so
+ * that no reader — the parent first of all — ever finds the child
+ * without one (it would see emu's own cmdline). At fork the child's
+ * view is the parent's. */
+void proc_view_fork_parent(struct process *p, int child) {
+  int pid = p->pid, published = published_pid;
+  p->pid = child;
+  published_pid = 0;
   proc_view_publish(p);
+  p->pid = pid;
+  published_pid = published;
+}
+
+void proc_view_fork_child(struct process *p) {
+  char dir[128];
+  view_dir(getuid(), p->pid, dir, sizeof dir);
+  /* Normally the parent made it already; the parent's stays its own. */
+  published_pid = dir_is_live(dir, p->pid) ? p->pid : 0;
+  if (!published_pid)
+    proc_view_publish(p);
 }
 
 /* The directory of pid when it is a live emu process's, else false. */

@@ -32,6 +32,8 @@ void proc_view_publish(struct process *p);
 /* The child of a fork: a new process with its parent's image, which has
  * not called execve (call in the child, with p->pid already its own). */
 void proc_view_fork_child(struct process *p);
+/* In the parent, before fork returns: the child's view, the parent's. */
+void proc_view_fork_parent(struct process *p, int child);
 /* True when child pid is our child and has called execve since fork
  * (setpgid then fails with EACCES, as on Linux). */
 bool proc_view_child_execed(struct process *p, int pid);

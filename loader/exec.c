@@ -393,7 +393,9 @@ int loader_exec(struct process *p, const char *path, char *const argv[],
     return r;
   }
 
-  /* The point of no return (begin_new_exec). */
+  /* The point of no return (begin_new_exec). A vfork parent runs again
+   * from here (exec_mm_release). */
+  vfork_release(p);
   mm_clear(p);
   fd_close_on_exec(p);
   reset_process_state(p);

@@ -47,13 +47,22 @@ struct tlb_entry {
 };
 #define TLB_INVALID (~0ull) /* never equal to (page | crossing bit) */
 
+struct window_range {
+  uint64_t start, len;
+};
+
 struct mmu_stats {
   uint64_t tlb_hits, tlb_misses, page_walks;
 };
 
 struct mmu {
-  uint8_t *phys;       /* host view of guest physical memory */
-  uint64_t phys_size;  /* bytes reserved */
+  uint8_t *phys;      /* host view of guest physical memory */
+  uint64_t phys_size; /* bytes of private frames reserved */
+  /* The shared window above the private frames (mmu/window.c): host
+   * MAP_SHARED views of memfds and files, whole ranges at a time. */
+  uint64_t window_size;
+  struct window_range *window_free; /* free ranges, sorted by start */
+  int window_nfree, window_cap;
   uint64_t next_frame; /* bump pointer for never-used frames */
   uint64_t free_list;  /* singly linked through the freed frames */
   uint64_t frames_used;
@@ -80,6 +89,21 @@ static inline void *mmu_phys(struct mmu *m, uint64_t paddr) {
   return m->phys + paddr;
 }
 
+/* --- mmu/window.c: physical ranges backed by host shared memory --- */
+/* Map len bytes of host fd at offset into a free range of the window
+ * (PROT_READ, plus PROT_WRITE when `writable`): the guest physical
+ * address of its first byte, or 0 with errno set. The range is the same
+ * memory in every process forked after this, and a file's range is its
+ * page cache. */
+int window_init(struct mmu *m, uint64_t size); /* from mmu_init */
+uint64_t mmu_window_map(struct mmu *m, int fd, uint64_t offset, uint64_t len,
+                        bool writable);
+/* Give the range back (its host mapping replaced by nothing). */
+void mmu_window_unmap(struct mmu *m, uint64_t paddr, uint64_t len);
+static inline bool mmu_in_window(const struct mmu *m, uint64_t paddr) {
+  return paddr >= m->phys_size;
+}
+
 /* --- mmu/pagetable.c: the kernel's edits of the page tables --- */
 /* Map one page; pte_flags is a combination of PTE_W, PTE_U, PTE_NX (P is
  * implied). Replaces any previous mapping (returned through *old_pte if
@@ -90,6 +114,9 @@ int mmu_map(struct mmu *m, uint64_t vaddr, uint64_t paddr, uint64_t pte_flags,
 uint64_t mmu_unmap(struct mmu *m, uint64_t vaddr);
 /* The present PTE for vaddr, or 0. */
 uint64_t mmu_pte(struct mmu *m, uint64_t vaddr);
+/* Clear the D bit of a present PTE; returns the PTE as it was. The caller
+ * flushes the TLB (a cached writable entry would skip setting D). */
+uint64_t mmu_clear_dirty(struct mmu *m, uint64_t vaddr);
 /* Rewrite the permission bits (PTE_W, PTE_U, PTE_NX) of a present PTE. */
 void mmu_protect(struct mmu *m, uint64_t vaddr, uint64_t pte_flags);
 /* Free every page-table frame and every mapped frame below user space

@@ -69,6 +69,15 @@ uint64_t mmu_pte(struct mmu *m, uint64_t vaddr) {
   return slot && (*slot & PTE_P) ? *slot : 0;
 }
 
+uint64_t mmu_clear_dirty(struct mmu *m, uint64_t vaddr) {
+  uint64_t *slot = pte_slot(m, vaddr, 0);
+  if (!slot || !(*slot & PTE_P))
+    return 0;
+  uint64_t old = *slot;
+  *slot &= ~PTE_D;
+  return old;
+}
+
 void mmu_protect(struct mmu *m, uint64_t vaddr, uint64_t pte_flags) {
   uint64_t *slot = pte_slot(m, vaddr, 0);
   if (!slot || !(*slot & PTE_P))

@@ -2,17 +2,37 @@
  * frames. The host commits a page only when it is first written, so a
  * large reservation costs nothing until the guest uses it. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "mmu.h"
 
+#define WINDOW_MAX (16ull << 40)
+
 int mmu_init(struct mmu *m, uint64_t phys_bytes) {
   memset(m, 0, sizeof *m);
-  void *base = mmap(NULL, phys_bytes, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (base == MAP_FAILED)
+  /* Above the private frames, address space for shared memory
+   * (mmu/window.c), inaccessible until a MAP_SHARED mapping is placed
+   * there: 16 TiB, as much as the host grants (ASan and valgrind take
+   * their share), at least as much as the frames. A MAP_SHARED mapping
+   * may be far larger than the machine's memory (a sparse file, a
+   * MAP_NORESERVE region), so the window is not sized by RAM. */
+  uint64_t window = WINDOW_MAX;
+  void *base;
+  for (;;) {
+    base = mmap(NULL, phys_bytes + window, PROT_NONE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base != MAP_FAILED)
+      break;
+    if (window <= phys_bytes)
+      return -ENOMEM;
+    window /= 2;
+  }
+  if (mprotect(base, phys_bytes, PROT_READ | PROT_WRITE) < 0) {
+    munmap(base, phys_bytes + window);
     return -ENOMEM;
+  }
   /* Frames are handed out from the bottom up, so guest memory is dense:
    * backing it with 2 MiB pages where the host allows takes one host
    * fault per 512 frames instead of one per frame (start-up of a short
@@ -21,6 +41,10 @@ int mmu_init(struct mmu *m, uint64_t phys_bytes) {
   madvise(base, phys_bytes, MADV_HUGEPAGE);
   m->phys = base;
   m->phys_size = phys_bytes;
+  if (window_init(m, window) < 0) {
+    munmap(base, phys_bytes + window);
+    return -ENOMEM;
+  }
   /* Frame 0 stays unused so that a zero physical address means "none". */
   m->next_frame = PAGE_SIZE;
   tlb_flush_all(m);
@@ -30,8 +54,10 @@ int mmu_init(struct mmu *m, uint64_t phys_bytes) {
 
 void mmu_destroy(struct mmu *m) {
   if (m->phys)
-    munmap(m->phys, m->phys_size);
+    munmap(m->phys, m->phys_size + m->window_size);
   m->phys = NULL;
+  free(m->window_free);
+  m->window_free = NULL;
 }
 
 uint64_t mmu_frame_alloc(struct mmu *m) {
@@ -50,6 +76,9 @@ uint64_t mmu_frame_alloc(struct mmu *m) {
 }
 
 void mmu_frame_free(struct mmu *m, uint64_t paddr) {
+  /* Shared memory is freed by its owner a range at a time. */
+  if (mmu_in_window(m, paddr))
+    return;
   memcpy(m->phys + paddr, &m->free_list, sizeof m->free_list);
   m->free_list = paddr;
   m->frames_used--;

@@ -60,6 +60,7 @@ void sys_dispatch(struct process *p) {
   p->syscall_nr = nr;
   p->syscall_restart =
       ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK ? (int)-ret : 0;
-  if (trace)
+  if (trace && p->opt->strace && !p->trace_skip_leave)
     strace_leave(p, nr, a, ret);
+  p->trace_skip_leave = false;
 }

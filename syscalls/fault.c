@@ -82,6 +82,15 @@ enum fault_result fault_handle(struct process *p, uint64_t addr, uint32_t err) {
     p->stats.page_faults++;
     return FAULT_OK;
   }
+  if (v->shm) {
+    uint64_t paddr;
+    if (shm_page(v, page, &paddr) < 0)
+      return FAULT_BUS;
+    if (mmu_map(&p->mmu, page, paddr, pte_flags_for(v->prot), NULL) < 0)
+      return FAULT_OOM;
+    p->stats.page_faults++;
+    return FAULT_OK;
+  }
   uint64_t frame = mmu_frame_alloc(&p->mmu);
   if (!frame)
     return FAULT_OOM;

@@ -58,6 +58,7 @@ int process_init(struct process *p, struct emu_options *opt) {
   else if (getrandom(&p->cpu.rng_state, sizeof p->cpu.rng_state, 0) < 0)
     p->cpu.rng_state = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
   p->pid = p->tid = getpid();
+  p->vfork_fd = -1;
   p->ppid = getppid();
   for (int k = 0; k < FD_MAX; k++)
     p->fds[k].host_fd = -1;
@@ -183,5 +184,6 @@ int kernel_run(struct process *p) {
     if (sigqueue_pending(p) & ~p->sigmask)
       signal_check(p);
   }
+  vfork_release(p); /* exit_mm: a vfork parent runs again */
   return p->fatal_signal ? 128 + p->fatal_signal : p->exit_status;
 }

@@ -89,6 +89,14 @@ int64_t sys_mremap(struct process *p, const uint64_t a[6]) {
     grown.end = old + new_len;
     grown.offset = v->offset + (v->end - v->start);
     mapped_file_get(grown.file);
+    /* A shared file grows by a new view of the file (the page cache
+     * is one); shared anonymous memory keeps its object, whose end is
+     * the shmem file's: pages past it raise SIGBUS, as on Linux. */
+    if (grown.shm && !grown.shm->anonymous)
+      grown.shm = shm_create(p, grown.file->host_fd, grown.offset,
+                             grown.end - grown.start, grown.shm->writable);
+    else
+      shm_get(grown.shm);
     if (vma_insert(p, &grown) < 0)
       return -ENOMEM;
     return (int64_t)old;
@@ -109,6 +117,7 @@ int64_t sys_mremap(struct process *p, const uint64_t a[6]) {
   moved.start = dst;
   moved.end = dst + new_len;
   mapped_file_get(moved.file);
+  shm_get(moved.shm);
   if (vma_insert(p, &moved) < 0)
     return -ENOMEM;
   for (uint64_t off = 0; off < old_len; off += PAGE_SIZE) {

@@ -229,10 +229,22 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
     mapped_file_put(v.file);
     return -ENOMEM;
   }
+  if (type != MAP_PRIVATE) {
+    /* Shared memory is host shared memory, so that it stays shared with
+     * the children forked after this (syscalls/shm.c). */
+    bool writable =
+        v.file ? (fcntl(host_fd, F_GETFL) & O_ACCMODE) == O_RDWR : true;
+    v.shm = shm_create(p, v.file ? host_fd : -1, offset, len, writable);
+    if (!v.shm) {
+      mapped_file_put(v.file);
+      return -ENOMEM;
+    }
+  }
   if (fixed)
     vma_remove_range(p, start, start + len);
   if (vma_insert(p, &v) < 0) {
     mapped_file_put(v.file);
+    shm_put(p, v.shm);
     return -ENOMEM;
   }
   if (flags & MAP_POPULATE)
@@ -260,6 +272,7 @@ static int split_at(struct process *p, uint64_t at) {
   hi.start = at;
   v->end = at;
   mapped_file_get(hi.file);
+  shm_get(hi.shm);
   /* Insert without merging: the neighbours differ only after the change. */
   struct vma_list *l = &p->vmas;
   if (l->n + 1 > l->cap) {
@@ -322,6 +335,10 @@ int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
     struct vma *v = vma_find(&p->vmas, a);
     if (!v)
       return -ENOMEM;
+    /* A shared file opened read-only can never become writable
+     * (VM_MAYWRITE is clear). */
+    if ((prot & PROT_WRITE) && v->shm && !v->shm->writable)
+      return -EACCES;
     a = v->end;
   }
   prot &= PROT_READ | PROT_WRITE | PROT_EXEC;

@@ -30,6 +30,17 @@ struct mapped_file {
   char *path; /* as /proc/self/maps shows it */
 };
 
+/* The memory of one MAP_SHARED mmap (syscalls/shm.c): a range of the
+ * MMU's shared window, referenced by the VMAs split from that mapping. */
+struct shm_object {
+  uint64_t paddr;  /* guest physical address of the first page */
+  uint64_t len;    /* bytes */
+  uint64_t offset; /* file offset of the first page (0: anonymous) */
+  int refs;
+  bool writable;  /* the host view is writable (O_RDWR file, or memfd) */
+  bool anonymous; /* a memfd, not a file */
+};
+
 enum vma_kind {
   VMA_PLAIN,
   VMA_HEAP,
@@ -45,6 +56,7 @@ struct vma {
   int flags;                /* MAP_PRIVATE / MAP_SHARED / MAP_ANONYMOUS / ... */
   int kind;                 /* enum vma_kind, for /proc/self/maps names */
   struct mapped_file *file; /* NULL for anonymous memory */
+  struct shm_object *shm;   /* MAP_SHARED memory, else NULL */
   uint64_t offset;          /* file offset of `start` */
   uint64_t file_size; /* bytes of the file past which pages read as zero */
   /* VM_ACCOUNT: the pages were charged against the overcommit limit
@@ -80,7 +92,9 @@ struct kernel_stats {
 
 struct emu_options {
   bool strace, trace, stats, verbose, deterministic;
-  FILE *strace_out; /* stderr or -o FILE */
+  bool follow;         /* -f: children are traced too, lines prefixed */
+  bool strace_to_file; /* -o: strace -f -o prefixes every line "PID " */
+  FILE *strace_out;    /* stderr or -o FILE */
   FILE *trace_out;
   uint64_t seed;
   uint64_t mem_limit; /* --mem-limit: RAM + swap in bytes, 0 for the host's */
@@ -194,6 +208,17 @@ struct process {
     int flags; /* SS_DISABLE / SS_ONSTACK as sigaltstack(2) reports */
   } altstack;
   char exe_path[4096]; /* absolute path of the running image */
+  /* A child of fork/clone (not the process emu started): it prints no
+   * --stats. */
+  bool is_child;
+  bool has_forked; /* made a child: -f lines get "[pid N] " prefixes */
+  /* The child's clone returns untraced: its parent prints the call. */
+  bool trace_skip_leave;
+  /* A vfork child: the pipe that releases its parent at execve or exit
+   * (-1 otherwise), and whether it shares the parent's memory
+   * (CLONE_VM), so that its dirty pages go back (syscalls/vfork.c). */
+  int vfork_fd;
+  bool vfork_vm;
   bool exited;
   int exit_status;  /* 0..255 */
   int fatal_signal; /* non-zero when killed by a signal */
@@ -235,6 +260,25 @@ uint64_t mm_find_free_anon(struct process *p, uint64_t len);
 uint64_t pte_flags_for(int prot);
 /* Tear down the whole address space (execve, exit). */
 void mm_clear(struct process *p);
+
+/* --- syscalls/shm.c: MAP_SHARED memory --- */
+/* A new object of len bytes: a view of host_fd at offset, or with
+ * host_fd < 0 fresh zeroed shared memory. NULL when the host refuses. */
+struct shm_object *shm_create(struct process *p, int host_fd, uint64_t offset,
+                              uint64_t len, bool writable);
+struct shm_object *shm_get(struct shm_object *o);
+void shm_put(struct process *p, struct shm_object *o);
+/* The physical address of a VMA's page in its object; -EFAULT when the
+ * page lies beyond the object or the file's end (SIGBUS). */
+int shm_page(const struct vma *v, uint64_t page, uint64_t *paddr);
+
+/* --- syscalls/vfork.c --- */
+void vfork_child_starts(struct process *p, int release_fd, bool shared_vm);
+/* In the child, at execve's point of no return and at exit: hand the
+ * dirtied pages back and let the parent run. No-op when not a vfork
+ * child. */
+void vfork_release(struct process *p);
+void vfork_parent_waits(struct process *p, int release_fd);
 
 /* --- syscalls/vdso.c --- */
 /* Map [vvar], [vvar_vclock] and [vdso] top-down as Linux 6.x does after

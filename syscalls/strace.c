@@ -58,6 +58,9 @@ static bool arg_present(int kind, const uint64_t a[6], int i) {
 
 static bool arg_is_out(int kind, const uint64_t a[6]) {
   switch (kind) {
+  case A_CLONE_ARGS:
+  case A_CLONE3_ARGS:
+  case A_WAIT_STATUS_OUT:
   case A_STR_OUT:
   case A_PATH_OUT:
   case A_TIME_OUT:
@@ -587,7 +590,20 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_RUSAGE_WHO:
     st_xlat(p, rusage_who_names, (uint64_t)(int64_t)(int)v, NULL);
     break;
-  case A_RUSAGE_OUT: failed ? st_ptr(p, v) : st_rusage(p, v); break;
+  case A_RUSAGE_OUT: failed || !v ? st_ptr(p, v) : st_rusage(p, v); break;
+  case A_WAIT_STATUS_OUT: st_wait_status(p, v, ret); break;
+  case A_WAIT_OPTIONS: st_wait_options(p, v); break;
+  case A_IDTYPE: st_idtype(p, v); break;
+  case A_MFD_FLAGS: st_mfd_flags(p, v); break;
+  /* Printed whole when the call returns (parent_tid is an out-value). */
+  case A_CLONE_ARGS:
+    st_clone_enter(p, a);
+    st_clone_leave(p, a, ret);
+    break;
+  case A_CLONE3_ARGS:
+    st_clone3_enter(p, a);
+    st_clone3_leave(p, a, ret);
+    break;
   case A_CPUSET_OUT: failed ? st_ptr(p, v) : st_cpuset(p, v, ret); break;
   case A_SOCK_DOMAIN: st_xlat(p, af_names, v, "AF_???"); break;
   case A_SOCK_TYPE:
@@ -812,6 +828,13 @@ void strace_execve(struct process *p, const char *path, char *const argv[],
             envc == 1 ? "" : "s");
   st_close_call(p);
   st_puts(p, "0");
+  st_newline(p);
+}
+
+void strace_exited(struct process *p, int status) {
+  if (st_column())
+    st_newline(p);
+  st_printf(p, "+++ exited with %d +++", status);
   st_newline(p);
 }
 

@@ -26,6 +26,14 @@ void strace_signal(struct process *p, const struct guest_siginfo *info);
 void strace_stopped(struct process *p, int sig);
 /* The process died of a signal: +++ killed by SIGSEGV +++ */
 void strace_killed(struct process *p, int sig);
+/* The process exited: +++ exited with N +++ */
+void strace_exited(struct process *p, int status);
+
+/* fork's hooks: before the host fork (the parent), and first thing in
+ * the child (which is traced only with -f, and whose clone does not
+ * return under the trace). */
+void strace_before_fork(struct process *p);
+void strace_forked(struct process *p);
 
 /* Names shared with the crash report and the handlers. */
 const char *strace_signal_name(int sig); /* "SIGSEGV", NULL if unknown */

@@ -18,6 +18,5 @@ void trace_exit(struct process *p) {
   if (p->fatal_signal)
     strace_killed(p, p->fatal_signal);
   else
-    fprintf(p->opt->strace_out, "+++ exited with %d +++\n", p->exit_status);
-  fflush(p->opt->strace_out);
+    strace_exited(p, p->exit_status);
 }

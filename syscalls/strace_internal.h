@@ -110,6 +110,17 @@ void st_sigset_at(struct process *p, uint64_t addr, uint64_t size);
 struct guest_siginfo;
 void st_siginfo(struct process *p, const struct guest_siginfo *info);
 void st_siginfo_at(struct process *p, uint64_t addr);
+/* strace_process.c */
+void st_clone_enter(struct process *p, const uint64_t a[6]);
+void st_clone_leave(struct process *p, const uint64_t a[6], int64_t ret);
+void st_clone3_enter(struct process *p, const uint64_t a[6]);
+void st_clone3_leave(struct process *p, const uint64_t a[6], int64_t ret);
+void st_wait_status(struct process *p, uint64_t addr, int64_t ret);
+void st_wait_options(struct process *p, uint64_t v);
+void st_idtype(struct process *p, uint64_t v);
+void st_mfd_flags(struct process *p, uint64_t v);
+/* SIGCHLD's fields after "si_signo=SIGCHLD, " (false: not CLD_*). */
+bool st_siginfo_chld(struct process *p, int signo, int code, const uint8_t *u);
 /* strace_poll.c */
 void st_pollfds_in(struct process *p, uint64_t addr, uint64_t n);
 void st_poll_result(struct process *p, const uint64_t a[6], int64_t ret,

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <string.h>
 
 #include "strace_internal.h"
@@ -16,7 +17,20 @@ static FILE *st_file(struct process *p) {
   return p->opt && p->opt->strace_out ? p->opt->strace_out : stderr;
 }
 
+/* strace -f marks whose line it is: with -o FILE every line starts
+ * "PID ", on stderr "[pid PID] " once there is more than one process
+ * (here: in a child, or in a parent once it has made one). */
+static void line_start(struct process *p) {
+  if (st_col || !p->opt || !p->opt->follow)
+    return;
+  if (p->opt->strace_to_file)
+    st_col += fprintf(st_file(p), "%d ", p->tid);
+  else if (p->is_child || p->has_forked)
+    st_col += fprintf(st_file(p), "[pid %5d] ", p->tid);
+}
+
 void st_printf(struct process *p, const char *fmt, ...) {
+  line_start(p);
   va_list ap;
   va_start(ap, fmt);
   int n = vfprintf(st_file(p), fmt, ap);
@@ -26,6 +40,7 @@ void st_printf(struct process *p, const char *fmt, ...) {
 }
 
 void st_puts(struct process *p, const char *s) {
+  line_start(p);
   fputs(s, st_file(p));
   st_col += (int)strlen(s);
 }
@@ -38,7 +53,34 @@ void st_newline(struct process *p) {
 
 int st_column(void) { return st_col; }
 
-void st_flush(struct process *p) { fflush(st_file(p)); }
+/* The entry half of a call is shown at once, so that a call that blocks
+ * is seen; with -f only whole lines are written, so that processes
+ * sharing the trace never split one another's lines. */
+void st_flush(struct process *p) {
+  if (!p->opt || !p->opt->follow)
+    fflush(st_file(p));
+}
+
+void strace_before_fork(struct process *p) {
+  p->has_forked = true;
+  if (!p->opt || !p->opt->follow)
+    fflush(st_file(p));
+}
+
+void strace_forked(struct process *p) {
+  if (!p->opt)
+    return;
+  /* The parent's half-written clone line is the parent's to finish. */
+  if (p->opt->strace && p->opt->follow)
+    __fpurge(st_file(p));
+  st_col = 0;
+  p->trace_skip_leave = true;
+  if (!p->opt->follow) {
+    p->opt->strace = false;
+    p->opt->trace = false;
+    p->cpu.trace = false;
+  }
+}
 
 void st_quote(struct process *p, const uint8_t *s, size_t n, int style,
               bool more) {

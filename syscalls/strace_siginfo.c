@@ -79,7 +79,12 @@ void st_siginfo(struct process *p, const struct guest_siginfo *i) {
   }
   st_puts(p, "si_signo=");
   st_signal(p, i->signo);
-  st_puts(p, ", si_code=");
+  st_puts(p, ", ");
+  if (st_siginfo_chld(p, i->signo, i->code, i->u.bytes)) {
+    st_puts(p, "}");
+    return;
+  }
+  st_puts(p, "si_code=");
   print_code(p, i->signo, i->code);
   if (i->errno_) {
     const char *e = strace_errno_name(i->errno_);

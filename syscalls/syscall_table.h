@@ -105,14 +105,20 @@ enum sc_arg {
   A_FLOCK_OP,   /* LOCK_EX|LOCK_NB */
   A_FADVISE,    /* POSIX_FADV_* */
   A_RENAME_FLAGS,
-  A_SIGSET_PENDING, /* out: rt_sigpending's set, size = next argument */
-  A_SIGINFO_IN,     /* siginfo_t: {si_signo=..., si_code=..., ...} */
-  A_SIGINFO_OUT,    /* out */
-  A_MREMAP_ADDR,    /* new_address, only with MREMAP_MAYMOVE|MREMAP_FIXED */
-  A_PRIO_WHICH,     /* PRIO_PROCESS, PRIO_PGRP, PRIO_USER */
-  A_SCHED_POLICY,   /* SCHED_OTHER... */
-  A_SCHED_PRIO_IN,  /* struct sched_param: [priority] */
-  A_SCHED_PRIO_OUT, /* out */
+  A_SIGSET_PENDING,  /* out: rt_sigpending's set, size = next argument */
+  A_SIGINFO_IN,      /* siginfo_t: {si_signo=..., si_code=..., ...} */
+  A_SIGINFO_OUT,     /* out */
+  A_MREMAP_ADDR,     /* new_address, only with MREMAP_MAYMOVE|MREMAP_FIXED */
+  A_PRIO_WHICH,      /* PRIO_PROCESS, PRIO_PGRP, PRIO_USER */
+  A_SCHED_POLICY,    /* SCHED_OTHER... */
+  A_SCHED_PRIO_IN,   /* struct sched_param: [priority] */
+  A_SCHED_PRIO_OUT,  /* out */
+  A_WAIT_STATUS_OUT, /* out: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}] */
+  A_WAIT_OPTIONS,    /* WNOHANG|WSTOPPED|... */
+  A_IDTYPE,          /* P_PID, P_PGID, P_ALL, P_PIDFD */
+  A_CLONE_ARGS,      /* clone: printed as a whole (strace_process.c) */
+  A_CLONE3_ARGS,     /* clone3: the struct and its size */
+  A_MFD_FLAGS,       /* MFD_CLOEXEC|MFD_ALLOW_SEALING|... */
   A_ARG_KINDS
 };
 

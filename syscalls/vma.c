@@ -40,7 +40,8 @@ struct vma *vma_find(struct vma_list *l, uint64_t addr) {
  * page cache would write them; the D bit says which. */
 static void write_back(struct process *p, const struct vma *v, uint64_t page,
                        uint64_t pte) {
-  if (!v->file || !(v->flags & 0x01 /* MAP_SHARED */) || !(pte & PTE_D))
+  if (!v->file || v->shm || !(v->flags & 0x01 /* MAP_SHARED */) ||
+      !(pte & PTE_D))
     return;
   uint64_t off = v->offset + (page - v->start);
   if (off >= v->file_size)
@@ -104,6 +105,7 @@ void vma_remove_range(struct process *p, uint64_t start, uint64_t end) {
       hi->offset += cut_end - hi->start;
       hi->start = cut_end;
       mapped_file_get(hi->file);
+      shm_get(hi->shm);
       l->v[k].end = cut_start;
       k += 2;
     } else if (v->start < cut_start) {
@@ -115,6 +117,7 @@ void vma_remove_range(struct process *p, uint64_t start, uint64_t end) {
       k++;
     } else {
       mapped_file_put(v->file);
+      shm_put(p, v->shm);
       memmove(&l->v[k], &l->v[k + 1], (size_t)(l->n - k - 1) * sizeof *v);
       l->n--;
     }
@@ -123,9 +126,10 @@ void vma_remove_range(struct process *p, uint64_t start, uint64_t end) {
 
 static int mergeable(const struct vma *a, const struct vma *b) {
   if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
-      a->kind != b->kind || a->file != b->file || a->accounted != b->accounted)
+      a->kind != b->kind || a->file != b->file || a->shm != b->shm ||
+      a->accounted != b->accounted)
     return 0;
-  return !a->file || a->offset + (a->end - a->start) == b->offset;
+  return (!a->file && !a->shm) || a->offset + (a->end - a->start) == b->offset;
 }
 
 int vma_insert(struct process *p, const struct vma *nv) {
@@ -142,12 +146,14 @@ int vma_insert(struct process *p, const struct vma *nv) {
   if (k + 1 < l->n && mergeable(&l->v[k], &l->v[k + 1])) {
     l->v[k].end = l->v[k + 1].end;
     mapped_file_put(l->v[k + 1].file);
+    shm_put(p, l->v[k + 1].shm);
     memmove(&l->v[k + 1], &l->v[k + 2], (size_t)(l->n - k - 2) * sizeof *nv);
     l->n--;
   }
   if (k > 0 && mergeable(&l->v[k - 1], &l->v[k])) {
     l->v[k - 1].end = l->v[k].end;
     mapped_file_put(l->v[k].file);
+    shm_put(p, l->v[k].shm);
     memmove(&l->v[k], &l->v[k + 1], (size_t)(l->n - k - 1) * sizeof *nv);
     l->n--;
   }

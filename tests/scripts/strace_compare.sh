@@ -4,7 +4,7 @@
 # reproduces). Same program path (argv[0]), same cwd, same environment,
 # stdout to a fresh empty file in both runs (its fstat is traced). Only
 # what must differ is normalized: the pid (set_tid_address, getpid,
-# gettid), getrandom's bytes, execve's envp pointer, getrusage's CPU
+# gettid) and its children's (CHILDn), getrandom's bytes, execve's envp pointer, getrusage's CPU
 # times and the number of a pty the host allocates; and the native run's
 # own "skip: ITEM: REASON" lines on stderr (the items it answered with the model's value, tests/guest/host_model.h).
 # Then the traces are diffed; stdout and exit status must match too. (No trace shows the vDSO's address itself; if emu placed it
@@ -60,10 +60,19 @@ skip_if_native_hung "$*"
 normalize() {
   # The pid also appears as an argument (tgkill) and in siginfo (si_pid):
   # every whole-word occurrence of the pid set_tid_address returned.
-  local pid
+  local pid children=() k=0 c
   pid=$(sed -nE 's/^set_tid_address\(.*\) += ([0-9]+)$/\1/p' "$1" | head -n 1)
+  # Children's pids, named in the order the calls that made them returned.
+  mapfile -t children < <(sed -nE \
+    's/^(clone|clone3|fork|vfork)\(.*\) += ([0-9]+)$/\2/p' "$1")
+  local child_subst=()
+  for c in "${children[@]}"; do
+    k=$((k + 1))
+    child_subst+=(-e "s/\\b$c\\b/CHILD$k/g")
+  done
   sed -E \
     ${pid:+-e "s/\\b$pid\\b/PID/g"} \
+    "${child_subst[@]}" \
     -e 's/^(set_tid_address\(.*\)) += [0-9]+$/\1 = PID/' \
     -e 's/^(getpid\(\)|gettid\(\)|getppid\(\)) += [0-9]+$/\1 = PID/' \
     -e 's/^getrandom\("(\\x[0-9a-f]{2})*"(\.\.\.)?/getrandom("BYTES"/' \
@@ -72,7 +81,18 @@ normalize() {
     -e 's/(TIOCGPTN, )\[[0-9]+\]/\1[N]/' \
     -e 's|"/dev/pts/[0-9]+"|"/dev/pts/N"|g' \
     -e '/^write\(2, "skip: /d' \
-    "$1"
+    "$1" | drop_sigchld
+}
+
+# A child's SIGCHLD arrives when the child ends, wherever the parent is:
+# its line, and the wait it interrupted and restarted, fall at a place
+# that depends on scheduling, natively as under emu. They are dropped.
+drop_sigchld() {
+  awk '{ line[NR] = $0 }
+    /^--- SIGCHLD / { skip[NR] = 1
+      if (line[NR-1] ~ /ERESTARTSYS \(To be restarted if SA_RESTART is set\)$/)
+        skip[NR-1] = 1 }
+    END { for (i = 1; i <= NR; i++) if (!skip[i]) print line[i] }'
 }
 normalize "$scratch/native.strace" >"$scratch/native.norm"
 normalize "$scratch/emu.strace" >"$scratch/emu.norm" 2>/dev/null ||
