@@ -579,6 +579,12 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
         st_printf(p, " => [%lld]", (long long)now);
     }
     break;
+  case A_GROUPS_IN: /* strace: an impossible count shows the address */
+    if (!v || (int)a[i - 1] < 0 || (int)a[i - 1] > 65536)
+      st_ptr(p, v);
+    else
+      st_int_array(p, v, (int64_t)(int)a[i - 1], ", ");
+    break;
   case A_GROUPS_OUT:
     if (failed || !v || !a[0])
       st_ptr(p, v);

@@ -90,6 +90,7 @@ enum sc_arg {
   A_INT_OUT,      /* out: [N] (an int the kernel writes) */
   A_LOFF_INOUT,   /* NULL or [N] (sendfile, copy_file_range offsets) */
   A_GROUPS_OUT,   /* out: [0, 1] up to the result */
+  A_GROUPS_IN,    /* [0, 1], as many as the previous argument */
   A_SYSINFO_OUT,
   A_TMS_OUT,
   A_RUSAGE_WHO,
