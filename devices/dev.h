@@ -25,6 +25,9 @@ const char *dev_resolve(struct process *p, const char *path, char *buf,
  * -errno, or DEV_NOT_SPECIAL. */
 int dev_readlink(struct process *p, const char *path, char *buf, size_t len);
 
+/* /dev/fd/N, and with `links` /dev/fd and /dev/std{in,out,err}, as the
+ * guest's /proc/self/fd paths (in buf, or a constant); else path. */
+const char *dev_fd_alias(const char *path, bool links, char *buf, size_t len);
 /* The guest's /proc/self/fd directory: listed from the guest table. */
 bool dev_is_fd_dir(struct process *p, const char *path);
 /* linux_dirent64 records from position *pos on (advanced); bytes, 0 at

@@ -173,6 +173,9 @@ static const char *fd_link(struct process *p, const char *n, char *buf,
 
 const char *dev_resolve(struct process *p, const char *path, char *buf,
                         size_t len) {
+  char alias[PATH_MAX];
+  const char *named = path;
+  path = dev_fd_alias(path, true, alias, sizeof alias);
   const char *e = self_entry(p, path);
   int pid;
   const char *other = e ? NULL : other_entry(p, path, &pid);
@@ -197,10 +200,21 @@ const char *dev_resolve(struct process *p, const char *path, char *buf,
     snprintf(buf, len, "/proc/self/fd/-1");
     return buf;
   }
+  if (path != named) { /* /dev/fd itself, or /dev/fd/NAME: no descriptor */
+    snprintf(buf, len, "%s", path);
+    return buf;
+  }
   return path;
 }
 
 int dev_readlink(struct process *p, const char *path, char *buf, size_t len) {
+  char alias[PATH_MAX];
+  if (dev_fd_alias(path, true, alias, sizeof alias) != path &&
+      dev_fd_alias(path, false, alias, sizeof alias) == path) {
+    ssize_t n = readlink(path, buf, len); /* /dev/stdin: the link itself */
+    return n < 0 ? -errno : (int)n;
+  }
+  path = dev_fd_alias(path, false, alias, sizeof alias);
   const char *e = self_entry(p, path);
   int pid;
   const char *other = e ? NULL : other_entry(p, path, &pid);

@@ -10,6 +10,29 @@
 #include "../syscalls/process.h"
 #include "dev.h"
 
+/* /dev/fd links to /proc/self/fd and /dev/stdin, stdout, stderr to its 0,
+ * 1 and 2 (udev's static links). The host would follow them to emu's own
+ * descriptors, so they name the guest's instead. `links` includes the
+ * links themselves, for calls that follow them (readlink of /dev/stdin
+ * reads the link, of /dev/fd/0 the descriptor). */
+const char *dev_fd_alias(const char *path, bool links, char *buf, size_t len) {
+  static const char *const std[] = {"/dev/stdin", "/dev/stdout", "/dev/stderr"};
+  if (strncmp(path, "/dev/fd/", 8) == 0 && path[8]) {
+    snprintf(buf, len, "/proc/self/fd/%s", path + 8);
+    return buf;
+  }
+  if (!links)
+    return path;
+  if (strcmp(path, "/dev/fd") == 0 || strcmp(path, "/dev/fd/") == 0)
+    return "/proc/self/fd";
+  for (int i = 0; i < 3; i++)
+    if (strcmp(path, std[i]) == 0) {
+      snprintf(buf, len, "/proc/self/fd/%d", i);
+      return buf;
+    }
+  return path;
+}
+
 bool dev_is_fd_dir(struct process *p, const char *path) {
   char own[64];
   snprintf(own, sizeof own, "/proc/%d/fd", p->pid);

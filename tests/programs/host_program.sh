@@ -51,6 +51,20 @@ sqlite3|$R /usr/bin/sqlite3 :memory: 'create table t(a integer, b text); insert 
 lua|$R /usr/bin/lua5.4 -e 'local s=0 for i=1,10000 do s = s + math.sqrt(i) end print(string.format("%.6f", s), 7 // 2, 2^10)'
 perl|$R /usr/bin/perl -e 'my %h; $h{$_ % 7}++ for 1..1000; print join(",", map {"$_=$h{$_}"} sort keys %h), "\n"; printf "%.5f\n", atan2(1,1)*4'
 python3|$R /usr/bin/python3 -c 'import json, re, hashlib; print(sum(i*i for i in range(1000)), 2**100, 1/3); print(json.dumps({"a": [1, 2.5, None]}, sort_keys=True)); print(re.findall(r"\d+", "a1b22c333")); print(hashlib.sha256(b"emu").hexdigest())'
+make_j2|$R /usr/bin/make -s -j2 -C proj && $R /usr/bin/make -q -C proj; echo "up to date: $?"; $R /usr/bin/make -s -C proj clean nosuch; echo "status $?"
+gcc_pipe|$R /usr/bin/gcc -pipe -O2 -Wall -o hello proj/hello.c && ./hello && $R /usr/bin/gcc -c -o m.o proj/main.c && $R /usr/bin/gcc -o m m.o proj/twice.c && ./m; echo "status $?"; $R /usr/bin/gcc -fsyntax-only proj/bad.c 2>/dev/null; echo "bad: $?"
+gpp|$R /usr/bin/g++ -pipe -O1 -o sortv proj/sortv.cc && ./sortv 5 3 9 1
+bash_processes|$R /bin/bash processes.sh
+bash_procsub_dev_fd|$R /bin/bash -c 'diff <(printf "1\n2\n") <(printf "1\n3\n"); echo "diff $?"; exec 3< words.txt; head -n 2 /dev/fd/3; wc -l < /dev/stdin < lines.txt; ls /dev/fd/ | grep -c "^3$"; cat /dev/stdin <<< "here string"'
+dash|$R /usr/bin/dash dash.sh
+python3_subprocess|$R /usr/bin/python3 subproc.py
+perl_processes|$R /usr/bin/perl processes.pl
+tar_gzip|$R /usr/bin/tar czf t.tgz lines.txt tree && rm -r tree && $R /usr/bin/tar xzf t.tgz && $R /usr/bin/tar tzf t.tgz && cat tree/file && $R /usr/bin/tar xzOf t.tgz lines.txt | md5sum
+sort_compress|seq 1 200000 | sort -R --random-source=lines.txt > big.txt; $R /usr/bin/sort -S 512K -T . --compress-program=gzip -n big.txt | md5sum; ls | grep -c '^sort'
+xargs_P2|seq 1 20 | $R /usr/bin/xargs -P2 -n3 /bin/echo | sort
+find_exec|$R /usr/bin/find tree lines.txt -exec /usr/bin/wc -c {} + | sort; $R /usr/bin/find tree -type f -exec /bin/echo found {} \;
+env_nohup_nice|$R /usr/bin/env -i PATH=/bin /bin/sh -c 'echo $PATH'; $R /usr/bin/nohup /bin/echo hup 2>/dev/null; $R /usr/bin/nice -n 5 /usr/bin/nice; $R /usr/bin/nice -n 3 /bin/sh -c 'nice'
+timeout|$R /usr/bin/timeout 0.5 /bin/sleep 10; echo "expired $?"; $R /usr/bin/timeout -s INT 0.3 /bin/sleep 10; echo "int $?"; $R /usr/bin/timeout 20 /bin/true; echo "in time $?"; $R /usr/bin/timeout -k 0.2 2 /bin/sh -c 'trap "" TERM; sleep 10'; echo "killed $?"; $R /usr/bin/timeout 5 /bin/sh -c 'kill -USR1 $$'; echo "signalled $?"
 TABLE
 }
 
@@ -63,6 +77,7 @@ cmd=${line#*|}
 
 # Skip when a program the case needs is missing.
 for word in $cmd; do
+  word=${word%%[;&|\']*} # "/bin/true;": the program's name only
   case $word in
   /usr/bin/* | /bin/*)
     [ -x "$word" ] || { echo "SKIP: $word not installed"; exit 77; } ;;
@@ -80,6 +95,114 @@ printf 'root:x:0:0:root:/root:/bin/bash\nemu:x:1000:1000::/home/emu:/bin/sh\n' >
 head -c 3000 /dev/zero | tr '\0' 'q' | od -An -tx1 | head -c 4096 > random.bin
 mkdir -p tree/sub && echo hi > tree/file && ln -s ../lines.txt tree/link
 touch -h -d @86400 tree/file tree/sub tree/link tree lines.txt
+
+# Fixtures of the process cases: a small C project for make and gcc, and
+# scripts. Children may finish in any order, so what is compared never
+# depends on it (sorted, or each child waited for before the next); the
+# timeout case gives sh 2 s to ignore TERM before it comes, even on a
+# loaded machine.
+mkdir -p proj
+printf '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n' > proj/hello.c
+printf 'int twice(int);\nint main(void) { return twice(21) - 40; }\n' > proj/main.c
+printf 'int twice(int x) { return 2 * x; }\n' > proj/twice.c
+printf 'int main(void) { return x; }\n' > proj/bad.c
+cat > proj/sortv.cc <<'EOF'
+#include <algorithm>
+#include <iostream>
+#include <string>
+#include <vector>
+int main(int argc, char **argv) {
+  std::vector<int> v;
+  for (int i = 1; i < argc; i++)
+    v.push_back(std::stoi(argv[i]));
+  std::sort(v.begin(), v.end());
+  for (int x : v)
+    std::cout << x << ' ';
+  std::cout << '\n';
+}
+EOF
+cat > proj/Makefile <<'EOF'
+OBJS := main.o twice.o
+NAMES := $(shell ls *.c | sort | tr '\n' ' ')
+all: prog
+	./prog; echo "prog $$?"
+	echo "$(NAMES)"
+	$(MAKE) -s sub
+prog: $(OBJS)
+	gcc -o $@ $(OBJS)
+%.o: %.c
+	gcc -c -O2 $< -o $@
+sub:
+	echo "sub-make level $(MAKELEVEL)"
+clean:
+	rm -f prog *.o
+.PHONY: all sub clean
+EOF
+cat > processes.sh <<'EOF'
+trap 'echo got INT' INT; kill -INT $$; echo after
+n=0; trap 'n=$((n+1))' CHLD; /bin/true; /bin/true; (exit 1); trap - CHLD; echo "chld traps: $n"
+false | true; echo "pipe $? ${PIPESTATUS[*]}"
+set -o pipefail; false | true; echo "pipefail $?"; set +o pipefail
+sh -c 'kill -TERM $$' 2>/dev/null; echo "killed status $?"
+sleep 10 & p=$!; kill $p; wait $p; echo "wait killed $?"
+sleep 0.2 & q=$!; (exit 5) & r=$!; wait $r; echo "wait r $?"; wait $q; echo "wait q $?"
+(exit 6) & wait -n; echo "wait -n $?"
+(set -e; false; echo not); echo "subshell set -e $?"
+bash -c 'set -e; echo one; false; echo two'; echo "set -e $?"
+read -r l < <(echo procsub); echo "$l"
+coproc C { tr a-z A-Z; }; echo hello >&"${C[1]}"; exec {C[1]}>&-; read -r u <&"${C[0]}"; echo "$u"; wait
+exec 3> >(tr a-z A-Z); echo to-fd3 >&3; exec 3>&-; wait
+echo "$(echo "$(echo nested)")"; x=$(exit 9); echo "cmdsub $?"
+for i in 1 2 3; do echo "job $i" & done | sort; wait
+{ echo g1; echo g2; } | cat; echo "$BASH_SUBSHELL $(echo $BASH_SUBSHELL)"
+EOF
+cat > dash.sh <<'EOF'
+x=$(echo hi | tr a-z A-Z); echo $x; (exit 3); echo "subshell $?"
+sleep 0.1 & wait $!; echo "background $?"
+sh -c 'kill -TERM $$'; echo "killed $?"
+trap 'echo on exit' EXIT
+cat <<END
+here $x $(echo inner)
+END
+EOF
+cat > subproc.py <<'EOF'
+import os, subprocess
+print(subprocess.run(["/bin/echo", "hi"], capture_output=True).stdout)
+p = subprocess.Popen("cat | tr a-z A-Z", shell=True, stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE)
+print(p.communicate(b"abc"), p.returncode)
+try:
+    subprocess.run(["/bin/sleep", "10"], timeout=0.3)
+except subprocess.TimeoutExpired:
+    print("timeout expired")
+print(subprocess.call("exit 5", shell=True))
+print(subprocess.run(["/bin/sh", "-c", "kill -9 $$"]).returncode)
+pid = os.fork()
+if pid == 0:
+    os._exit(7)
+print(os.WEXITSTATUS(os.waitpid(pid, 0)[1]))
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.close(r)
+    os.write(w, b"from child")
+    os._exit(0)
+os.close(w)
+print(os.read(r, 100), os.waitpid(pid, 0)[1])
+print(os.popen("echo popen; exit 3").read(), end="")
+print(subprocess.check_output("ls | grep -c txt", shell=True, cwd="."))
+print(os.system("exit 4") >> 8)
+EOF
+cat > processes.pl <<'EOF'
+my $pid = fork(); if (!$pid) { exit 3 } waitpid($pid, 0); print $? >> 8, "\n";
+pipe(R, W); if (!fork()) { close R; print W "from child\n"; exit 0 }
+close W; print <R>; wait;
+open(my $f, "-|", "/bin/echo", "read pipe") or die; print <$f>; close $f;
+open(my $g, "|-", "tr a-z A-Z") or die; print $g "write pipe\n"; close $g;
+print system("exit 2") >> 8, "\n"; print `echo backticks`; print $? >> 8, "\n";
+if (!fork()) { exec "/bin/echo", "exec-ed" } wait; print "$?\n";
+system("kill -TERM \$\$"); print $? & 127, "\n";
+EOF
 
 export LC_ALL=C TZ=UTC
 R="" eval "$cmd" > native.out 2> native.err
