@@ -119,6 +119,17 @@ static int64_t do_clone(struct process *p, const struct guest_clone_args *k,
   int release[2] = {-1, -1};
   if (vfork && pipe2(release, O_CLOEXEC) < 0)
     return -errno;
+  /* The child waits until the parent has published its /proc view, so
+   * that the two never write it at once (devices/proc_view.c). */
+  int ready[2];
+  if (pipe2(ready, O_CLOEXEC) < 0) {
+    int err = errno;
+    if (vfork) {
+      close(release[0]);
+      close(release[1]);
+    }
+    return -err;
+  }
   /* Nothing of emu's own buffered output may be written twice. */
   fflush(stderr);
   if (p->opt && p->opt->trace_out && p->opt->trace_out != p->opt->strace_out)
@@ -128,6 +139,8 @@ static int64_t do_clone(struct process *p, const struct guest_clone_args *k,
                      NULL, NULL, 0);
   if (pid < 0) {
     int err = errno;
+    close(ready[0]);
+    close(ready[1]);
     if (vfork) {
       close(release[0]);
       close(release[1]);
@@ -135,6 +148,11 @@ static int64_t do_clone(struct process *p, const struct guest_clone_args *k,
     return -err;
   }
   if (pid == 0) {
+    char c;
+    close(ready[1]);
+    while (read(ready[0], &c, 1) < 0 && errno == EINTR)
+      continue;
+    close(ready[0]);
     if (vfork) {
       close(release[0]);
       vfork_child_starts(p, release[1], k->flags & CLONE_VM);
@@ -144,6 +162,8 @@ static int64_t do_clone(struct process *p, const struct guest_clone_args *k,
   }
   /* The parent. */
   proc_view_fork_parent(p, (int)pid);
+  close(ready[0]);
+  close(ready[1]); /* the child runs on */
   if (k->flags & CLONE_PIDFD) {
     int host = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
     int fd = host < 0 ? -errno : fd_install(p, host, FD_CLOEXEC, 0);
