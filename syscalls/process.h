@@ -272,6 +272,11 @@ void shm_put(struct process *p, struct shm_object *o);
  * page lies beyond the object or the file's end (SIGBUS). */
 int shm_page(const struct vma *v, uint64_t page, uint64_t *paddr);
 
+/* --- syscalls/futex_shared.c --- */
+/* A futex call on MAP_SHARED memory without FUTEX_PRIVATE_FLAG: done on
+ * the host's futex (true, result in *ret), else false (emu's own). */
+bool futex_shared(struct process *p, const uint64_t a[6], int64_t *ret);
+
 /* --- syscalls/vfork.c --- */
 void vfork_child_starts(struct process *p, int release_fd, bool shared_vm);
 /* In the child, at execve's point of no return and at exit: hand the

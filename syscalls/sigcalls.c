@@ -142,6 +142,9 @@ int64_t sys_tgkill(struct process *p, const uint64_t a[6]) {
 int64_t sys_futex(struct process *p, const uint64_t a[6]) {
   int cmd = (int)(a[1] & FUTEX_CMD_MASK);
   uint32_t val;
+  int64_t shared;
+  if (futex_shared(p, a, &shared)) /* on MAP_SHARED memory: the host's */
+    return shared;
   switch (cmd) {
   case FUTEX_WAKE:
   case FUTEX_WAKE_BITSET:
