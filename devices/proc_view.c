@@ -146,12 +146,20 @@ static bool own_dir(struct process *p, char *dir, size_t len) {
     sweep_stale(base);
   }
   remove_dir(dir); /* a dead process's files under our pid */
-  if (mkdir(dir, 0700) < 0)
+  /* Made whole under a name no sweeper reads, then renamed into place:
+   * another emu's sweep must never find it without its start time (it
+   * took a fresh child's view away, and setpgid's EACCES with it). */
+  char tmp[128];
+  snprintf(tmp, sizeof tmp, "%.60s/.%d.new", base, p->pid);
+  remove_dir(tmp);
+  if (mkdir(tmp, 0700) < 0)
     return false;
   char start[32];
   int n = snprintf(start, sizeof start, "%llu\n", host_start_time(p->pid));
-  if (write_file(dir, "start", start, (size_t)n) < 0)
+  if (write_file(tmp, "start", start, (size_t)n) < 0 || rename(tmp, dir) < 0) {
+    remove_dir(tmp);
     return false;
+  }
   static bool registered;
   if (!registered && atexit(remove_own) == 0)
     registered = true;

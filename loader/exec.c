@@ -34,6 +34,7 @@
 /* Everything gathered before the point of no return. */
 struct exec_plan {
   const char *file_path; /* the ELF finally loaded (after any #!) */
+  const char *name;      /* the file as the process names it (a script) */
   char **argv;           /* malloc'd vector; strings owned elsewhere */
   int argc, envc;
   char *const *envp;
@@ -77,10 +78,11 @@ static int splice_script(struct exec_plan *pl, const struct script_line *l,
 
 /* Open path, following #! interpreters as exec_binprm does, until an ELF
  * is found; then validate it and its PT_INTERP. */
-static int plan_exec(struct exec_plan *pl, const char *path, char *err,
-                     size_t errlen) {
+static int plan_exec(struct exec_plan *pl, const char *path,
+                     const char *filename, char *err, size_t errlen) {
   char why[256];
   pl->file_path = path;
+  pl->name = filename;
   for (int depth = 0;; depth++) {
     if (depth > SCRIPT_MAX_DEPTH) {
       snprintf(err, errlen, "too many levels of #! interpreters");
@@ -103,12 +105,12 @@ static int plan_exec(struct exec_plan *pl, const char *path, char *err,
       snprintf(err, errlen, "bad #! line");
       return r;
     }
-    r = splice_script(pl, l, pl->file_path);
+    r = splice_script(pl, l, pl->name);
     if (r) {
       snprintf(err, errlen, "out of memory");
       return r;
     }
-    pl->file_path = l->interp;
+    pl->file_path = pl->name = l->interp;
     /* Linux looks an empty interpreter path up as the current directory
      * (getname_kernel accepts ""), which is refused as not a file. */
     if (!l->interp[0]) {
@@ -338,6 +340,12 @@ static int build_image(struct process *p, struct exec_plan *pl,
 
 int loader_exec(struct process *p, const char *path, char *const argv[],
                 char *const envp[], char *err, size_t errlen) {
+  return loader_execat(p, path, path, argv, envp, err, errlen);
+}
+
+int loader_execat(struct process *p, const char *host_path, const char *path,
+                  char *const argv[], char *const envp[], char *err,
+                  size_t errlen) {
   struct exec_plan pl = {0};
   pl.exe.fd = -1;
   /* Linux 5.18+: an empty argv becomes { "" }. */
@@ -371,7 +379,7 @@ int loader_exec(struct process *p, const char *path, char *const argv[],
     free(pl.argv);
     return r;
   }
-  r = plan_exec(&pl, path, err, errlen);
+  r = plan_exec(&pl, host_path, path, err, errlen);
   /* A program at a fixed place must fit there. */
   uint64_t bias;
   if (r == 0 && (pl.elf.ehdr.e_type == ET_EXEC || pl.elf.has_interp))

@@ -17,5 +17,12 @@
  * SIGSEGV. */
 int loader_exec(struct process *p, const char *path, char *const argv[],
                 char *const envp[], char *err, size_t errlen);
+/* The same with the file opened by host_path while the process knows it
+ * as `filename` (execveat: /proc/self/fd/H/name for the guest's
+ * /dev/fd/N/name, Linux's bprm->filename in AT_EXECFN and a script's
+ * argv). */
+int loader_execat(struct process *p, const char *host_path,
+                  const char *filename, char *const argv[], char *const envp[],
+                  char *err, size_t errlen);
 
 #endif

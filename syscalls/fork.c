@@ -135,8 +135,15 @@ static int64_t do_clone(struct process *p, const struct guest_clone_args *k,
   if (p->opt && p->opt->trace_out && p->opt->trace_out != p->opt->strace_out)
     fflush(p->opt->trace_out);
   strace_before_fork(p);
+  /* A signal the child gets before child_starts empties the ring it
+   * inherited (a SIGTSTP sent as soon as fork returns) would be lost:
+   * it waits on the host, blocked, until the ring is the child's. */
+  sigset_t saved;
+  sigprocmask(SIG_BLOCK, host_signals_set(), &saved);
   long pid = syscall(SYS_clone, (k->flags & HOST_FLAGS) | k->exit_signal, 0,
                      NULL, NULL, 0);
+  if (pid != 0)
+    sigprocmask(SIG_SETMASK, &saved, NULL);
   if (pid < 0) {
     int err = errno;
     close(ready[0]);
@@ -158,6 +165,7 @@ static int64_t do_clone(struct process *p, const struct guest_clone_args *k,
       vfork_child_starts(p, release[1], k->flags & CLONE_VM);
     }
     child_starts(p, k);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
     return 0;
   }
   /* The parent. */

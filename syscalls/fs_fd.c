@@ -171,6 +171,21 @@ int64_t sys_fcntl(struct process *p, const uint64_t a[6]) {
   }
 }
 
+/* A terminal request from a background group is job control's
+ * (tty_jobs.c): SIGTTOU and ERESTARTSYS, or it goes ahead when the
+ * guest ignores or blocks SIGTTOU. */
+static int64_t tty_ioctl(struct process *p, int host_fd, uint64_t request,
+                         void *arg) {
+  sigset_t saved;
+  bool quiet = tty_jobs_quiet_begin(p, &saved);
+  int r = ioctl(host_fd, request, arg);
+  int err = errno;
+  tty_jobs_quiet_end(quiet, &saved);
+  if (r < 0)
+    return err == EINTR ? -ERESTARTSYS : -err;
+  return r;
+}
+
 /* ioctl: the terminal, job-control, pty and FIO requests are passed to
  * the host with their argument copied in and out: the descriptor is the
  * host's, and so are the session, the process groups and the controlling
@@ -210,8 +225,7 @@ int64_t sys_ioctl(struct process *p, const uint64_t a[6]) {
   case TIOCSCTTY:
   case TIOCNOTTY:
   case TIOCEXCL:
-  case TIOCNXCL:
-    return fs_host_ret(ioctl(e->host_fd, a[1], (unsigned long)a[2]));
+  case TIOCNXCL: return tty_ioctl(p, e->host_fd, a[1], (void *)(uintptr_t)a[2]);
   case TIOCGPTPEER: { /* the pty's other end, opened with these flags */
     int h = ioctl(e->host_fd, TIOCGPTPEER, (unsigned long)a[2]);
     if (h < 0)
@@ -222,8 +236,9 @@ int64_t sys_ioctl(struct process *p, const uint64_t a[6]) {
   }
   if (in && copy_from_guest(&p->mmu, arg, a[2], in) < 0)
     return -EFAULT;
-  if (ioctl(e->host_fd, a[1], arg) < 0)
-    return -errno;
+  int64_t r = tty_ioctl(p, e->host_fd, a[1], arg);
+  if (r < 0)
+    return r;
   if (out && copy_to_guest(&p->mmu, a[2], arg, out) < 0)
     return -EFAULT;
   return 0;

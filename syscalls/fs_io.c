@@ -66,15 +66,20 @@ static int64_t write_from(struct process *p, int host_fd, uint64_t buf,
 
 /* A read or write at the file offset may block (a pipe, a terminal, a
  * socket): it waits for the descriptor on the host first, so that a
- * signal for the guest interrupts it (host_wait.c). Interrupted before
+ * signal for the guest interrupts it (host_wait.c); a terminal's job
+ * control answers without waiting (tty_jobs.c). Interrupted before
  * anything moved, it restarts or fails with EINTR as the handler's
  * SA_RESTART says (pipe_read: -ERESTARTSYS). */
 static int64_t stream_io(struct process *p, int host_fd, uint64_t buf,
                          uint64_t len, bool writing) {
-  if (host_wait_fd(p, host_fd, writing ? POLLOUT : POLLIN) < 0)
+  bool background = !writing && tty_jobs_background(host_fd);
+  if (!background && host_wait_fd(p, host_fd, writing ? POLLOUT : POLLIN) < 0)
     return -ERESTARTSYS;
+  sigset_t saved;
+  bool quiet = tty_jobs_quiet_begin(p, &saved); /* tty_jobs.c */
   int64_t r = writing ? write_from(p, host_fd, buf, len, -1)
                       : read_into(p, host_fd, buf, len, -1);
+  tty_jobs_quiet_end(quiet, &saved);
   return r == -EINTR ? -ERESTARTSYS : r;
 }
 

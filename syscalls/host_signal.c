@@ -71,6 +71,23 @@ void host_signals_init(struct process *p) {
 
 const sigset_t *host_signals_set(void) { return &async_set; }
 
+/* do_notify_parent: when the parent's SIGCHLD action is SIG_IGN or has
+ * SA_NOCLDWAIT, a child is reaped as it dies and wait finds none
+ * (ECHILD). The host reaps emu's children for the guest when emu's own
+ * action has SA_NOCLDWAIT; emu keeps its handler (never SIG_IGN), so a
+ * wait sleeping in sigsuspend still wakes when the last child dies. */
+void host_signals_child_action(const struct process *p) {
+  const struct guest_sigaction *g = &p->sigactions[SIGCHLD - 1];
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_host_signal;
+  sa.sa_flags = SA_SIGINFO;
+  sa.sa_mask = async_set;
+  if (g->handler == (uint64_t)SIG_IGN || (g->flags & SA_NOCLDWAIT))
+    sa.sa_flags |= SA_NOCLDWAIT;
+  sigaction(SIGCHLD, &sa, NULL);
+}
+
 void host_signals_fork_child(struct process *p) {
   ring_head = ring_tail = 0;
   p->cpu.interrupt = 0;
@@ -97,11 +114,26 @@ static bool guest_wants(struct process *p, int sig) {
   return !(h == (uint64_t)SIG_DFL && signal_default_ignored(sig));
 }
 
+/* do_notify_parent(_cldstop): a parent whose SIGCHLD action is SIG_IGN
+ * gets no SIGCHLD from its children; one with SA_NOCLDSTOP none for a
+ * stop or a continue. The host sent them because emu's own action says
+ * neither (host_signals_child_action). */
+static bool unwanted_child_signal(const struct process *p,
+                                  const struct guest_siginfo *info) {
+  const struct guest_sigaction *a = &p->sigactions[SIGCHLD - 1];
+  if (info->signo != SIGCHLD || info->code <= 0)
+    return false;
+  if (a->handler == (uint64_t)SIG_IGN)
+    return true;
+  return (info->code == CLD_STOPPED || info->code == CLD_CONTINUED) &&
+         (a->flags & SA_NOCLDSTOP);
+}
+
 static void forward(struct process *p, const siginfo_t *si) {
   struct guest_siginfo info;
   memcpy(&info, si, sizeof info); /* the x86-64 layout is the guest's */
   int sig = info.signo;
-  if (sig < 1 || sig > 64)
+  if (sig < 1 || sig > 64 || unwanted_child_signal(p, &info))
     return;
   if (info.code == SI_TIMER && !timers_host_signal(p, &info))
     return; /* a host timer of emu's own, or a deleted guest timer */

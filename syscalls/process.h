@@ -396,6 +396,18 @@ void host_signals_fork_child(struct process *p);
 /* Stop emu's process as the default action of stop signal sig. */
 void host_signal_stop(struct process *p, int sig);
 
+/* --- syscalls/tty_jobs.c: terminal job control and the guest's
+ * dispositions (see the file) --- */
+/* Block on the host the SIGTTIN/SIGTTOU the guest blocks or ignores;
+ * false (nothing to undo) when there are none. */
+bool tty_jobs_quiet_begin(const struct process *p, sigset_t *saved);
+void tty_jobs_quiet_end(bool began, const sigset_t *saved);
+/* host_fd is our controlling terminal and we are not its foreground. */
+bool tty_jobs_background(int host_fd);
+/* Mirror the guest's SIGCHLD action where the host kernel acts on it:
+ * SIG_IGN and SA_NOCLDWAIT reap children at once (host_signal.c). */
+void host_signals_child_action(const struct process *p);
+
 /* --- syscalls/host_wait.c: wait on the host, interruptibly ---
  * The pattern, for any call that may sleep (wait4, waitid, ...):
  *

@@ -39,6 +39,8 @@ int64_t sys_rt_sigaction(struct process *p, const uint64_t a[6]) {
     if (act.handler == (uint64_t)SIG_IGN ||
         (act.handler == (uint64_t)SIG_DFL && signal_default_ignored(sig)))
       sigqueue_flush(p, SIG_BIT(sig));
+    if (sig == SIGCHLD)
+      host_signals_child_action(p);
   }
   return 0;
 }
