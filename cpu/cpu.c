@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "../mmu/mmu.h"
-#include "block.h"
-#include "chain.h"
 #include "cpu.h"
-#include "specialize.h"
-#include "sse.h"
+#include "decode/specialize.h"
+#include "exec/block.h"
+#include "exec/chain.h"
+#include "sse/sse.h"
 
 static void code_changed(void *ctx, uint64_t page) {
   block_cache_page_changed(ctx, page);

@@ -2,11 +2,11 @@
 #ifndef EMU_HANDLERS_H
 #define EMU_HANDLERS_H
 
-#include "optable.h"
+#include "decode/optable.h"
 
 #define OP(NAME, MN, MAP, OPC, PFX, GRP, MODRM, DEC, HANDLER, ...)             \
   void HANDLER(struct cpu *c, const struct insn *i);
-#include "opcodes.def"
+#include "decode/opcodes.def"
 #undef OP
 
 #endif

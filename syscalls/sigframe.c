@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "../cpu/x87.h"
+#include "../cpu/x87/x87.h"
 #include "core_handlers.h"
 #include "process.h"
 

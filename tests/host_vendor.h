@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/optable.h"
+#include "cpu/decode/optable.h"
 
 /* EMU_TEST_HOST_VENDOR, when set, names the vendor instead (to try a
  * non-AMD host's path on an AMD one; tests/scripts/common.sh sets it from

@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "cpu/optable.h"
+#include "cpu/decode/optable.h"
 #include "diff.h"
 
 static const char *const gpr_names[16] = {

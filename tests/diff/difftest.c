@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cpu/optable.h"
+#include "cpu/decode/optable.h"
 #include "diff.h"
 
 #ifndef DIFF_REGRESSIONS

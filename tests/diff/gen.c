@@ -6,7 +6,7 @@
 #include <cpuid.h>
 #include <string.h>
 
-#include "cpu/optable.h"
+#include "cpu/decode/optable.h"
 #include "diff.h"
 #include "tests/host_vendor.h"
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/optable.h"
+#include "cpu/decode/optable.h"
 #include "diff.h"
 
 static int hex_bytes(const char *s, uint8_t *out, int max) {

@@ -23,7 +23,7 @@
 #include <ucontext.h>
 
 #include "cpu/cpu.h"
-#include "cpu/optable.h"
+#include "cpu/decode/optable.h"
 #include "mmu/mmu.h"
 #include "tests/host_vendor.h"
 

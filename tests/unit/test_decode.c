@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cpu/cpu.h"
-#include "cpu/optable.h"
+#include "cpu/decode/optable.h"
 
 /* The differential harness's generator, compiled into this executable
  * (each tests/unit/test_*.c is one self-contained check program). */

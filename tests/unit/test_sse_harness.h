@@ -23,9 +23,9 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 
-#include "cpu/block.h"
 #include "cpu/cpu.h"
-#include "cpu/optable.h"
+#include "cpu/decode/optable.h"
+#include "cpu/exec/block.h"
 #include "mmu/mmu.h"
 
 #define SSE_CODE_ADDR 0x30000000ull

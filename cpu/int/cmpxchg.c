@@ -1,0 +1,74 @@
+/* cmpxchg, cmpxchg8b/16b and xadd (SDM vol. 2). The emulator runs one
+ * thread at a time, so LOCK's atomicity holds by construction. As on
+ * hardware, a memory destination is always written (the old value goes
+ * back when the compare fails), so a read-only page faults either way. */
+#include "../handlers.h"
+#include "alu.h"
+
+/* 0F B0, B1: cmpxchg r/m, reg */
+void op_cmpxchg(struct cpu *c, const struct insn *i) {
+  int size = i->opsize;
+  uint64_t addr = 0;
+  uint64_t dest = rm_read(c, i, size, &addr);
+  uint64_t acc = cpu_reg_get(c, i, RAX, size);
+  uint64_t m = size_mask(size);
+  bool equal = (dest & m) == (acc & m);
+  if (equal) {
+    rm_write(c, i, size, addr, cpu_reg_get(c, i, i->reg, size));
+  } else {
+    if (i->mod != 3)
+      cpu_store(c, addr, size, dest);
+    cpu_reg_set(c, i, RAX, size, dest);
+  }
+  cpu_flags_lazy(c, FLAGS_SUB, size, acc, dest, acc - dest);
+}
+
+/* 0F C0, C1: xadd r/m, reg: the register gets the old destination. */
+void op_xadd(struct cpu *c, const struct insn *i) {
+  int size = i->opsize;
+  uint64_t addr = 0;
+  uint64_t dest = rm_read(c, i, size, &addr);
+  uint64_t src = cpu_reg_get(c, i, i->reg, size);
+  uint64_t sum = dest + src;
+  if (i->mod != 3)
+    cpu_store(c, addr, size, sum);
+  cpu_reg_set(c, i, i->reg, size, dest);
+  if (i->mod == 3)
+    cpu_reg_set(c, i, i->rm, size, sum);
+  cpu_flags_lazy(c, FLAGS_ADD, size, dest, src, sum);
+}
+
+/* 0F C7 /1: cmpxchg8b m64, or cmpxchg16b m128 with REX.W (#GP unless the
+ * operand is 16-byte aligned). Only ZF changes. */
+void op_cmpxchg8b16b(struct cpu *c, const struct insn *i) {
+  uint64_t addr = cpu_ea(c, i);
+  bool equal;
+  if (i->opsize == 8) {
+    if (addr & 15)
+      cpu_raise(c, TRAP_GP, 0);
+    uint64_t lo = cpu_load(c, addr, 8), hi = cpu_load(c, addr + 8, 8);
+    equal = lo == c->gpr[RAX] && hi == c->gpr[RDX];
+    cpu_probe_write(c, addr, 16);
+    if (equal) {
+      cpu_store(c, addr, 8, c->gpr[RBX]);
+      cpu_store(c, addr + 8, 8, c->gpr[RCX]);
+    } else {
+      cpu_store(c, addr, 8, lo);
+      cpu_store(c, addr + 8, 8, hi);
+      c->gpr[RAX] = lo;
+      c->gpr[RDX] = hi;
+    }
+  } else {
+    uint64_t old = cpu_load(c, addr, 8);
+    uint64_t want = (uint32_t)c->gpr[RAX] | c->gpr[RDX] << 32;
+    equal = old == want;
+    if (equal) {
+      cpu_store(c, addr, 8, (uint32_t)c->gpr[RBX] | c->gpr[RCX] << 32);
+    } else {
+      cpu_store(c, addr, 8, old);
+      c->gpr[RAX] = (uint32_t)old;
+      c->gpr[RDX] = old >> 32;
+    }
+  }
+  cpu_flags_merge(c, equal ? FLAG_ZF : 0, FLAG_ZF);
+}
