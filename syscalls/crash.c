@@ -76,8 +76,10 @@ static void print_state(struct process *p, FILE *out) {
 }
 
 void crash_report(struct process *p, int sig, int si_code, uint64_t addr) {
-  fprintf(stderr, "emu: %s: killed by SIG%s (%s), fault address 0x%llx\n",
-          p->exe_path, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+  /* The pid: with processes, several guests may share one stderr. */
+  fprintf(stderr,
+          "emu: %s: pid %d killed by SIG%s (%s), fault address 0x%llx\n",
+          p->exe_path, p->pid, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
           code_name(sig, si_code), (unsigned long long)addr);
   print_state(p, stderr);
 }
