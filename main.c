@@ -262,7 +262,7 @@ int main(int argc, char **argv) {
     print_stats(p);
   if (opt.trace)
     trace_instructions_stop(p);
-  process_destroy(p);
+  process_exit(p);
   symbolize_free_all();
   if (out != stderr)
     fclose(out);

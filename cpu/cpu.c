@@ -2,6 +2,7 @@
  * `syscall`, int3 and budget exhaustion return normally; faults unwind
  * here by longjmp from cpu/mem.c, with RIP put back on the faulting
  * instruction so that the kernel can resolve the fault and restart it. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../mmu/mmu.h"
@@ -24,7 +25,42 @@ void cpu_set_block_cache(struct cpu *c, bool on) {
   }
 }
 
-void cpu_destroy(struct cpu *c) { cpu_set_block_cache(c, false); }
+void cpu_destroy(struct cpu *c) {
+  cpu_set_block_cache(c, false);
+  for (unsigned k = 0; k < c->replaced_count; k++)
+    block_cache_free(c->replaced_blocks[k]);
+  free(c->replaced_blocks);
+  c->replaced_blocks = NULL;
+  c->replaced_count = 0;
+}
+
+void cpu_forget_code(struct cpu *c) {
+  if (!c->blocks)
+    return;
+  if (!c->blocks_inherited) {
+    block_cache_flush(c->blocks);
+    return;
+  }
+  /* Flushing writes to every block, so the host would copy each page of
+   * the parent's cache for the child only to drop it. An empty cache
+   * replaces it; the old one stays, shared with the parent, costing
+   * nothing, until cpu_destroy. */
+  struct block_cache *fresh = block_cache_new();
+  struct block_cache **kept =
+      realloc(c->replaced_blocks, (c->replaced_count + 1) * sizeof *kept);
+  c->blocks_inherited = false;
+  if (kept)
+    c->replaced_blocks = kept;
+  if (!fresh || !kept) {
+    block_cache_free(fresh);
+    block_cache_flush(c->blocks);
+    return;
+  }
+  kept[c->replaced_count++] = c->blocks;
+  c->blocks = fresh;
+}
+
+void cpu_forked(struct cpu *c) { c->blocks_inherited = true; }
 
 void cpu_init(struct cpu *c, struct mmu *mmu) {
   cpu_decode_init();

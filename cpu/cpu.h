@@ -214,8 +214,13 @@ struct cpu {
 
   struct mmu *mmu;
   struct block_cache *blocks; /* decoded-block cache; NULL: decode each time */
-  jmp_buf *fault_jmp;         /* where a faulting access unwinds to */
-  uint64_t insn_rip;          /* start of the executing instruction */
+  bool blocks_inherited;      /* the cache came with a fork (cpu_forked) */
+  /* Inherited caches an execve replaced (cpu_forget_code), kept until
+   * cpu_destroy. */
+  struct block_cache **replaced_blocks;
+  unsigned replaced_count;
+  jmp_buf *fault_jmp; /* where a faulting access unwinds to */
+  uint64_t insn_rip;  /* start of the executing instruction */
   struct trap trap;
   bool trace; /* --trace: run the separate traced loop */
   void (*trace_hook)(struct cpu *, const struct insn *, uint64_t start_cycle,
@@ -273,6 +278,12 @@ void cpu_init(struct cpu *c, struct mmu *mmu);
 void cpu_destroy(struct cpu *c);
 /* Turn the decoded-block cache on (the default after cpu_init) or off. */
 void cpu_set_block_cache(struct cpu *c, bool on);
+/* Forget every decoded block at once (execve replaces all the code):
+ * cheaper than invalidating the old image page by page, which walks the
+ * blocks of each page and, in a forked emu, makes the host copy them. */
+void cpu_forget_code(struct cpu *c);
+/* In a forked emu: the block cache is the parent's memory until written. */
+void cpu_forked(struct cpu *c);
 /* Run until a trap. Returns the trap kind; details in c->trap. */
 enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns);
 /* Fetch and decode the instruction at c->rip (raises #PF/#UD). */

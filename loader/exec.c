@@ -404,6 +404,7 @@ int loader_execat(struct process *p, const char *host_path, const char *path,
   /* The point of no return (begin_new_exec). A vfork parent runs again
    * from here (exec_mm_release). */
   vfork_release(p);
+  cpu_forget_code(&p->cpu);
   mm_clear(p);
   fd_close_on_exec(p);
   reset_process_state(p);

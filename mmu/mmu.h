@@ -64,7 +64,11 @@ struct mmu {
   struct window_range *window_free; /* free ranges, sorted by start */
   int window_nfree, window_cap;
   uint64_t next_frame; /* bump pointer for never-used frames */
-  uint64_t free_list;  /* singly linked through the freed frames */
+  /* Freed frames, a stack of frame numbers beside the frames: a free
+   * writes nothing into the frame, so a forked emu that execs or exits
+   * does not make the host copy every page it frees. */
+  uint32_t *free_frames;
+  uint64_t free_count;
   uint64_t frames_used;
   uint64_t cr3; /* physical address of the PML4 */
   struct tlb_entry tlb[MMU_ACCESS_KINDS][TLB_ENTRIES];

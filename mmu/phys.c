@@ -1,7 +1,9 @@
 /* Guest physical memory: one large host reservation, handed out in 4 KiB
  * frames. The host commits a page only when it is first written, so a
  * large reservation costs nothing until the guest uses it. */
+#include <assert.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -41,7 +43,18 @@ int mmu_init(struct mmu *m, uint64_t phys_bytes) {
   madvise(base, phys_bytes, MADV_HUGEPAGE);
   m->phys = base;
   m->phys_size = phys_bytes;
+  /* One slot per frame, committed by the host as the stack grows. */
+  assert(phys_bytes / PAGE_SIZE <= UINT32_MAX);
+  size_t stack_bytes = phys_bytes / PAGE_SIZE * sizeof *m->free_frames;
+  void *stack = mmap(NULL, stack_bytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (stack == MAP_FAILED) {
+    munmap(base, phys_bytes + window);
+    return -ENOMEM;
+  }
+  m->free_frames = stack;
   if (window_init(m, window) < 0) {
+    munmap(stack, stack_bytes);
     munmap(base, phys_bytes + window);
     return -ENOMEM;
   }
@@ -53,17 +66,20 @@ int mmu_init(struct mmu *m, uint64_t phys_bytes) {
 }
 
 void mmu_destroy(struct mmu *m) {
-  if (m->phys)
+  if (m->phys) {
     munmap(m->phys, m->phys_size + m->window_size);
+    munmap(m->free_frames, m->phys_size / PAGE_SIZE * sizeof *m->free_frames);
+  }
   m->phys = NULL;
+  m->free_frames = NULL;
   free(m->window_free);
   m->window_free = NULL;
 }
 
 uint64_t mmu_frame_alloc(struct mmu *m) {
-  uint64_t frame = m->free_list;
-  if (frame) {
-    memcpy(&m->free_list, m->phys + frame, sizeof m->free_list);
+  uint64_t frame;
+  if (m->free_count) {
+    frame = (uint64_t)m->free_frames[--m->free_count] << PAGE_SHIFT;
     memset(m->phys + frame, 0, PAGE_SIZE);
   } else {
     if (m->next_frame + PAGE_SIZE > m->phys_size)
@@ -79,7 +95,6 @@ void mmu_frame_free(struct mmu *m, uint64_t paddr) {
   /* Shared memory is freed by its owner a range at a time. */
   if (mmu_in_window(m, paddr))
     return;
-  memcpy(m->phys + paddr, &m->free_list, sizeof m->free_list);
-  m->free_list = paddr;
+  m->free_frames[m->free_count++] = (uint32_t)(paddr >> PAGE_SHIFT);
   m->frames_used--;
 }

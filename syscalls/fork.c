@@ -65,6 +65,7 @@ static void child_starts(struct process *p, const struct guest_clone_args *k) {
   p->shared_pending.n = 0;
   p->stats = (struct kernel_stats){0};
   p->is_child = true;
+  cpu_forked(&p->cpu);
   p->clear_child_tid = (k->flags & CLONE_CHILD_CLEARTID) ? k->child_tid : 0;
   if (k->flags & CLONE_SETTLS)
     p->cpu.fs_base = k->tls;

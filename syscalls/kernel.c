@@ -71,7 +71,7 @@ int process_init(struct process *p, struct emu_options *opt) {
   return 0;
 }
 
-void process_destroy(struct process *p) {
+void process_exit(struct process *p) {
   /* The guest is gone: a signal its teardown raises must not change the
    * status emu reports (closing a pty master that is the controlling
    * terminal SIGHUPs the foreground group, this process), as an exiting
@@ -79,14 +79,18 @@ void process_destroy(struct process *p) {
   sigset_t all;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, NULL);
-  mm_clear(p);
-  cpu_destroy(&p->cpu);
-  free(p->vmas.v);
-  p->vmas.v = NULL;
-  sigqueue_free(p);
   for (int k = 3; k < FD_MAX; k++)
     if (p->fds[k].host_fd >= 0)
       fd_close(p, k);
+}
+
+void process_destroy(struct process *p) {
+  process_exit(p);
+  cpu_destroy(&p->cpu); /* first: the unmapping then has no blocks to find */
+  mm_clear(p);
+  free(p->vmas.v);
+  p->vmas.v = NULL;
+  sigqueue_free(p);
   mmu_destroy(&p->mmu);
 }
 

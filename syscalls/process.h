@@ -307,6 +307,11 @@ enum fault_result fault_handle(struct process *p, uint64_t addr, uint32_t err);
 
 /* --- syscalls/kernel.c: the run loop --- */
 int process_init(struct process *p, struct emu_options *opt);
+/* At the guest's end, before emu exits: signals blocked and descriptors
+ * closed, the memory left to the host's exit (tearing it down would make
+ * a forked emu copy every page it writes on the way, for nothing). */
+void process_exit(struct process *p);
+/* Everything freed (a process that never ran, the unit tests). */
 void process_destroy(struct process *p);
 /* Run the guest until it exits; returns the status a shell would see. */
 int kernel_run(struct process *p);
