@@ -409,6 +409,11 @@ int loader_execat(struct process *p, const char *host_path, const char *path,
   fd_close_on_exec(p);
   reset_process_state(p);
   snprintf(p->exe_path, sizeof p->exe_path, "%s", resolved);
+  /* comm is the last part of the name execve was given, not of the file
+   * it resolves to (begin_new_exec: kbasename(bprm->filename)): /bin/sh
+   * runs as "sh" though it links to dash. */
+  const char *base = strrchr(path, '/');
+  snprintf(p->exec_name, sizeof p->exec_name, "%s", base ? base + 1 : path);
   random_bytes(p, sa.random);
   cpu_aux(&sa.aux);
   sa.aux.uid = getuid();

@@ -17,16 +17,19 @@
 
 static struct {
   char exe[sizeof((struct process *)0)->exe_path]; /* comm derives from */
+  char exec_name[16];
   char comm[16];
   int no_new_privs;
 } prctl_state;
 
 const char *prctl_comm(struct process *p) {
-  if (strcmp(prctl_state.exe, p->exe_path) != 0) { /* a new image */
+  if (strcmp(prctl_state.exe, p->exe_path) != 0 ||
+      strcmp(prctl_state.exec_name, p->exec_name) != 0) { /* a new image */
     const char *base = strrchr(p->exe_path, '/');
-    base = base ? base + 1 : p->exe_path;
+    base = p->exec_name[0] ? p->exec_name : base ? base + 1 : p->exe_path;
     size_t n = strnlen(base, sizeof prctl_state.comm - 1);
     strcpy(prctl_state.exe, p->exe_path);
+    strcpy(prctl_state.exec_name, p->exec_name);
     memcpy(prctl_state.comm, base, n);
     prctl_state.comm[n] = 0;
     prctl(PR_SET_NAME, prctl_state.comm);

@@ -208,6 +208,7 @@ struct process {
     int flags; /* SS_DISABLE / SS_ONSTACK as sigaltstack(2) reports */
   } altstack;
   char exe_path[4096]; /* absolute path of the running image */
+  char exec_name[16];  /* comm at execve: the name it was given, cut */
   /* A child of fork/clone (not the process emu started): it prints no
    * --stats. */
   bool is_child;

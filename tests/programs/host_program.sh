@@ -64,6 +64,7 @@ sort_compress|seq 1 200000 | sort -R --random-source=lines.txt > big.txt; $R /us
 xargs_P2|seq 1 20 | $R /usr/bin/xargs -P2 -n3 /bin/echo | sort
 find_exec|$R /usr/bin/find tree lines.txt -exec /usr/bin/wc -c {} + | sort; $R /usr/bin/find tree -type f -exec /bin/echo found {} \;
 env_nohup_nice|$R /usr/bin/env -i PATH=/bin /bin/sh -c 'echo $PATH'; $R /usr/bin/nohup /bin/echo hup 2>/dev/null; $R /usr/bin/nice -n 5 /usr/bin/nice; $R /usr/bin/nice -n 3 /bin/sh -c 'nice'
+comm_exec_name|$R /bin/sh -c 'cat /proc/$$/comm; /bin/cat /proc/self/comm; exec /bin/cat /proc/self/comm'
 timeout|$R /usr/bin/timeout 0.5 /bin/sleep 10; echo "expired $?"; $R /usr/bin/timeout -s INT 0.3 /bin/sleep 10; echo "int $?"; $R /usr/bin/timeout 20 /bin/true; echo "in time $?"; $R /usr/bin/timeout -k 0.2 2 /bin/sh -c 'trap "" TERM; sleep 10'; echo "killed $?"; $R /usr/bin/timeout 5 /bin/sh -c 'kill -USR1 $$'; echo "signalled $?"
 TABLE
 }
