@@ -89,6 +89,9 @@ int mmu_init(struct mmu *m, uint64_t phys_bytes); /* 0 or -ENOMEM */
 void mmu_destroy(struct mmu *m);
 uint64_t mmu_frame_alloc(struct mmu *m); /* zeroed frame, 0 when out */
 void mmu_frame_free(struct mmu *m, uint64_t paddr);
+/* Drop every private frame and page table at once (a fresh reservation
+ * and an empty PML4): execve, after the VMAs are gone. */
+int mmu_reset(struct mmu *m);
 static inline void *mmu_phys(struct mmu *m, uint64_t paddr) {
   return m->phys + paddr;
 }

@@ -91,6 +91,25 @@ uint64_t mmu_frame_alloc(struct mmu *m) {
   return frame;
 }
 
+int mmu_reset(struct mmu *m) {
+  /* A fresh reservation over the old one: every private frame and page
+   * table gone at once, without writing any (a forked child's execve
+   * would otherwise write each page table it clears, and the host copy
+   * them, 2 MiB at a time where huge pages back guest memory). */
+  void *got =
+      mmap(m->phys, m->phys_size, PROT_READ | PROT_WRITE,
+           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+  if (got != m->phys)
+    return -ENOMEM;
+  madvise(m->phys, m->phys_size, MADV_HUGEPAGE);
+  m->free_count = 0;
+  m->frames_used = 0;
+  m->next_frame = PAGE_SIZE;
+  tlb_flush_all(m);
+  m->cr3 = mmu_frame_alloc(m);
+  return m->cr3 ? 0 : -ENOMEM;
+}
+
 void mmu_frame_free(struct mmu *m, uint64_t paddr) {
   /* Shared memory is freed by its owner a range at a time. */
   if (mmu_in_window(m, paddr))
