@@ -717,8 +717,10 @@ static void print_result(struct process *p, const struct syscall_desc *d,
     st_puts(p, "?");
     return;
   }
-  /* Interrupted by a signal (restart.c), as strace 6.1 names it. */
-  switch (-ret) {
+  /* Interrupted by a signal (restart.c), as strace 6.1 names it. Only
+   * errno-range values are negated: rt_sigreturn may "return" any RAX,
+   * INT64_MIN among them (UBSan caught it in strace.guest.cache_control). */
+  switch (ret < 0 && ret > -4096 ? -ret : 0) {
   case ERESTARTSYS:
     st_puts(p, "? ERESTARTSYS (To be restarted if SA_RESTART is set)");
     return;
