@@ -126,9 +126,6 @@ uint64_t mmu_pte(struct mmu *m, uint64_t vaddr);
 uint64_t mmu_clear_dirty(struct mmu *m, uint64_t vaddr);
 /* Rewrite the permission bits (PTE_W, PTE_U, PTE_NX) of a present PTE. */
 void mmu_protect(struct mmu *m, uint64_t vaddr, uint64_t pte_flags);
-/* Free every page-table frame and every mapped frame below user space
- * (used by execve and exit). The PML4 itself is kept and zeroed. */
-void mmu_clear_user(struct mmu *m);
 /* Where a page-by-page scan from vaddr may resume when vaddr sits in an
  * absent table (skips whole unpopulated 2 MiB/1 GiB/512 GiB regions). */
 uint64_t mmu_next_table_boundary(struct mmu *m, uint64_t vaddr);

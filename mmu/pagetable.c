@@ -102,31 +102,6 @@ uint64_t mmu_next_table_boundary(struct mmu *m, uint64_t vaddr) {
   return (vaddr & PAGE_MASK) + PAGE_SIZE;
 }
 
-static void free_tables(struct mmu *m, uint64_t table, int level) {
-  uint64_t *t = table_at(m, table);
-  for (int k = 0; k < 512; k++) {
-    if (!(t[k] & PTE_P))
-      continue;
-    if (level > 1)
-      free_tables(m, t[k] & PTE_ADDR, level - 1);
-    mmu_frame_free(m, t[k] & PTE_ADDR);
-  }
-}
-
-void mmu_clear_user(struct mmu *m) {
-  /* The lower half of the PML4 is user space; the kernel half is never
-   * populated for the guest. Leaf frames must already be unmapped. */
-  uint64_t *pml4 = table_at(m, m->cr3);
-  for (int k = 0; k < 256; k++) {
-    if (!(pml4[k] & PTE_P))
-      continue;
-    free_tables(m, pml4[k] & PTE_ADDR, 2);
-    mmu_frame_free(m, pml4[k] & PTE_ADDR);
-    pml4[k] = 0;
-  }
-  tlb_flush_all(m);
-}
-
 void mmu_set_cr3(struct mmu *m, uint64_t cr3) {
   m->cr3 = cr3;
   tlb_flush_all(m);
