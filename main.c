@@ -130,7 +130,7 @@ static void print_stats(struct process *p) {
   fprintf(out, "%-24s %llu\n", "instructions", (unsigned long long)c->instret);
   fprintf(out, "%-24s %llu\n", "cycles", (unsigned long long)c->cycles);
 #define X(name, text)                                                          \
-  fprintf(out, "%-24s %llu\n", text, (unsigned long long)p->stats.name);
+  fprintf(out, "%-24s %llu\n", text, (unsigned long long)p->sig->stats.name);
   KERNEL_COUNTERS(X)
 #undef X
   fprintf(out, "%-24s %llu\n", "tlb hits",
@@ -258,7 +258,7 @@ int main(int argc, char **argv) {
   int status = kernel_run(p);
   if (opt.strace)
     trace_exit(p);
-  if (opt.stats && !p->is_child)
+  if (opt.stats && !p->sig->is_child)
     print_stats(p);
   if (opt.trace)
     trace_instructions_stop(p);

@@ -165,9 +165,10 @@ static const char *fd_link(struct process *p, const char *n, char *buf,
                            size_t len) {
   char *end;
   long fd = strtol(n, &end, 10);
-  if (end == n || *end || fd < 0 || fd >= FD_MAX || p->fds[fd].host_fd < 0)
+  if (end == n || *end || fd < 0 || fd >= FD_MAX ||
+      p->files->fds[fd].host_fd < 0)
     return NULL;
-  snprintf(buf, len, "/proc/self/fd/%d", p->fds[fd].host_fd);
+  snprintf(buf, len, "/proc/self/fd/%d", p->files->fds[fd].host_fd);
   return buf;
 }
 
@@ -188,8 +189,8 @@ const char *dev_resolve(struct process *p, const char *path, char *buf,
   }
   if (!e)
     return path;
-  if (strcmp(e, "exe") == 0 && p->exe_path[0]) {
-    snprintf(buf, len, "%s", p->exe_path);
+  if (strcmp(e, "exe") == 0 && p->mm->exe_path[0]) {
+    snprintf(buf, len, "%s", p->mm->exe_path);
     return buf;
   }
   if (strncmp(e, "fd/", 3) == 0 && e[3] >= '0' && e[3] <= '9') {
@@ -225,11 +226,11 @@ int dev_readlink(struct process *p, const char *path, char *buf, size_t len) {
   if (!e)
     return DEV_NOT_SPECIAL;
   if (strcmp(e, "exe") == 0) {
-    size_t n = strlen(p->exe_path);
+    size_t n = strlen(p->mm->exe_path);
     if (!n)
       return -ENOENT;
     n = n < len ? n : len; /* readlink truncates silently */
-    memcpy(buf, p->exe_path, n);
+    memcpy(buf, p->mm->exe_path, n);
     return (int)n;
   }
   if (strncmp(e, "fd/", 3) == 0) {

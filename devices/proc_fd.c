@@ -75,7 +75,7 @@ long dev_fd_dir_read(struct process *p, uint64_t *pos, uint8_t *buf,
       strcpy(name, "..");
     } else {
       uint64_t fd = at - 2;
-      while (fd < FD_MAX && p->fds[fd].host_fd < 0)
+      while (fd < FD_MAX && p->files->fds[fd].host_fd < 0)
         fd++;
       if (fd >= FD_MAX)
         return (long)used;

@@ -45,9 +45,9 @@ static void set_field(char fields[STAT_FIELDS + 1][24], int k, uint64_t v) {
  * executable and writable mappings of its own file. */
 static void image_ranges(struct process *p, uint64_t r[4]) {
   memset(r, 0, 4 * sizeof *r);
-  for (int k = 0; k < p->vmas.n; k++) {
-    const struct vma *v = &p->vmas.v[k];
-    if (!v->file || strcmp(v->file->path, p->exe_path) != 0)
+  for (int k = 0; k < p->mm->vmas.n; k++) {
+    const struct vma *v = &p->mm->vmas.v[k];
+    if (!v->file || strcmp(v->file->path, p->mm->exe_path) != 0)
       continue;
     int i = (v->prot & PROT_EXEC) ? 0 : (v->prot & PROT_WRITE) ? 2 : -1;
     if (i < 0)
@@ -63,21 +63,21 @@ void proc_stat(struct process *p, FILE *f) {
   host_fields(fields);
   const struct proc_image *img = proc_view_image();
   uint64_t size = 0, ign = 0, cgt = 0, ranges[4];
-  for (int k = 0; k < p->vmas.n; k++)
-    size += p->vmas.v[k].end - p->vmas.v[k].start;
+  for (int k = 0; k < p->mm->vmas.n; k++)
+    size += p->mm->vmas.v[k].end - p->mm->vmas.v[k].start;
   for (int sig = 1; sig <= 64; sig++) {
-    uint64_t h = p->sigactions[sig - 1].handler;
+    uint64_t h = p->sighand->sigactions[sig - 1].handler;
     if (h == (uint64_t)(uintptr_t)SIG_IGN)
       ign |= 1ull << (sig - 1);
     else if (h != (uint64_t)(uintptr_t)SIG_DFL)
       cgt |= 1ull << (sig - 1);
   }
   image_ranges(p, ranges);
-  set_field(fields, 10, p->stats.page_faults); /* minflt */
-  set_field(fields, 12, 0);                    /* majflt */
-  set_field(fields, 23, size);                 /* vsize */
-  set_field(fields, 24, p->mmu.frames_used);   /* rss, pages */
-  set_field(fields, 26, ranges[0]);            /* startcode, endcode */
+  set_field(fields, 10, p->sig->stats.page_faults); /* minflt */
+  set_field(fields, 12, 0);                         /* majflt */
+  set_field(fields, 23, size);                      /* vsize */
+  set_field(fields, 24, p->mmu.frames_used);        /* rss, pages */
+  set_field(fields, 26, ranges[0]);                 /* startcode, endcode */
   set_field(fields, 27, ranges[1]);
   set_field(fields, 28, img->start_stack);
   set_field(fields, 29, 0); /* kstkesp, kstkeip: 0 while running */
@@ -89,7 +89,7 @@ void proc_stat(struct process *p, FILE *f) {
   set_field(fields, 39, 0); /* processor: the machine has one CPU */
   set_field(fields, 45, ranges[2]);
   set_field(fields, 46, ranges[3]);
-  set_field(fields, 47, p->brk_start);
+  set_field(fields, 47, p->mm->brk_start);
   set_field(fields, 48, img->arg_start);
   set_field(fields, 49, img->arg_end);
   set_field(fields, 50, img->env_start);

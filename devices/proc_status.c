@@ -24,7 +24,7 @@ void proc_status(struct process *p, FILE *f) {
   getresgid(&rgid, &egid, &sgid);
 
   fprintf(f, "Name:\t%s\n", prctl_comm(p));
-  fprintf(f, "Umask:\t%04o\n", p->umask);
+  fprintf(f, "Umask:\t%04o\n", p->fs->umask);
   fprintf(f, "State:\tR (running)\n");
   fprintf(f, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
           p->pid, p->pid, (int)getppid()); /* as reparented now */
@@ -32,7 +32,7 @@ void proc_status(struct process *p, FILE *f) {
   fprintf(f, "Gid:\t%u\t%u\t%u\t%u\n", rgid, egid, sgid, egid);
   int top = 0;
   for (int k = 0; k < FD_MAX; k++)
-    if (p->fds[k].host_fd >= 0)
+    if (p->files->fds[k].host_fd >= 0)
       top = k + 1;
   fprintf(f, "FDSize:\t%d\n", top <= 64 ? 64 : (top + 63) / 64 * 64);
   gid_t groups[256];
@@ -44,8 +44,8 @@ void proc_status(struct process *p, FILE *f) {
           p->pid, (int)getpgrp(), (int)getsid(0));
 
   uint64_t size = 0, data = 0, stack = 0, exec = 0;
-  for (int k = 0; k < p->vmas.n; k++) {
-    const struct vma *v = &p->vmas.v[k];
+  for (int k = 0; k < p->mm->vmas.n; k++) {
+    const struct vma *v = &p->mm->vmas.v[k];
     uint64_t len = v->end - v->start;
     size += len;
     if (v->kind == VMA_STACK)
@@ -69,11 +69,11 @@ void proc_status(struct process *p, FILE *f) {
   fprintf(f, "Threads:\t1\n");
   /* SigQ: signals queued (Linux counts the user's; only ours exist) out
    * of RLIMIT_SIGPENDING. */
-  fprintf(f, "SigQ:\t%d/%llu\n", p->pending.n + p->shared_pending.n,
+  fprintf(f, "SigQ:\t%d/%llu\n", p->pending.n + p->sig->shared_pending.n,
           (unsigned long long)rlimit_cur(RLIMIT_SIGPENDING));
   uint64_t ign = 0, cgt = 0;
   for (int sig = 1; sig <= 64; sig++) {
-    uint64_t h = p->sigactions[sig - 1].handler;
+    uint64_t h = p->sighand->sigactions[sig - 1].handler;
     if (h == (uint64_t)(uintptr_t)SIG_IGN)
       ign |= 1ull << (sig - 1);
     else if (h != (uint64_t)(uintptr_t)SIG_DFL)
@@ -81,7 +81,7 @@ void proc_status(struct process *p, FILE *f) {
   }
   fprintf(f, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n",
           (unsigned long long)p->pending.mask,
-          (unsigned long long)p->shared_pending.mask);
+          (unsigned long long)p->sig->shared_pending.mask);
   fprintf(f, "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n",
           (unsigned long long)p->sigmask, (unsigned long long)ign,
           (unsigned long long)cgt);

@@ -204,7 +204,7 @@ void proc_view_publish(struct process *p) {
   snprintf(tmp, sizeof tmp, "%.120s/.exe.tmp", dir);
   snprintf(path, sizeof path, "%.120s/exe", dir);
   unlink(tmp);
-  if (p->exe_path[0] && symlink(p->exe_path, tmp) == 0)
+  if (p->mm->exe_path[0] && symlink(p->mm->exe_path, tmp) == 0)
     rename(tmp, path);
 }
 

@@ -181,7 +181,7 @@ static void cpu_aux(struct stack_aux *a) {
  * to the old image (robust list, rseq, clear_child_tid) is dropped. */
 static void reset_process_state(struct process *p) {
   for (int k = 0; k < 64; k++) {
-    struct guest_sigaction *s = &p->sigactions[k];
+    struct guest_sigaction *s = &p->sighand->sigactions[k];
     uint64_t handler = s->handler == (uint64_t)(uintptr_t)SIG_IGN
                            ? (uint64_t)(uintptr_t)SIG_IGN
                            : (uint64_t)(uintptr_t)SIG_DFL;
@@ -269,10 +269,10 @@ static int build_image(struct process *p, struct exec_plan *pl,
   stack_image_free(&img);
   if (m < 0)
     return kill_process(p, err, errlen, "cannot map the stack");
-  struct vma *sv = vma_find(&p->vmas, lo);
+  struct vma *sv = vma_find(&p->mm->vmas, lo);
   if (sv)
     sv->kind = VMA_STACK;
-  p->stack_start = lo;
+  p->mm->stack_start = lo;
 
   uint64_t bias = 0;
   if (f->ehdr.e_type == ET_DYN && !f->has_interp) {
@@ -300,7 +300,7 @@ static int build_image(struct process *p, struct exec_plan *pl,
   uint64_t brk = exe.end;
   if (f->ehdr.e_type == ET_DYN && !f->has_interp)
     brk = LOAD_ET_DYN_BASE;
-  p->brk_start = p->brk = (brk + PAGE_SIZE - 1) & PAGE_MASK;
+  p->mm->brk_start = p->mm->brk = (brk + PAGE_SIZE - 1) & PAGE_MASK;
 
   uint64_t entry = exe.entry, base = 0;
   if (pl->have_interp) {
@@ -315,10 +315,10 @@ static int build_image(struct process *p, struct exec_plan *pl,
   /* The vDSO goes next, top-down below the interpreter
    * (arch_setup_additional_pages). Without one (no image built in) the
    * program runs without AT_SYSINFO_EHDR, as with vdso=0 on Linux. */
-  p->vdso_base = 0;
+  p->mm->vdso_base = 0;
   if (vdso_map(p) < 0)
-    p->vdso_base = 0;
-  uint64_t vdso = p->vdso_base;
+    p->mm->vdso_base = 0;
+  uint64_t vdso = p->mm->vdso_base;
 
   sa->aux.sysinfo_ehdr = vdso;
   sa->aux.phdr = exe.phdr;
@@ -384,7 +384,7 @@ int loader_execat(struct process *p, const char *host_path, const char *path,
   uint64_t bias;
   if (r == 0 && (pl.elf.ehdr.e_type == ET_EXEC || pl.elf.has_interp))
     r = load_fixed_bias(&pl.elf, &bias, err, errlen);
-  char resolved[sizeof p->exe_path];
+  char resolved[sizeof p->mm->exe_path];
   /* The file is open, so a path realpath cannot resolve (a memfd behind
    * /proc/self/fd/N, a file deleted since) is kept as it was given. */
   if (r == 0 && !realpath(pl.file_path, resolved))
@@ -408,7 +408,7 @@ int loader_execat(struct process *p, const char *host_path, const char *path,
   mm_clear(p);
   fd_close_on_exec(p);
   reset_process_state(p);
-  snprintf(p->exe_path, sizeof p->exe_path, "%s", resolved);
+  snprintf(p->mm->exe_path, sizeof p->mm->exe_path, "%s", resolved);
   /* comm is the last part of the name execve was given, not of the file
    * it resolves to (begin_new_exec: kbasename(bprm->filename)): /bin/sh
    * runs as "sh" though it links to dash. */

@@ -113,8 +113,8 @@ static int64_t map_segment(struct process *p, const Elf64_Phdr *ph, int host_fd,
 /* The mapped range must not land on something already there (Linux maps
  * with MAP_FIXED_NOREPLACE and fails with EEXIST). */
 static bool range_taken(struct process *p, uint64_t start, uint64_t end) {
-  for (int k = 0; k < p->vmas.n; k++)
-    if (p->vmas.v[k].start < end && p->vmas.v[k].end > start)
+  for (int k = 0; k < p->mm->vmas.n; k++)
+    if (p->mm->vmas.v[k].start < end && p->mm->vmas.v[k].end > start)
       return true;
   return false;
 }

@@ -79,7 +79,7 @@ void crash_report(struct process *p, int sig, int si_code, uint64_t addr) {
   /* The pid: with processes, several guests may share one stderr. */
   fprintf(stderr,
           "emu: %s: pid %d killed by SIG%s (%s), fault address 0x%llx\n",
-          p->exe_path, p->pid, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+          p->mm->exe_path, p->pid, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
           code_name(sig, si_code), (unsigned long long)addr);
   print_state(p, stderr);
 }
@@ -93,7 +93,7 @@ void crash_compat_mode(struct process *p) {
   fprintf(stderr,
           "emu: %s: far transfer to compatibility mode (CS 0x23, target "
           "0x%llx) is not supported: emu runs 64-bit code only\n",
-          p->exe_path, (unsigned long long)p->cpu.trap.addr);
+          p->mm->exe_path, (unsigned long long)p->cpu.trap.addr);
   print_state(p, stderr);
   p->exited = true;
   p->fatal_signal = SIGILL;

@@ -26,9 +26,9 @@ const struct syscall_desc syscall_table[SYSCALL_MAX] = {
 #undef NOSYS
 
 static int64_t sys_enosys(struct process *p, uint64_t nr) {
-  p->stats.syscalls_enosys++;
+  p->sig->stats.syscalls_enosys++;
   uint64_t bit = nr < 512 ? nr : 511;
-  uint64_t *word = &p->enosys_seen[bit / 64];
+  uint64_t *word = &p->sig->enosys_seen[bit / 64];
   if (p->opt && p->opt->verbose && !(*word & (1ull << (bit % 64)))) {
     const char *name = nr < SYSCALL_MAX ? syscall_table[nr].name : NULL;
     fprintf(stderr, "emu: unimplemented syscall %s (%llu)\n", name ? name : "?",
@@ -48,7 +48,7 @@ void sys_dispatch(struct process *p) {
    * cannot see them; neither does --strace. */
   bool trace = p->opt && p->opt->strace && !vdso_contains(p, c->trap.rip);
 
-  p->stats.syscalls++;
+  p->sig->stats.syscalls++;
   /* The CPU leaves RIP past the instruction; the kernel saves it in RCX
    * and RFLAGS in R11 before the call (SDM vol. 2B, SYSCALL). */
   c->gpr[RCX] = c->rip;

@@ -16,7 +16,7 @@
 #define STACK_GUARD_GAP (256ull * PAGE_SIZE)
 
 static struct vma *grow_stack(struct process *p, uint64_t addr) {
-  struct vma_list *l = &p->vmas;
+  struct vma_list *l = &p->mm->vmas;
   int k = 0;
   while (k < l->n && l->v[k].end <= addr)
     k++;
@@ -66,7 +66,7 @@ static bool fill_from_file(struct process *p, const struct vma *v,
 }
 
 enum fault_result fault_handle(struct process *p, uint64_t addr, uint32_t err) {
-  struct vma *v = vma_find(&p->vmas, addr);
+  struct vma *v = vma_find(&p->mm->vmas, addr);
   if (!v) {
     v = grow_stack(p, addr);
     if (!v)
@@ -79,7 +79,7 @@ enum fault_result fault_handle(struct process *p, uint64_t addr, uint32_t err) {
     /* Present but refused: the VMA allows it now (mprotect raced with a
      * stale entry), so bring the entry up to date. */
     mmu_protect(&p->mmu, page, pte_flags_for(v->prot));
-    p->stats.page_faults++;
+    p->sig->stats.page_faults++;
     return FAULT_OK;
   }
   if (v->shm) {
@@ -88,7 +88,7 @@ enum fault_result fault_handle(struct process *p, uint64_t addr, uint32_t err) {
       return FAULT_BUS;
     if (mmu_map(&p->mmu, page, paddr, pte_flags_for(v->prot), NULL) < 0)
       return FAULT_OOM;
-    p->stats.page_faults++;
+    p->sig->stats.page_faults++;
     return FAULT_OK;
   }
   uint64_t frame = mmu_frame_alloc(&p->mmu);
@@ -102,6 +102,6 @@ enum fault_result fault_handle(struct process *p, uint64_t addr, uint32_t err) {
     mmu_frame_free(&p->mmu, frame);
     return FAULT_OOM;
   }
-  p->stats.page_faults++;
+  p->sig->stats.page_faults++;
   return FAULT_OK;
 }

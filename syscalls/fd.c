@@ -48,9 +48,9 @@ __attribute__((constructor)) static void fd_record_inherited(void) {
 void fd_inherit(struct process *p) {
   for (int k = 0; k < FD_MAX; k++)
     if ((inherited[k / 64] >> (k % 64) & 1) && fcntl(k, F_GETFD) >= 0 &&
-        p->fds[k].host_fd < 0) {
-      p->fds[k].host_fd = k;
-      p->fds[k].fd_flags = 0;
+        p->files->fds[k].host_fd < 0) {
+      p->files->fds[k].host_fd = k;
+      p->files->fds[k].fd_flags = 0;
     }
 }
 
@@ -70,13 +70,13 @@ static void forget_inherited(int host_fd) {
 
 static bool fd_in_use_elsewhere(struct process *p, int host_fd, int except) {
   for (int k = 0; k < FD_MAX; k++)
-    if (k != except && p->fds[k].host_fd == host_fd)
+    if (k != except && p->files->fds[k].host_fd == host_fd)
       return true;
   return false;
 }
 
 static void fd_release(struct process *p, int guest_fd) {
-  struct fd_entry *e = &p->fds[guest_fd];
+  struct fd_entry *e = &p->files->fds[guest_fd];
   /* Two guest slots may share a host descriptor only for 0..2 at start
    * (e.g. stdout and stderr both the terminal): close it once. */
   if (!fd_in_use_elsewhere(p, e->host_fd, guest_fd)) {
@@ -93,10 +93,10 @@ int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd) {
   if (min_fd < 0)
     min_fd = 0;
   for (int k = min_fd; k < FD_MAX; k++) {
-    if (p->fds[k].host_fd < 0) {
-      p->fds[k].host_fd = host_fd;
-      p->fds[k].fd_flags = fd_flags & FD_CLOEXEC;
-      p->fds[k].path = NULL;
+    if (p->files->fds[k].host_fd < 0) {
+      p->files->fds[k].host_fd = host_fd;
+      p->files->fds[k].fd_flags = fd_flags & FD_CLOEXEC;
+      p->files->fds[k].path = NULL;
       dir_cursors[k] = 0;
       return k;
     }
@@ -110,24 +110,24 @@ int fd_install_at(struct process *p, int guest_fd, int host_fd, int fd_flags) {
     host_close(host_fd);
     return -EBADF;
   }
-  if (p->fds[guest_fd].host_fd >= 0)
+  if (p->files->fds[guest_fd].host_fd >= 0)
     fd_release(p, guest_fd);
-  p->fds[guest_fd].host_fd = host_fd;
-  p->fds[guest_fd].fd_flags = fd_flags & FD_CLOEXEC;
+  p->files->fds[guest_fd].host_fd = host_fd;
+  p->files->fds[guest_fd].fd_flags = fd_flags & FD_CLOEXEC;
   dir_cursors[guest_fd] = 0;
   return guest_fd;
 }
 
 int fd_host(struct process *p, int guest_fd) {
-  if (guest_fd < 0 || guest_fd >= FD_MAX || p->fds[guest_fd].host_fd < 0)
+  if (guest_fd < 0 || guest_fd >= FD_MAX || p->files->fds[guest_fd].host_fd < 0)
     return -EBADF;
-  return p->fds[guest_fd].host_fd;
+  return p->files->fds[guest_fd].host_fd;
 }
 
 struct fd_entry *fd_entry_of(struct process *p, int guest_fd) {
-  if (guest_fd < 0 || guest_fd >= FD_MAX || p->fds[guest_fd].host_fd < 0)
+  if (guest_fd < 0 || guest_fd >= FD_MAX || p->files->fds[guest_fd].host_fd < 0)
     return NULL;
-  return &p->fds[guest_fd];
+  return &p->files->fds[guest_fd];
 }
 
 int fd_close(struct process *p, int guest_fd) {
@@ -139,6 +139,7 @@ int fd_close(struct process *p, int guest_fd) {
 
 void fd_close_on_exec(struct process *p) {
   for (int k = 0; k < FD_MAX; k++)
-    if (p->fds[k].host_fd >= 0 && (p->fds[k].fd_flags & FD_CLOEXEC))
+    if (p->files->fds[k].host_fd >= 0 &&
+        (p->files->fds[k].fd_flags & FD_CLOEXEC))
       fd_release(p, k);
 }

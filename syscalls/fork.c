@@ -61,10 +61,10 @@ static void child_starts(struct process *p, const struct guest_clone_args *k) {
   p->ppid = (int)getppid();
   p->pending.mask = 0;
   p->pending.n = 0;
-  p->shared_pending.mask = 0;
-  p->shared_pending.n = 0;
-  p->stats = (struct kernel_stats){0};
-  p->is_child = true;
+  p->sig->shared_pending.mask = 0;
+  p->sig->shared_pending.n = 0;
+  p->sig->stats = (struct kernel_stats){0};
+  p->sig->is_child = true;
   cpu_forked(&p->cpu);
   p->clear_child_tid = (k->flags & CLONE_CHILD_CLEARTID) ? k->child_tid : 0;
   if (k->flags & CLONE_SETTLS)
@@ -73,8 +73,8 @@ static void child_starts(struct process *p, const struct guest_clone_args *k) {
     p->cpu.gpr[RSP] = k->stack + k->stack_size;
   if (k->flags & CLONE_CLEAR_SIGHAND)
     for (int s = 0; s < 64; s++)
-      if (p->sigactions[s].handler != (uint64_t)(uintptr_t)SIG_IGN)
-        p->sigactions[s] = (struct guest_sigaction){0};
+      if (p->sighand->sigactions[s].handler != (uint64_t)(uintptr_t)SIG_IGN)
+        p->sighand->sigactions[s] = (struct guest_sigaction){0};
   if (k->flags & CLONE_CHILD_SETTID) {
     uint32_t tid = (uint32_t)p->tid;
     copy_to_guest(&p->mmu, k->child_tid, &tid, sizeof tid);

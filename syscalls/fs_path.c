@@ -56,7 +56,7 @@ static int64_t do_openat(struct process *p, int64_t dirfd, uint64_t path,
     return h;
   int fd = fd_install(p, h, flags & O_CLOEXEC ? FD_CLOEXEC : 0, 0);
   if (fd >= 0)
-    p->fds[fd].path = strdup(hp.path);
+    p->files->fds[fd].path = strdup(hp.path);
   return fd;
 }
 
@@ -332,8 +332,8 @@ int64_t sys_getcwd(struct process *p, const uint64_t a[6]) {
 }
 
 int64_t sys_umask(struct process *p, const uint64_t a[6]) {
-  uint32_t old = p->umask;
-  p->umask = (uint32_t)a[0] & 0777;
-  umask(p->umask); /* host creations on the guest's behalf use it */
+  uint32_t old = p->fs->umask;
+  p->fs->umask = (uint32_t)a[0] & 0777;
+  umask(p->fs->umask); /* host creations on the guest's behalf use it */
   return old;
 }

@@ -25,7 +25,7 @@
  * is not in shared memory (or cannot be mapped: the caller's -EFAULT). */
 static uint32_t *host_word(struct process *p, uint64_t uaddr, int *err) {
   *err = 0;
-  struct vma *v = vma_find(&p->vmas, uaddr);
+  struct vma *v = vma_find(&p->mm->vmas, uaddr);
   if (!v || !v->shm)
     return NULL;
   uint64_t paddr;

@@ -77,7 +77,7 @@ const sigset_t *host_signals_set(void) { return &async_set; }
  * action has SA_NOCLDWAIT; emu keeps its handler (never SIG_IGN), so a
  * wait sleeping in sigsuspend still wakes when the last child dies. */
 void host_signals_child_action(const struct process *p) {
-  const struct guest_sigaction *g = &p->sigactions[SIGCHLD - 1];
+  const struct guest_sigaction *g = &p->sighand->sigactions[SIGCHLD - 1];
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_host_signal;
@@ -108,7 +108,7 @@ static bool guest_wants(struct process *p, int sig) {
    * sig_ignored keeps it too, so that strace sees it. */
   if ((p->sigmask & BIT(sig)) || (p->opt && p->opt->strace))
     return true;
-  uint64_t h = p->sigactions[sig - 1].handler;
+  uint64_t h = p->sighand->sigactions[sig - 1].handler;
   if (h == (uint64_t)SIG_IGN)
     return false;
   return !(h == (uint64_t)SIG_DFL && signal_default_ignored(sig));
@@ -120,7 +120,7 @@ static bool guest_wants(struct process *p, int sig) {
  * neither (host_signals_child_action). */
 static bool unwanted_child_signal(const struct process *p,
                                   const struct guest_siginfo *info) {
-  const struct guest_sigaction *a = &p->sigactions[SIGCHLD - 1];
+  const struct guest_sigaction *a = &p->sighand->sigactions[SIGCHLD - 1];
   if (info->signo != SIGCHLD || info->code <= 0)
     return false;
   if (a->handler == (uint64_t)SIG_IGN)

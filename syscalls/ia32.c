@@ -80,8 +80,8 @@ void ia32_syscall(struct process *p) {
   int nr64 = x86_64_number(nr);
   int64_t ret = -ENOSYS;
   if (nr64 < 0) {
-    p->stats.syscalls++;
-    p->stats.syscalls_enosys++;
+    p->sig->stats.syscalls++;
+    p->sig->stats.syscalls_enosys++;
     if (p->opt && p->opt->verbose)
       fprintf(stderr, "emu: unimplemented IA32 syscall %u (int 0x80)\n", nr);
     p->syscall_restart = 0;

@@ -32,25 +32,55 @@ static uint64_t host_memory(void) {
   return ((uint64_t)si.totalram + si.totalswap) * si.mem_unit;
 }
 
+/* A process's shared parts, fresh (process_init). */
+static int process_alloc_shared(struct process *p) {
+  p->mm = calloc(1, sizeof *p->mm);
+  p->files = calloc(1, sizeof *p->files);
+  p->fs = calloc(1, sizeof *p->fs);
+  p->sighand = calloc(1, sizeof *p->sighand);
+  p->sig = calloc(1, sizeof *p->sig);
+  if (!p->mm || !p->files || !p->fs || !p->sighand || !p->sig)
+    return -1;
+  p->files->refs = p->fs->refs = p->sighand->refs = 1;
+  return 0;
+}
+
+static void process_free_shared(struct process *p) {
+  free(p->mm);
+  free(p->files);
+  free(p->fs);
+  free(p->sighand);
+  free(p->sig);
+  p->mm = NULL;
+  p->files = NULL;
+  p->fs = NULL;
+  p->sighand = NULL;
+  p->sig = NULL;
+}
+
 int process_init(struct process *p, struct emu_options *opt) {
   memset(p, 0, sizeof *p);
-  p->mem_limit = opt && opt->mem_limit ? opt->mem_limit : host_memory();
+  if (process_alloc_shared(p) < 0) {
+    process_free_shared(p);
+    return -1;
+  }
+  p->mm->mem_limit = opt && opt->mem_limit ? opt->mem_limit : host_memory();
   /* Guest physical memory is the machine's memory: one reservation the
    * host commits only as frames are used, so a guest touching more than
    * it has is killed as Linux's OOM killer would (fault.c). Reserve as
    * much of it as the host allows (valgrind and ulimit -v cap the
    * address space): halve until it fits, down to 1 GiB. */
-  uint64_t bytes = (p->mem_limit + PAGE_SIZE - 1) & PAGE_MASK;
+  uint64_t bytes = (p->mm->mem_limit + PAGE_SIZE - 1) & PAGE_MASK;
   while (mmu_init(&p->mmu, bytes) < 0)
     if (bytes <= (1ull << 30) || (bytes /= 2) < (1ull << 30))
-      return -1;
+      return process_free_shared(p), -1;
   cpu_init(&p->cpu, &p->mmu);
   p->mmu.fault_handler = kernel_fault_hook;
   p->mmu.fault_ctx = p;
   p->opt = opt;
   /* Linux's mmap_base with ASLR off: TASK_SIZE less the stack gap, which
    * is RLIMIT_STACK clamped up to 128 MiB (arch/x86/mm/mmap.c). */
-  p->mmap_base = USER_TOP - (128ull << 20);
+  p->mm->mmap_base = USER_TOP - (128ull << 20);
   /* The CPU's rdrand generator: from the host's entropy, or the seed
    * when runs must repeat. */
   if (opt && opt->deterministic)
@@ -61,13 +91,13 @@ int process_init(struct process *p, struct emu_options *opt) {
   p->vfork_fd = -1;
   p->ppid = getppid();
   for (int k = 0; k < FD_MAX; k++)
-    p->fds[k].host_fd = -1;
+    p->files->fds[k].host_fd = -1;
   /* The guest inherits emu's descriptors as a child inherits its
    * parent's, and its umask. */
   fd_inherit(p);
   mode_t mask = umask(022);
   umask(mask);
-  p->umask = mask;
+  p->fs->umask = mask;
   return 0;
 }
 
@@ -80,7 +110,7 @@ void process_exit(struct process *p) {
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, NULL);
   for (int k = 3; k < FD_MAX; k++)
-    if (p->fds[k].host_fd >= 0)
+    if (p->files->fds[k].host_fd >= 0)
       fd_close(p, k);
 }
 
@@ -88,10 +118,11 @@ void process_destroy(struct process *p) {
   process_exit(p);
   cpu_destroy(&p->cpu); /* first: the unmapping then has no blocks to find */
   mm_clear(p);
-  free(p->vmas.v);
-  p->vmas.v = NULL;
+  free(p->mm->vmas.v);
+  p->mm->vmas.v = NULL;
   sigqueue_free(p);
   mmu_destroy(&p->mmu);
+  process_free_shared(p);
 }
 
 static void handle_fault(struct process *p) {

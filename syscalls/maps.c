@@ -18,8 +18,8 @@ static const char *kind_name(int kind) {
 }
 
 void vma_format_maps(struct process *p, FILE *out, const char *indent) {
-  for (int k = 0; k < p->vmas.n; k++) {
-    const struct vma *v = &p->vmas.v[k];
+  for (int k = 0; k < p->mm->vmas.n; k++) {
+    const struct vma *v = &p->mm->vmas.v[k];
     const char *name = v->file ? v->file->path : kind_name(v->kind);
     unsigned long long dev = v->file ? v->file->dev : 0;
     int len = fprintf(

@@ -30,22 +30,22 @@ int64_t sys_mprotect(struct process *p, const uint64_t a[6]) {
  * unmaps, growing maps anonymous memory; failure returns the old break. */
 int64_t sys_brk(struct process *p, const uint64_t a[6]) {
   uint64_t want = a[0];
-  if (want < p->brk_start)
-    return (int64_t)p->brk;
-  uint64_t old_top = (p->brk + PAGE_SIZE - 1) & PAGE_MASK;
+  if (want < p->mm->brk_start)
+    return (int64_t)p->mm->brk;
+  uint64_t old_top = (p->mm->brk + PAGE_SIZE - 1) & PAGE_MASK;
   uint64_t new_top = (want + PAGE_SIZE - 1) & PAGE_MASK;
   if (new_top < old_top) {
     vma_remove_range(p, new_top, old_top);
   } else if (new_top > old_top) {
     /* Linux checks the new range plus a guard page is free. */
-    for (int k = 0; k < p->vmas.n; k++) {
-      const struct vma *v = &p->vmas.v[k];
+    for (int k = 0; k < p->mm->vmas.n; k++) {
+      const struct vma *v = &p->mm->vmas.v[k];
       if (v->start < new_top + PAGE_SIZE && v->end > old_top)
-        return (int64_t)p->brk;
+        return (int64_t)p->mm->brk;
     }
     /* do_brk_flags charges the growth (the heap is VM_ACCOUNT). */
     if (mm_enough_memory(p, new_top - old_top) < 0)
-      return (int64_t)p->brk;
+      return (int64_t)p->mm->brk;
     struct vma v = {.start = old_top,
                     .end = new_top,
                     .prot = PROT_READ | PROT_WRITE,
@@ -53,10 +53,10 @@ int64_t sys_brk(struct process *p, const uint64_t a[6]) {
                     .kind = VMA_HEAP,
                     .accounted = true};
     if (vma_insert(p, &v) < 0)
-      return (int64_t)p->brk;
+      return (int64_t)p->mm->brk;
   }
-  p->brk = want;
-  return (int64_t)p->brk;
+  p->mm->brk = want;
+  return (int64_t)p->mm->brk;
 }
 
 int64_t sys_mremap(struct process *p, const uint64_t a[6]) {
@@ -66,7 +66,7 @@ int64_t sys_mremap(struct process *p, const uint64_t a[6]) {
   if ((old & ~PAGE_MASK) || new_len == 0 ||
       (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
     return -EINVAL;
-  struct vma *v = vma_find(&p->vmas, old);
+  struct vma *v = vma_find(&p->mm->vmas, old);
   if (!v || old + old_len > v->end)
     return -EFAULT;
   if (new_len <= old_len) {
@@ -80,8 +80,9 @@ int64_t sys_mremap(struct process *p, const uint64_t a[6]) {
     return -ENOMEM;
   /* Grow in place when the pages after it are free. */
   bool free_after = old + new_len <= USER_TOP;
-  for (int k = 0; free_after && k < p->vmas.n; k++)
-    if (p->vmas.v[k].start < old + new_len && p->vmas.v[k].end > old + old_len)
+  for (int k = 0; free_after && k < p->mm->vmas.n; k++)
+    if (p->mm->vmas.v[k].start < old + new_len &&
+        p->mm->vmas.v[k].end > old + old_len)
       free_after = false;
   if (free_after && v->end == old + old_len && !(flags & MREMAP_FIXED)) {
     struct vma grown = *v;
@@ -141,7 +142,7 @@ int64_t sys_madvise(struct process *p, const uint64_t a[6]) {
     /* Private pages read back as zero (anonymous) or the file's data:
      * drop the frames and let the next touch fault them in again. */
     for (uint64_t x = addr; x < addr + len; x += PAGE_SIZE) {
-      struct vma *v = vma_find(&p->vmas, x);
+      struct vma *v = vma_find(&p->mm->vmas, x);
       if (!v)
         return -ENOMEM;
       uint64_t pte = mmu_unmap(&p->mmu, x);
@@ -156,7 +157,7 @@ int64_t sys_msync(struct process *p, const uint64_t a[6]) {
   if (a[0] & ~PAGE_MASK)
     return -EINVAL;
   for (uint64_t x = a[0]; x < a[0] + a[1]; x += PAGE_SIZE)
-    if (!vma_find(&p->vmas, x))
+    if (!vma_find(&p->mm->vmas, x))
       return -ENOMEM;
   return 0;
 }

@@ -51,17 +51,17 @@ static uint64_t find_free_huge_aligned(struct process *p, uint64_t len) {
 
 int mm_enough_memory(struct process *p, uint64_t bytes) {
   /* A process built by hand (unit tests) has no limit. */
-  if (!p->mem_limit)
+  if (!p->mm->mem_limit)
     return 0;
-  return bytes >> PAGE_SHIFT > p->mem_limit >> PAGE_SHIFT ? -ENOMEM : 0;
+  return bytes >> PAGE_SHIFT > p->mm->mem_limit >> PAGE_SHIFT ? -ENOMEM : 0;
 }
 
 /* Accounted bytes of [start, end): what a MAP_FIXED mapping replaces and
  * so need not charge again (mm/mmap.c mmap_region: nr_accounted). */
 static uint64_t accounted_in(struct process *p, uint64_t start, uint64_t end) {
   uint64_t n = 0;
-  for (int k = 0; k < p->vmas.n; k++) {
-    const struct vma *v = &p->vmas.v[k];
+  for (int k = 0; k < p->mm->vmas.n; k++) {
+    const struct vma *v = &p->mm->vmas.v[k];
     if (!v->accounted || v->end <= start || v->start >= end)
       continue;
     n += (v->end < end ? v->end : end) - (v->start > start ? v->start : start);
@@ -90,8 +90,8 @@ static int charge_mapping(struct process *p, struct vma *v, bool fixed) {
 }
 
 static bool range_free(struct process *p, uint64_t start, uint64_t end) {
-  for (int k = 0; k < p->vmas.n; k++)
-    if (p->vmas.v[k].start < end && p->vmas.v[k].end > start)
+  for (int k = 0; k < p->mm->vmas.n; k++)
+    if (p->mm->vmas.v[k].start < end && p->mm->vmas.v[k].end > start)
       return false;
   return true;
 }
@@ -101,9 +101,9 @@ uint64_t mm_find_free_anon(struct process *p, uint64_t len) {
 }
 
 uint64_t mm_find_free(struct process *p, uint64_t len) {
-  uint64_t end = p->mmap_base;
-  for (int k = p->vmas.n - 1; k >= 0; k--) {
-    const struct vma *v = &p->vmas.v[k];
+  uint64_t end = p->mm->mmap_base;
+  for (int k = p->mm->vmas.n - 1; k >= 0; k--) {
+    const struct vma *v = &p->mm->vmas.v[k];
     if (v->start >= end)
       continue;
     if (v->end + len <= end)
@@ -211,7 +211,7 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
     start = addr;
   } else {
     addr &= PAGE_MASK;
-    if (addr >= MMAP_MIN_ADDR && addr + len <= p->mmap_base &&
+    if (addr >= MMAP_MIN_ADDR && addr + len <= p->mm->mmap_base &&
         addr + len > addr && range_free(p, addr, addr + len))
       start = addr;
     else if (!addr && !v.file && type == MAP_PRIVATE)
@@ -265,7 +265,7 @@ int mm_unmap(struct process *p, uint64_t addr, uint64_t len) {
 
 /* Split so that no VMA straddles `at`. */
 static int split_at(struct process *p, uint64_t at) {
-  struct vma *v = vma_find(&p->vmas, at);
+  struct vma *v = vma_find(&p->mm->vmas, at);
   if (!v || v->start == at)
     return 0;
   struct vma hi = *v;
@@ -275,7 +275,7 @@ static int split_at(struct process *p, uint64_t at) {
   mapped_file_get(hi.file);
   shm_get(hi.shm);
   /* Insert without merging: the neighbours differ only after the change. */
-  struct vma_list *l = &p->vmas;
+  struct vma_list *l = &p->mm->vmas;
   if (l->n + 1 > l->cap) {
     int cap = l->cap * 2 + 8;
     struct vma *nv = realloc(l->v, (size_t)cap * sizeof *nv);
@@ -307,8 +307,8 @@ static int charge_protect(struct process *p, uint64_t addr, uint64_t end,
                           int prot) {
   if (!(prot & PROT_WRITE))
     return 0;
-  for (int k = 0; k < p->vmas.n; k++) {
-    const struct vma *v = &p->vmas.v[k];
+  for (int k = 0; k < p->mm->vmas.n; k++) {
+    const struct vma *v = &p->mm->vmas.v[k];
     if (v->start >= end || v->end <= addr || !needs_charge(v))
       continue;
     uint64_t lo = v->start > addr ? v->start : addr;
@@ -333,7 +333,7 @@ int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
     return 0;
   /* Linux fails with ENOMEM if any part of the range is unmapped. */
   for (uint64_t a = addr; a < end;) {
-    struct vma *v = vma_find(&p->vmas, a);
+    struct vma *v = vma_find(&p->mm->vmas, a);
     if (!v)
       return -ENOMEM;
     /* A shared file opened read-only can never become writable
@@ -347,8 +347,8 @@ int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
     return -ENOMEM;
   if (split_at(p, addr) || split_at(p, end))
     return -ENOMEM;
-  for (int k = 0; k < p->vmas.n; k++) {
-    struct vma *v = &p->vmas.v[k];
+  for (int k = 0; k < p->mm->vmas.n; k++) {
+    struct vma *v = &p->mm->vmas.v[k];
     if (v->start >= end || v->end <= addr)
       continue;
     if ((prot & PROT_WRITE) && needs_charge(v))
@@ -377,19 +377,19 @@ int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
  * host, whose dirty pages go back to the file — are unmapped one by one;
  * the rest drop their references and the MMU starts afresh. */
 void mm_clear(struct process *p) {
-  for (int k = 0; k < p->vmas.n;) {
-    struct vma *v = &p->vmas.v[k];
+  for (int k = 0; k < p->mm->vmas.n;) {
+    struct vma *v = &p->mm->vmas.v[k];
     if (v->file && !v->shm && (v->flags & MAP_SHARED)) {
       vma_remove_range(p, v->start, v->end);
       continue;
     }
     k++;
   }
-  for (int k = 0; k < p->vmas.n; k++) {
-    mapped_file_put(p->vmas.v[k].file);
-    shm_put(p, p->vmas.v[k].shm);
+  for (int k = 0; k < p->mm->vmas.n; k++) {
+    mapped_file_put(p->mm->vmas.v[k].file);
+    shm_put(p, p->mm->vmas.v[k].shm);
   }
-  p->vmas.n = 0;
+  p->mm->vmas.n = 0;
   if (p->cpu.blocks)
     block_cache_flush(p->cpu.blocks);
   if (mmu_reset(&p->mmu) < 0)

@@ -16,19 +16,19 @@
 #include "syscall_table.h"
 
 static struct {
-  char exe[sizeof((struct process *)0)->exe_path]; /* comm derives from */
+  char exe[sizeof((struct mm *)0)->exe_path]; /* comm derives from */
   char exec_name[16];
   char comm[16];
   int no_new_privs;
 } prctl_state;
 
 const char *prctl_comm(struct process *p) {
-  if (strcmp(prctl_state.exe, p->exe_path) != 0 ||
+  if (strcmp(prctl_state.exe, p->mm->exe_path) != 0 ||
       strcmp(prctl_state.exec_name, p->exec_name) != 0) { /* a new image */
-    const char *base = strrchr(p->exe_path, '/');
-    base = p->exec_name[0] ? p->exec_name : base ? base + 1 : p->exe_path;
+    const char *base = strrchr(p->mm->exe_path, '/');
+    base = p->exec_name[0] ? p->exec_name : base ? base + 1 : p->mm->exe_path;
     size_t n = strnlen(base, sizeof prctl_state.comm - 1);
-    strcpy(prctl_state.exe, p->exe_path);
+    strcpy(prctl_state.exe, p->mm->exe_path);
     strcpy(prctl_state.exec_name, p->exec_name);
     memcpy(prctl_state.comm, base, n);
     prctl_state.comm[n] = 0;

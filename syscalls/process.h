@@ -1,7 +1,8 @@
-/* The emulated kernel's view of the one process it runs: its address
- * space (VMAs over the MMU's page tables), brk, files, signal dispositions
- * and exit state. CPU registers live in struct cpu; Linux state lives
- * here — the two never mix. */
+/* The emulated kernel's tasks: a thread (struct process, Linux's
+ * task_struct) and what the threads of a process share — the address
+ * space (VMAs over the MMU's page tables), brk, files, signal
+ * dispositions and exit state. CPU registers live in struct cpu; Linux
+ * state lives here — the two never mix. */
 #ifndef EMU_PROCESS_H
 #define EMU_PROCESS_H
 
@@ -165,9 +166,15 @@ struct timer_state {
   } cycles[3];
 };
 
-struct process {
-  struct cpu cpu;
-  struct mmu mmu;
+/* What the threads of one process share, each part reference-counted
+ * as the CLONE_* flags that share it say (Linux's mm_struct, files_struct,
+ * fs_struct, sighand_struct and signal_struct). Threads of one process
+ * are host threads of one emu process (syscalls/thread.c); every part is
+ * guarded by the process's kernel lock (syscalls/klock.c). */
+
+/* CLONE_VM: the address space. The page tables and frames are the MMU's
+ * (struct mmu_space); each thread's struct mmu is its own TLB over them. */
+struct mm {
   struct vma_list vmas;
   uint64_t brk_start, brk; /* program break, brk_start = end of bss */
   uint64_t mmap_base;      /* top of the top-down mmap area */
@@ -177,17 +184,63 @@ struct process {
    * for one allocation, and the guest physical memory reserved (0: no
    * limit, for a process built without process_init). */
   uint64_t mem_limit;
+  char exe_path[4096]; /* absolute path of the running image */
+};
+
+/* CLONE_FILES: the descriptor table. */
+struct files {
+  int refs;
   struct fd_entry fds[FD_MAX];
-  int pid, ppid, tid;
+};
+
+/* CLONE_FS: umask (the cwd is the host thread's, unshared with it). */
+struct fs_info {
+  int refs;
+  uint32_t umask;
+};
+
+/* CLONE_SIGHAND: the signal dispositions. */
+struct sighand {
+  int refs;
+  struct guest_sigaction sigactions[64]; /* index sig - 1 */
+};
+
+/* CLONE_THREAD: the thread group (Linux's signal_struct). */
+struct signal_shared {
+  struct sigpending_queue shared_pending; /* process-directed signals */
+  struct timer_state timers;
+  /* A child of fork/clone (not the process emu started). */
+  bool is_child;
+  bool has_forked; /* made a child: -f lines get "[pid N] " prefixes */
+  /* exit_group or a fatal signal ended the whole group (SIGNAL_GROUP_EXIT):
+   * every thread stops at its next kernel entry; the status is this. */
+  bool group_exit;
+  int group_status;
+  int group_signal;
+  struct kernel_stats stats;
+  uint64_t enosys_seen[8]; /* bitmap of syscall numbers reported once */
+};
+
+/* One guest task (Linux's task_struct): a thread, with the parts its
+ * process shares behind pointers. The first task of a process is its
+ * leader; its tid is the process's pid. */
+struct process {
+  struct cpu cpu;
+  struct mmu mmu; /* this thread's view: its own TLB */
+  struct mm *mm;
+  struct files *files;
+  struct fs_info *fs;
+  struct sighand *sighand;
+  struct signal_shared *sig;
+  int pid, ppid, tid; /* pid: the thread group's id */
   uint64_t clear_child_tid;
   uint64_t robust_list, robust_len;
   uint64_t rseq_addr;
-  uint32_t umask;
   uint64_t sigmask; /* blocked signals, bit (sig - 1) */
   /* Raised but not yet delivered: the thread's own (tkill, tgkill,
-   * faults) and the process's (kill, sigqueue), as Linux keeps them
-   * (task->pending and signal->shared_pending). */
-  struct sigpending_queue pending, shared_pending;
+   * faults); the process's (kill, sigqueue) are in sig->shared_pending,
+   * as Linux keeps them (task->pending and signal->shared_pending). */
+  struct sigpending_queue pending;
   /* A call that waits under a temporary mask (ppoll, pselect6,
    * rt_sigsuspend) and is interrupted leaves that mask in force for the
    * signal's delivery; the frame then saves this one, the mask to return
@@ -201,18 +254,11 @@ struct process {
   int syscall_restart;
   uint64_t syscall_nr;
   struct restart_block restart;
-  struct timer_state timers;
-  struct guest_sigaction sigactions[64]; /* index sig - 1 */
   struct {
     uint64_t sp, size;
     int flags; /* SS_DISABLE / SS_ONSTACK as sigaltstack(2) reports */
   } altstack;
-  char exe_path[4096]; /* absolute path of the running image */
-  char exec_name[16];  /* comm at execve: the name it was given, cut */
-  /* A child of fork/clone (not the process emu started): it prints no
-   * --stats. */
-  bool is_child;
-  bool has_forked; /* made a child: -f lines get "[pid N] " prefixes */
+  char exec_name[16]; /* comm: the name execve was given, cut */
   /* The child's clone returns untraced: its parent prints the call. */
   bool trace_skip_leave;
   /* A vfork child: the pipe that releases its parent at execve or exit
@@ -220,12 +266,11 @@ struct process {
    * (CLONE_VM), so that its dirty pages go back (syscalls/vfork.c). */
   int vfork_fd;
   bool vfork_vm;
-  bool exited;
+  bool exited;      /* this thread has ended */
   int exit_status;  /* 0..255 */
   int fatal_signal; /* non-zero when killed by a signal */
-  struct kernel_stats stats;
   struct emu_options *opt;
-  uint64_t enosys_seen[8]; /* bitmap of syscall numbers reported once */
+  struct thread_link *thread; /* its place among the process's threads */
 };
 
 /* --- syscalls/vma.c: the sorted VMA list --- */
@@ -288,7 +333,7 @@ void vfork_parent_waits(struct process *p, int release_fd);
 
 /* --- syscalls/vdso.c --- */
 /* Map [vvar], [vvar_vclock] and [vdso] top-down as Linux 6.x does after
- * the interpreter; sets p->vdso_base. Returns 0 or -errno. */
+ * the interpreter; sets p->mm->vdso_base. Returns 0 or -errno. */
 int vdso_map(struct process *p);
 /* True when rip lies in the vDSO (its calls are not traced). */
 bool vdso_contains(struct process *p, uint64_t rip);
@@ -370,7 +415,7 @@ void sigqueue_flush(struct process *p, uint64_t set);
 /* Free the queues' memory (process exit). */
 void sigqueue_free(struct process *p);
 static inline uint64_t sigqueue_pending(const struct process *p) {
-  return p->pending.mask | p->shared_pending.mask;
+  return p->pending.mask | p->sig->shared_pending.mask;
 }
 
 /* --- syscalls/restart.c: ERESTART* as Linux's signal delivery sees it */

@@ -27,12 +27,12 @@ int64_t sys_rt_sigaction(struct process *p, const uint64_t a[6]) {
     return -EINVAL;
   if (a[1] && copy_from_guest(&p->mmu, &act, a[1], sizeof act) < 0)
     return -EFAULT;
-  if (a[2] &&
-      copy_to_guest(&p->mmu, a[2], &p->sigactions[sig - 1], sizeof act) < 0)
+  if (a[2] && copy_to_guest(&p->mmu, a[2], &p->sighand->sigactions[sig - 1],
+                            sizeof act) < 0)
     return -EFAULT;
   if (a[1]) {
     act.mask &= ~UNBLOCKABLE;
-    p->sigactions[sig - 1] = act;
+    p->sighand->sigactions[sig - 1] = act;
     /* POSIX 3.3.1.3, as do_sigaction applies it: a signal whose action
      * becomes "ignore" (SIG_IGN, or SIG_DFL where the default is to
      * ignore) is discarded while pending, blocked or not. */

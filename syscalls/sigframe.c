@@ -121,7 +121,7 @@ static bool on_altstack(struct process *p, uint64_t sp) {
 bool signal_deliver(struct process *p, const struct guest_siginfo *info) {
   int sig = info->signo;
   struct cpu *c = &p->cpu;
-  struct guest_sigaction *act = &p->sigactions[sig - 1];
+  struct guest_sigaction *act = &p->sighand->sigactions[sig - 1];
   uint64_t sp = c->gpr[RSP];
   int ss_flags =
       p->altstack.size ? (on_altstack(p, sp) ? K_SS_ONSTACK : 0) : K_SS_DISABLE;
@@ -189,7 +189,7 @@ bool signal_deliver(struct process *p, const struct guest_siginfo *info) {
   p->sigmask &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
   if (act->flags & K_SA_RESETHAND)
     act->handler = (uint64_t)SIG_DFL;
-  p->stats.signals++;
+  p->sig->stats.signals++;
   cpu_segments_after_iret(c);
   return true;
 }

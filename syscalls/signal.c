@@ -44,7 +44,7 @@ static bool is_stop_signal(int sig) {
 }
 
 static bool has_handler(struct process *p, int sig) {
-  uint64_t h = p->sigactions[sig - 1].handler;
+  uint64_t h = p->sighand->sigactions[sig - 1].handler;
   return h != (uint64_t)SIG_DFL && h != (uint64_t)SIG_IGN;
 }
 
@@ -114,7 +114,7 @@ void signal_check(struct process *p) {
     /* ptrace reports no SIGKILL: strace shows only the death. */
     if (p->opt && p->opt->strace && sig != SIGKILL)
       strace_signal(p, &info);
-    uint64_t h = p->sigactions[sig - 1].handler;
+    uint64_t h = p->sighand->sigactions[sig - 1].handler;
     if (sig != SIGKILL && sig != SIGSTOP && h == (uint64_t)SIG_IGN)
       continue;
     if (sig != SIGKILL && sig != SIGSTOP && has_handler(p, sig)) {

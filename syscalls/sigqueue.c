@@ -19,7 +19,7 @@
    BIT(SIGSYS))
 
 static int queued_total(const struct process *p) {
-  return p->pending.n + p->shared_pending.n;
+  return p->pending.n + p->sig->shared_pending.n;
 }
 
 static bool push(struct sigpending_queue *q, const struct guest_siginfo *info) {
@@ -38,7 +38,8 @@ static bool push(struct sigpending_queue *q, const struct guest_siginfo *info) {
 int sigqueue_send(struct process *p, const struct guest_siginfo *info,
                   bool to_thread) {
   int sig = info->signo;
-  struct sigpending_queue *q = to_thread ? &p->pending : &p->shared_pending;
+  struct sigpending_queue *q =
+      to_thread ? &p->pending : &p->sig->shared_pending;
   /* legacy_queue: a standard signal already pending is not queued again. */
   if (sig < K_SIGRTMIN && (q->mask & BIT(sig)))
     return 0;
@@ -100,7 +101,7 @@ int sigqueue_dequeue(struct process *p, uint64_t blocked,
   struct sigpending_queue *q = &p->pending;
   int sig = next_signal(q->mask & ~blocked);
   if (!sig) {
-    q = &p->shared_pending;
+    q = &p->sig->shared_pending;
     sig = next_signal(q->mask & ~blocked);
   }
   if (sig)
@@ -119,12 +120,12 @@ static void flush_queue(struct sigpending_queue *q, uint64_t set) {
 
 void sigqueue_flush(struct process *p, uint64_t set) {
   flush_queue(&p->pending, set);
-  flush_queue(&p->shared_pending, set);
+  flush_queue(&p->sig->shared_pending, set);
 }
 
 void sigqueue_free(struct process *p) {
   free(p->pending.q);
-  free(p->shared_pending.q);
+  free(p->sig->shared_pending.q);
   memset(&p->pending, 0, sizeof p->pending);
-  memset(&p->shared_pending, 0, sizeof p->shared_pending);
+  memset(&p->sig->shared_pending, 0, sizeof p->sig->shared_pending);
 }

@@ -25,7 +25,7 @@ static void line_start(struct process *p) {
     return;
   if (p->opt->strace_to_file)
     st_col += fprintf(st_file(p), "%d ", p->tid);
-  else if (p->is_child || p->has_forked)
+  else if (p->sig->is_child || p->sig->has_forked)
     st_col += fprintf(st_file(p), "[pid %5d] ", p->tid);
 }
 
@@ -62,7 +62,7 @@ void st_flush(struct process *p) {
 }
 
 void strace_before_fork(struct process *p) {
-  p->has_forked = true;
+  p->sig->has_forked = true;
   if (!p->opt || !p->opt->follow)
     fflush(st_file(p));
 }

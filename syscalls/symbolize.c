@@ -43,7 +43,7 @@ void symbolize_free_all(void) {
 const char *symbolize(struct process *p, uint64_t addr, char *buf,
                       size_t size) {
   buf[0] = 0;
-  struct vma *v = vma_find(&p->vmas, addr);
+  struct vma *v = vma_find(&p->mm->vmas, addr);
   if (!v || !v->file || !v->file->path[0])
     return buf;
   struct symtab *st = symtab_for(v->file->path);

@@ -224,7 +224,7 @@ int64_t sys_getrusage(struct process *p, const uint64_t a[6]) {
     return -EINVAL;
   if (who != RUSAGE_CHILDREN) { /* emu runs no children */
     cpu_time(p, &ru.ru_utime, &ru.ru_stime);
-    ru.ru_minflt = (long)p->stats.page_faults;
+    ru.ru_minflt = (long)p->sig->stats.page_faults;
   }
   return copy_to_guest(&p->mmu, a[1], &ru, sizeof ru) < 0 ? -EFAULT : 0;
 }

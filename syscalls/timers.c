@@ -41,16 +41,17 @@ static struct timeval ns_tv(uint64_t ns) {
 }
 
 static void virtual_get(struct process *p, int which, struct itimerval *v) {
-  uint64_t now = p->cpu.cycles, next = p->timers.cycles[which].next;
-  v->it_interval = ns_tv(p->timers.cycles[which].interval);
+  uint64_t now = p->cpu.cycles, next = p->sig->timers.cycles[which].next;
+  v->it_interval = ns_tv(p->sig->timers.cycles[which].interval);
   v->it_value = next ? ns_tv(next > now ? next - now : 1) : (struct timeval){0};
 }
 
 static void virtual_set(struct process *p, int which,
                         const struct itimerval *v) {
   int64_t value = tv_ns(&v->it_value);
-  p->timers.cycles[which].next = value ? p->cpu.cycles + (uint64_t)value : 0;
-  p->timers.cycles[which].interval = (uint64_t)tv_ns(&v->it_interval);
+  p->sig->timers.cycles[which].next =
+      value ? p->cpu.cycles + (uint64_t)value : 0;
+  p->sig->timers.cycles[which].interval = (uint64_t)tv_ns(&v->it_interval);
 }
 
 static int itimer_get(struct process *p, int which, struct itimerval *v) {
@@ -118,7 +119,7 @@ uint64_t timers_budget(struct process *p) {
     return UINT64_MAX;
   uint64_t left = UINT64_MAX;
   for (int k = 0; k < 3; k++) {
-    uint64_t next = p->timers.cycles[k].next;
+    uint64_t next = p->sig->timers.cycles[k].next;
     if (next && next - p->cpu.cycles < left)
       left = next > p->cpu.cycles ? next - p->cpu.cycles : 0;
   }
@@ -131,8 +132,8 @@ void timers_expire(struct process *p) {
   if (!deterministic(p))
     return;
   for (int k = 0; k < 3; k++) {
-    uint64_t *next = &p->timers.cycles[k].next;
-    uint64_t interval = p->timers.cycles[k].interval;
+    uint64_t *next = &p->sig->timers.cycles[k].next;
+    uint64_t interval = p->sig->timers.cycles[k].interval;
     if (!*next || p->cpu.cycles < *next)
       continue;
     struct guest_siginfo info;
@@ -160,16 +161,16 @@ struct guest_sigevent {
 };
 
 static struct guest_timer *timer_of(struct process *p, uint64_t id) {
-  if (id >= GUEST_TIMER_MAX || !p->timers.posix[id].used)
+  if (id >= GUEST_TIMER_MAX || !p->sig->timers.posix[id].used)
     return NULL;
-  return &p->timers.posix[id];
+  return &p->sig->timers.posix[id];
 }
 
 /* Linux hands out the lowest free id of the process, from 0. */
 int64_t sys_timer_create(struct process *p, const uint64_t a[6]) {
   struct guest_sigevent ev;
   int slot = 0;
-  while (slot < GUEST_TIMER_MAX && p->timers.posix[slot].used)
+  while (slot < GUEST_TIMER_MAX && p->sig->timers.posix[slot].used)
     slot++;
   if (slot == GUEST_TIMER_MAX)
     return -EAGAIN;
@@ -196,7 +197,7 @@ int64_t sys_timer_create(struct process *p, const uint64_t a[6]) {
   host.sigev_value.sival_ptr = (void *)(uintptr_t)(TIMER_TAG | (unsigned)slot);
   if (ev.notify == SIGEV_THREAD_ID)
     host._sigev_un._tid = gettid();
-  struct guest_timer *t = &p->timers.posix[slot];
+  struct guest_timer *t = &p->sig->timers.posix[slot];
   if (timer_create((clockid_t)a[0], &host, &t->host) < 0)
     return -errno;
   int32_t id = slot;
@@ -276,7 +277,7 @@ bool timers_host_signal(struct process *p, struct guest_siginfo *info) {
   int id = (int)(tag & 0xffff);
   info->u.kill.pid = id; /* si_timerid */
   info->u.kill.value = t->value;
-  struct guest_siginfo *queued = queued_for(&p->shared_pending, id);
+  struct guest_siginfo *queued = queued_for(&p->sig->shared_pending, id);
   if (!queued)
     queued = queued_for(&p->pending, id);
   if (queued) {
@@ -290,10 +291,10 @@ bool timers_host_signal(struct process *p, struct guest_siginfo *info) {
 
 void timers_exec(struct process *p) {
   for (int k = 0; k < GUEST_TIMER_MAX; k++)
-    if (p->timers.posix[k].used)
-      delete_timer(&p->timers.posix[k]);
+    if (p->sig->timers.posix[k].used)
+      delete_timer(&p->sig->timers.posix[k]);
 }
 
 void timers_fork_child(struct process *p) {
-  memset(&p->timers, 0, sizeof p->timers);
+  memset(&p->sig->timers, 0, sizeof p->sig->timers);
 }

@@ -15,8 +15,8 @@
 #define BIT(sig) (1ull << ((sig)-1))
 
 static bool guest_quiet(const struct process *p, int sig) {
-  return (p->sigmask & BIT(sig)) ||
-         p->sigactions[sig - 1].handler == (uint64_t)(uintptr_t)SIG_IGN;
+  return (p->sigmask & BIT(sig)) || p->sighand->sigactions[sig - 1].handler ==
+                                        (uint64_t)(uintptr_t)SIG_IGN;
 }
 
 bool tty_jobs_quiet_begin(const struct process *p, sigset_t *saved) {

@@ -18,7 +18,7 @@ static int map_kind(struct process *p, uint64_t addr, uint64_t pages,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
   if (r < 0)
     return (int)r;
-  vma_find(&p->vmas, addr)->kind = kind;
+  vma_find(&p->mm->vmas, addr)->kind = kind;
   return 0;
 }
 
@@ -45,11 +45,11 @@ int vdso_map(struct process *p) {
     e = mm_protect(p, vdso, VDSO_PAGES * PAGE_SIZE, PROT_READ | PROT_EXEC);
   if (e)
     return e;
-  p->vdso_base = vdso;
+  p->mm->vdso_base = vdso;
   return 0;
 }
 
 bool vdso_contains(struct process *p, uint64_t rip) {
-  return p->vdso_base && rip >= p->vdso_base &&
-         rip < p->vdso_base + VDSO_PAGES * PAGE_SIZE;
+  return p->mm->vdso_base && rip >= p->mm->vdso_base &&
+         rip < p->mm->vdso_base + VDSO_PAGES * PAGE_SIZE;
 }

@@ -22,8 +22,8 @@ static void for_each_page(struct process *p,
                           void (*fn)(struct process *, uint64_t vaddr,
                                      uint64_t pte, void *),
                           void *ctx) {
-  for (int k = 0; k < p->vmas.n; k++) {
-    const struct vma *v = &p->vmas.v[k];
+  for (int k = 0; k < p->mm->vmas.n; k++) {
+    const struct vma *v = &p->mm->vmas.v[k];
     if (v->shm)
       continue;
     for (uint64_t a = v->start; a < v->end;) {

@@ -84,7 +84,7 @@ static int reserve(struct vma_list *l, int extra) {
 }
 
 void vma_remove_range(struct process *p, uint64_t start, uint64_t end) {
-  struct vma_list *l = &p->vmas;
+  struct vma_list *l = &p->mm->vmas;
   for (int k = 0; k < l->n;) {
     struct vma *v = &l->v[k];
     if (v->end <= start || v->start >= end) {
@@ -133,7 +133,7 @@ static int mergeable(const struct vma *a, const struct vma *b) {
 }
 
 int vma_insert(struct process *p, const struct vma *nv) {
-  struct vma_list *l = &p->vmas;
+  struct vma_list *l = &p->mm->vmas;
   if (reserve(l, 1))
     return -1;
   int k = 0;

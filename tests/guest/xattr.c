@@ -21,7 +21,9 @@ int main(int argc, char **argv) {
   (void)argc;
   const char *base = strrchr(argv[0], '/');
   char path[256];
-  snprintf(path, sizeof path, "/tmp/emu-xattr-%s", base ? base + 1 : argv[0]);
+  /* In the working directory (the build tree's), not /tmp: two checkouts
+   * running the suite at once must not share the file. */
+  snprintf(path, sizeof path, "emu-xattr-%s.tmp", base ? base + 1 : argv[0]);
   int fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0600);
   if (fd < 0)
     return 1;

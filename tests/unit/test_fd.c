@@ -21,7 +21,7 @@ static void setup(void) {
   /* Start from the descriptors a shell gives: drop any others the test
    * runner passed down (the guest inherits them, as on Linux). */
   for (int fd = 3; fd < FD_MAX; fd++)
-    if (proc.fds[fd].host_fd >= 0)
+    if (proc.files->fds[fd].host_fd >= 0)
       fd_close(&proc, fd);
   ck_assert_int_ge(mm_map(&proc, GUEST, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
@@ -53,7 +53,7 @@ START_TEST(inherited_but_not_emus_own) {
   int own = open("/dev/null", O_RDONLY); /* opened after start: emu's */
   ck_assert_int_ge(own, 3);
   for (int k = 0; k < FD_MAX; k++)
-    if (proc.fds[k].host_fd >= 0)
+    if (proc.files->fds[k].host_fd >= 0)
       fd_close(&proc, k);
   fd_inherit(&proc);
   ck_assert_int_eq(fd_host(&proc, 0), 0);
@@ -153,7 +153,7 @@ START_TEST(open_stat_seek) {
 END_TEST
 
 START_TEST(proc_self_exe_is_the_guest) {
-  strcpy(proc.exe_path, "/usr/bin/guest-program");
+  strcpy(proc.mm->exe_path, "/usr/bin/guest-program");
   copy_to_guest(&proc.mmu, GUEST, "/proc/self/exe", 15);
   ck_assert_int_eq(call(sys_readlink, GUEST, GUEST + 512, 4096, 0), 22);
   char got[23] = {0};

@@ -18,29 +18,16 @@
 #define LDSO "/lib64/ld-linux-x86-64.so.2"
 
 static struct process *p;
-static struct emu_options opt = {.deterministic = true, .seed = 1};
-
-static bool fault_hook(void *ctx, uint64_t addr, uint32_t err) {
-  return fault_handle(ctx, addr, err) == FAULT_OK;
-}
+static struct emu_options opt = {
+    .deterministic = true, .seed = 1, .mem_limit = 1ull << 30};
 
 static void setup(void) {
   p = calloc(1, sizeof *p);
-  ck_assert_int_eq(mmu_init(&p->mmu, 1ull << 30), 0);
-  cpu_init(&p->cpu, &p->mmu);
-  p->mmu.fault_handler = fault_hook;
-  p->mmu.fault_ctx = p;
-  p->mmap_base = USER_TOP - (128ull << 20);
-  p->opt = &opt;
-  for (int k = 0; k < FD_MAX; k++)
-    p->fds[k].host_fd = -1;
+  ck_assert_int_eq(process_init(p, &opt), 0);
 }
 
 static void teardown(void) {
-  cpu_destroy(&p->cpu);
-  mm_clear(p);
-  free(p->vmas.v);
-  mmu_destroy(&p->mmu);
+  process_destroy(p);
   free(p);
 }
 
@@ -54,8 +41,8 @@ static int exec(const char *path, char *const argv[]) {
 
 /* The first VMA whose file path ends in `name`, or NULL. */
 static const struct vma *vma_of(const char *name, int nth) {
-  for (int k = 0; k < p->vmas.n; k++) {
-    const struct vma *v = &p->vmas.v[k];
+  for (int k = 0; k < p->mm->vmas.n; k++) {
+    const struct vma *v = &p->mm->vmas.v[k];
     if (v->file && strstr(v->file->path, name) && nth-- == 0)
       return v;
   }
@@ -101,12 +88,12 @@ START_TEST(dynamic_pie) {
   ck_assert_ptr_nonnull(ld);
   ck_assert_uint_eq(exe->start, 0x555555554000ull);
   ck_assert_uint_eq(ld->start, 0x7ffff7fca000ull);
-  const struct vma *top = &p->vmas.v[p->vmas.n - 1];
+  const struct vma *top = &p->mm->vmas.v[p->mm->vmas.n - 1];
   ck_assert_int_eq(top->kind, VMA_STACK);
   ck_assert_uint_eq(top->start, 0x7ffffffde000ull);
   ck_assert_uint_eq(top->end, 0x7ffffffff000ull);
   ck_assert_int_eq(top->prot, PROT_READ | PROT_WRITE);
-  ck_assert_uint_eq(p->stack_start, top->start);
+  ck_assert_uint_eq(p->mm->stack_start, top->start);
   /* Registers: start_thread. */
   ck_assert_uint_eq(aux(AT_BASE), 0x7ffff7fca000ull);
   ck_assert_uint_eq(p->cpu.rip, aux(AT_BASE) + ldso_entry());
@@ -123,12 +110,12 @@ START_TEST(dynamic_pie) {
   ck_assert_uint_eq(cpu_get_flags(&p->cpu), 0x202);
   ck_assert_uint_eq(p->cpu.mxcsr, 0x1f80);
   ck_assert_uint_eq(p->cpu.fs_base, 0);
-  ck_assert_str_eq(p->exe_path, "/usr/bin/true");
+  ck_assert_str_eq(p->mm->exe_path, "/usr/bin/true");
   /* brk: the page after the PIE's bss. */
-  ck_assert_uint_eq(p->brk_start, p->brk);
-  ck_assert_uint_eq(p->brk & 0xfff, 0);
-  ck_assert_uint_gt(p->brk, 0x555555554000ull);
-  ck_assert_uint_lt(p->brk, 0x555555600000ull);
+  ck_assert_uint_eq(p->mm->brk_start, p->mm->brk);
+  ck_assert_uint_eq(p->mm->brk & 0xfff, 0);
+  ck_assert_uint_gt(p->mm->brk, 0x555555554000ull);
+  ck_assert_uint_lt(p->mm->brk, 0x555555600000ull);
   /* AT_EXECFN is the path as given. */
   char execfn[32];
   ck_assert_int_gt(strncpy_from_guest(&p->mmu, execfn, aux(AT_EXECFN), 32), 0);
@@ -144,7 +131,7 @@ START_TEST(ldso_as_program) {
   const struct vma *ld = vma_of("ld-linux", 0);
   ck_assert_ptr_nonnull(ld);
   ck_assert_uint_eq(ld->start, 0x7ffff7fca000ull);
-  ck_assert_uint_eq(p->brk, 0x555555555000ull);
+  ck_assert_uint_eq(p->mm->brk, 0x555555555000ull);
   ck_assert_uint_eq(aux(AT_BASE), 0);
   ck_assert_uint_eq(p->cpu.rip, 0x7ffff7fca000ull + ldso_entry());
   ck_assert_uint_eq(aux(AT_ENTRY), p->cpu.rip);
@@ -199,7 +186,7 @@ START_TEST(script_argv) {
         strncpy_from_guest(&p->mmu, s, read64(sp + 8 + 8 * k), sizeof s), 0);
     ck_assert_str_eq(s, want[k]);
   }
-  ck_assert_str_eq(p->exe_path, "/usr/bin/true");
+  ck_assert_str_eq(p->mm->exe_path, "/usr/bin/true");
 }
 END_TEST
 
@@ -214,7 +201,7 @@ END_TEST
 START_TEST(failures_keep_old_image) {
   char *argv[] = {"/bin/true", NULL};
   ck_assert_int_eq(exec("/bin/true", argv), 0);
-  int n = p->vmas.n;
+  int n = p->mm->vmas.n;
   uint64_t rip = p->cpu.rip;
   char dir[] = "/tmp/emu_loader_bad_XXXXXX";
   ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -245,7 +232,7 @@ START_TEST(failures_keep_old_image) {
     ck_assert_msg(r == cases[k].errno_, "%s: %d (%s)", cases[k].name, r, err);
     ck_assert_msg(err[0] && !strchr(err, '\n'), "%s: reason '%s'",
                   cases[k].name, err);
-    ck_assert_int_eq(p->vmas.n, n);
+    ck_assert_int_eq(p->mm->vmas.n, n);
     ck_assert_uint_eq(p->cpu.rip, rip);
     ck_assert(!p->exited);
     if (cases[k].content)
