@@ -140,7 +140,7 @@ static void print_stats(struct process *p) {
   fprintf(out, "%-24s %llu\n", "page walks",
           (unsigned long long)p->mmu.stats.page_walks);
   fprintf(out, "%-24s %llu\n", "frames in use",
-          (unsigned long long)p->mmu.frames_used);
+          (unsigned long long)p->mmu.space->frames_used);
 }
 
 int main(int argc, char **argv) {
@@ -252,6 +252,7 @@ int main(int argc, char **argv) {
     trace_initial_execve(p, shown, &argv[optind], environ);
   /* From here signals sent to emu are the guest's (SIGPIPE too: the
    * host raises it at the same write as Linux would for the guest). */
+  thread_init_leader(p);
   host_signals_init(p);
   if (opt.trace)
     trace_instructions_start(p);

@@ -62,6 +62,10 @@ void cpu_forget_code(struct cpu *c) {
 
 void cpu_forked(struct cpu *c) { c->blocks_inherited = true; }
 
+void cpu_invalidate_code(struct cpu *c, uint64_t page) {
+  block_cache_page_changed(c, page);
+}
+
 void cpu_init(struct cpu *c, struct mmu *mmu) {
   cpu_decode_init();
   memset(c, 0, sizeof *c);

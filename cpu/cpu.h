@@ -284,6 +284,11 @@ void cpu_set_block_cache(struct cpu *c, bool on);
 void cpu_forget_code(struct cpu *c);
 /* In a forked emu: the block cache is the parent's memory until written. */
 void cpu_forked(struct cpu *c);
+/* Drop the decoded blocks of a page that changed (written, remapped). */
+void cpu_invalidate_code(struct cpu *c, uint64_t page);
+/* Whether this CPU holds decoded code from the page: another CPU's
+ * kernel work asks before invalidating (safe while this CPU runs). */
+bool cpu_holds_code(struct cpu *c, uint64_t page);
 /* Run until a trap. Returns the trap kind; details in c->trap. */
 enum trap_kind cpu_run(struct cpu *c, uint64_t max_insns);
 /* Fetch and decode the instruction at c->rip (raises #PF/#UD). */

@@ -76,7 +76,7 @@ void proc_stat(struct process *p, FILE *f) {
   set_field(fields, 10, p->sig->stats.page_faults); /* minflt */
   set_field(fields, 12, 0);                         /* majflt */
   set_field(fields, 23, size);                      /* vsize */
-  set_field(fields, 24, p->mmu.frames_used);        /* rss, pages */
+  set_field(fields, 24, p->mmu.space->frames_used); /* rss, pages */
   set_field(fields, 26, ranges[0]);                 /* startcode, endcode */
   set_field(fields, 27, ranges[1]);
   set_field(fields, 28, img->start_stack);

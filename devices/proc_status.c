@@ -55,7 +55,7 @@ void proc_status(struct process *p, FILE *f) {
     else if ((v->prot & PROT_WRITE) && !(v->flags & MAP_SHARED))
       data += len;
   }
-  uint64_t rss = p->mmu.frames_used * PAGE_SIZE;
+  uint64_t rss = p->mmu.space->frames_used * PAGE_SIZE;
   kb(f, "VmPeak", size);
   kb(f, "VmSize", size);
   kb(f, "VmLck", 0);

@@ -55,11 +55,11 @@ struct mmu_stats {
   uint64_t tlb_hits, tlb_misses, page_walks;
 };
 
-struct mmu {
-  uint8_t *phys;      /* host view of guest physical memory */
-  uint64_t phys_size; /* bytes of private frames reserved */
-  /* The shared window above the private frames (mmu/window.c): host
-   * MAP_SHARED views of memfds and files, whole ranges at a time. */
+/* What the CPUs (threads) of one process share: the frames and the
+ * shared window, and the TLB-shootdown state (mmu/shootdown.c). Guarded
+ * by the kernel's lock, except `epoch` and the CPU list (see there). */
+#define MMU_MAX_CPUS 1024
+struct mmu_space {
   uint64_t window_size;
   struct window_range *window_free; /* free ranges, sorted by start */
   int window_nfree, window_cap;
@@ -70,9 +70,32 @@ struct mmu {
   uint32_t *free_frames;
   uint64_t free_count;
   uint64_t frames_used;
-  uint64_t cr3; /* physical address of the PML4 */
+  /* Bumped by every shootdown; a CPU whose `seen_epoch` is older flushes
+   * its TLB before it runs guest code again. */
+  uint64_t epoch;
+  struct mmu *cpus[MMU_MAX_CPUS]; /* the CPUs attached (mmu_attach) */
+  int ncpus;
+  int cpus_lock; /* a spinlock: taken by CPUs that must keep servicing */
+};
+
+struct mmu {
+  /* Copies of the space's fixed values, for the fast paths: the host
+   * view of guest physical memory, the bytes of private frames reserved,
+   * and the physical address of the PML4. They change only at execve
+   * (mmu_reset), when the process has one thread. */
+  uint8_t *phys;
+  uint64_t phys_size;
+  uint64_t cr3;
+  struct mmu_space *space;
   struct tlb_entry tlb[MMU_ACCESS_KINDS][TLB_ENTRIES];
   struct mmu_stats stats;
+  /* Shootdown: this CPU is running guest code (it then acknowledges a
+   * shootdown by flushing, at its next block boundary), and the epoch
+   * its TLB is flushed to. `kick` stops its guest code soon. */
+  int in_user;
+  uint64_t seen_epoch;
+  void (*kick)(void *ctx);
+  void *kick_ctx;
   /* Called by the copy helpers when the kernel touches a guest page that
    * faults (demand paging from inside a system call). Returns true when
    * the fault was resolved and the access should be retried. */
@@ -94,6 +117,23 @@ void mmu_frame_free(struct mmu *m, uint64_t paddr);
 int mmu_reset(struct mmu *m);
 static inline void *mmu_phys(struct mmu *m, uint64_t paddr) {
   return m->phys + paddr;
+}
+
+/* --- mmu/shootdown.c: the MMU of a multiprocessor --- */
+/* A new CPU over the same page tables as `from` (a thread): its own,
+ * empty TLB. 0, or -EAGAIN when MMU_MAX_CPUS are attached. */
+int mmu_attach(struct mmu *m, const struct mmu *from);
+void mmu_detach(struct mmu *m);
+/* After the kernel changed page tables that other CPUs may have cached
+ * (munmap, mprotect, mremap, madvise, a cleared D bit): every other CPU
+ * running guest code flushes its TLB before this returns (Linux's
+ * flush_tlb_mm_range IPIs). No-op with one CPU. */
+void mmu_shootdown(struct mmu *m);
+/* Before running guest code: flush when a shootdown happened since the
+ * last flush. */
+void mmu_enter_user(struct mmu *m);
+static inline void mmu_leave_user(struct mmu *m) {
+  __atomic_store_n(&m->in_user, 0, __ATOMIC_SEQ_CST);
 }
 
 /* --- mmu/window.c: physical ranges backed by host shared memory --- */

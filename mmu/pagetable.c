@@ -47,9 +47,12 @@ int mmu_map(struct mmu *m, uint64_t vaddr, uint64_t paddr, uint64_t pte_flags,
   uint64_t *slot = pte_slot(m, vaddr, 1);
   if (!slot)
     return -ENOMEM;
+  uint64_t pte =
+      (paddr & PTE_ADDR) | PTE_P | (pte_flags & (PTE_W | PTE_U | PTE_NX));
+  /* Atomic: another CPU's walk may be setting A or D in it. */
+  uint64_t old = __atomic_exchange_n(slot, pte, __ATOMIC_SEQ_CST);
   if (old_pte)
-    *old_pte = (*slot & PTE_P) ? *slot : 0;
-  *slot = (paddr & PTE_ADDR) | PTE_P | (pte_flags & (PTE_W | PTE_U | PTE_NX));
+    *old_pte = (old & PTE_P) ? old : 0;
   page_changed(m, vaddr);
   return 0;
 }
@@ -58,8 +61,7 @@ uint64_t mmu_unmap(struct mmu *m, uint64_t vaddr) {
   uint64_t *slot = pte_slot(m, vaddr, 0);
   if (!slot || !(*slot & PTE_P))
     return 0;
-  uint64_t old = *slot;
-  *slot = 0;
+  uint64_t old = __atomic_exchange_n(slot, 0, __ATOMIC_SEQ_CST);
   page_changed(m, vaddr);
   return old;
 }
@@ -73,9 +75,7 @@ uint64_t mmu_clear_dirty(struct mmu *m, uint64_t vaddr) {
   uint64_t *slot = pte_slot(m, vaddr, 0);
   if (!slot || !(*slot & PTE_P))
     return 0;
-  uint64_t old = *slot;
-  *slot &= ~PTE_D;
-  return old;
+  return __atomic_fetch_and(slot, ~PTE_D, __ATOMIC_SEQ_CST);
 }
 
 void mmu_protect(struct mmu *m, uint64_t vaddr, uint64_t pte_flags) {
@@ -83,7 +83,11 @@ void mmu_protect(struct mmu *m, uint64_t vaddr, uint64_t pte_flags) {
   if (!slot || !(*slot & PTE_P))
     return;
   uint64_t bits = PTE_W | PTE_U | PTE_NX;
-  *slot = (*slot & ~bits) | (pte_flags & bits);
+  uint64_t old = __atomic_load_n(slot, __ATOMIC_SEQ_CST);
+  while (!__atomic_compare_exchange_n(slot, &old,
+                                      (old & ~bits) | (pte_flags & bits), false,
+                                      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+    continue;
   page_changed(m, vaddr);
 }
 

@@ -12,8 +12,19 @@
 
 #define WINDOW_MAX (16ull << 40)
 
+static int mmu_init_failed(struct mmu *m) {
+  free(m->space);
+  m->space = NULL;
+  return -ENOMEM;
+}
+
 int mmu_init(struct mmu *m, uint64_t phys_bytes) {
   memset(m, 0, sizeof *m);
+  m->space = calloc(1, sizeof *m->space);
+  if (!m->space)
+    return -ENOMEM;
+  m->space->cpus[0] = m;
+  m->space->ncpus = 1;
   /* Above the private frames, address space for shared memory
    * (mmu/window.c), inaccessible until a MAP_SHARED mapping is placed
    * there: 16 TiB, as much as the host grants (ASan and valgrind take
@@ -28,12 +39,12 @@ int mmu_init(struct mmu *m, uint64_t phys_bytes) {
     if (base != MAP_FAILED)
       break;
     if (window <= phys_bytes)
-      return -ENOMEM;
+      return mmu_init_failed(m);
     window /= 2;
   }
   if (mprotect(base, phys_bytes, PROT_READ | PROT_WRITE) < 0) {
     munmap(base, phys_bytes + window);
-    return -ENOMEM;
+    return mmu_init_failed(m);
   }
   /* Frames are handed out from the bottom up, so guest memory is dense:
    * backing it with 2 MiB pages where the host allows takes one host
@@ -45,49 +56,53 @@ int mmu_init(struct mmu *m, uint64_t phys_bytes) {
   m->phys_size = phys_bytes;
   /* One slot per frame, committed by the host as the stack grows. */
   assert(phys_bytes / PAGE_SIZE <= UINT32_MAX);
-  size_t stack_bytes = phys_bytes / PAGE_SIZE * sizeof *m->free_frames;
+  size_t stack_bytes = phys_bytes / PAGE_SIZE * sizeof *m->space->free_frames;
   void *stack = mmap(NULL, stack_bytes, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (stack == MAP_FAILED) {
     munmap(base, phys_bytes + window);
-    return -ENOMEM;
+    return mmu_init_failed(m);
   }
-  m->free_frames = stack;
+  m->space->free_frames = stack;
   if (window_init(m, window) < 0) {
     munmap(stack, stack_bytes);
     munmap(base, phys_bytes + window);
-    return -ENOMEM;
+    return mmu_init_failed(m);
   }
   /* Frame 0 stays unused so that a zero physical address means "none". */
-  m->next_frame = PAGE_SIZE;
+  m->space->next_frame = PAGE_SIZE;
   tlb_flush_all(m);
   m->cr3 = mmu_frame_alloc(m);
   return m->cr3 ? 0 : -ENOMEM;
 }
 
 void mmu_destroy(struct mmu *m) {
+  if (!m->space)
+    return;
   if (m->phys) {
-    munmap(m->phys, m->phys_size + m->window_size);
-    munmap(m->free_frames, m->phys_size / PAGE_SIZE * sizeof *m->free_frames);
+    munmap(m->phys, m->phys_size + m->space->window_size);
+    munmap(m->space->free_frames,
+           m->phys_size / PAGE_SIZE * sizeof *m->space->free_frames);
   }
   m->phys = NULL;
-  m->free_frames = NULL;
-  free(m->window_free);
-  m->window_free = NULL;
+  free(m->space->window_free);
+  free(m->space);
+  m->space = NULL;
 }
 
 uint64_t mmu_frame_alloc(struct mmu *m) {
   uint64_t frame;
-  if (m->free_count) {
-    frame = (uint64_t)m->free_frames[--m->free_count] << PAGE_SHIFT;
+  if (m->space->free_count) {
+    frame = (uint64_t)m->space->free_frames[--m->space->free_count]
+            << PAGE_SHIFT;
     memset(m->phys + frame, 0, PAGE_SIZE);
   } else {
-    if (m->next_frame + PAGE_SIZE > m->phys_size)
+    if (m->space->next_frame + PAGE_SIZE > m->phys_size)
       return 0;
-    frame = m->next_frame;
-    m->next_frame += PAGE_SIZE; /* fresh host pages are already zero */
+    frame = m->space->next_frame;
+    m->space->next_frame += PAGE_SIZE; /* fresh host pages are already zero */
   }
-  m->frames_used++;
+  m->space->frames_used++;
   return frame;
 }
 
@@ -102,9 +117,9 @@ int mmu_reset(struct mmu *m) {
   if (got != m->phys)
     return -ENOMEM;
   madvise(m->phys, m->phys_size, MADV_HUGEPAGE);
-  m->free_count = 0;
-  m->frames_used = 0;
-  m->next_frame = PAGE_SIZE;
+  m->space->free_count = 0;
+  m->space->frames_used = 0;
+  m->space->next_frame = PAGE_SIZE;
   tlb_flush_all(m);
   m->cr3 = mmu_frame_alloc(m);
   return m->cr3 ? 0 : -ENOMEM;
@@ -114,6 +129,7 @@ void mmu_frame_free(struct mmu *m, uint64_t paddr) {
   /* Shared memory is freed by its owner a range at a time. */
   if (mmu_in_window(m, paddr))
     return;
-  m->free_frames[m->free_count++] = (uint32_t)(paddr >> PAGE_SHIFT);
-  m->frames_used--;
+  m->space->free_frames[m->space->free_count++] =
+      (uint32_t)(paddr >> PAGE_SHIFT);
+  m->space->frames_used--;
 }

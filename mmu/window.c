@@ -14,13 +14,14 @@
 #include "mmu.h"
 
 int window_init(struct mmu *m, uint64_t size) {
-  m->window_size = size;
-  m->window_cap = 16;
-  m->window_free = calloc((size_t)m->window_cap, sizeof *m->window_free);
-  if (!m->window_free)
+  m->space->window_size = size;
+  m->space->window_cap = 16;
+  m->space->window_free =
+      calloc((size_t)m->space->window_cap, sizeof *m->space->window_free);
+  if (!m->space->window_free)
     return -ENOMEM;
-  m->window_free[0] = (struct window_range){m->phys_size, size};
-  m->window_nfree = 1;
+  m->space->window_free[0] = (struct window_range){m->phys_size, size};
+  m->space->window_nfree = 1;
   return 0;
 }
 
@@ -28,13 +29,13 @@ uint64_t mmu_window_map(struct mmu *m, int fd, uint64_t offset, uint64_t len,
                         bool writable) {
   len = (len + PAGE_SIZE - 1) & PAGE_MASK;
   int k = 0;
-  while (k < m->window_nfree && m->window_free[k].len < len)
+  while (k < m->space->window_nfree && m->space->window_free[k].len < len)
     k++;
-  if (k == m->window_nfree) {
+  if (k == m->space->window_nfree) {
     errno = ENOMEM;
     return 0;
   }
-  struct window_range *r = &m->window_free[k];
+  struct window_range *r = &m->space->window_free[k];
   uint64_t paddr = r->start;
   int prot = PROT_READ | (writable ? PROT_WRITE : 0);
   void *want = m->phys + paddr;
@@ -44,8 +45,8 @@ uint64_t mmu_window_map(struct mmu *m, int fd, uint64_t offset, uint64_t len,
   r->start += len;
   r->len -= len;
   if (!r->len) {
-    memmove(r, r + 1, (size_t)(m->window_nfree - k - 1) * sizeof *r);
-    m->window_nfree--;
+    memmove(r, r + 1, (size_t)(m->space->window_nfree - k - 1) * sizeof *r);
+    m->space->window_nfree--;
   }
   return paddr;
 }
@@ -53,34 +54,35 @@ uint64_t mmu_window_map(struct mmu *m, int fd, uint64_t offset, uint64_t len,
 /* Insert [start, start+len) into the sorted free list, merging. */
 static void free_range(struct mmu *m, uint64_t start, uint64_t len) {
   int k = 0;
-  while (k < m->window_nfree && m->window_free[k].start < start)
+  while (k < m->space->window_nfree && m->space->window_free[k].start < start)
     k++;
-  struct window_range *v = m->window_free;
+  struct window_range *v = m->space->window_free;
   if (k > 0 && v[k - 1].start + v[k - 1].len == start) {
     v[k - 1].len += len;
-    if (k < m->window_nfree && start + len == v[k].start) {
+    if (k < m->space->window_nfree && start + len == v[k].start) {
       v[k - 1].len += v[k].len;
-      memmove(&v[k], &v[k + 1], (size_t)(m->window_nfree - k - 1) * sizeof *v);
-      m->window_nfree--;
+      memmove(&v[k], &v[k + 1],
+              (size_t)(m->space->window_nfree - k - 1) * sizeof *v);
+      m->space->window_nfree--;
     }
     return;
   }
-  if (k < m->window_nfree && start + len == v[k].start) {
+  if (k < m->space->window_nfree && start + len == v[k].start) {
     v[k].start = start;
     v[k].len += len;
     return;
   }
-  if (m->window_nfree == m->window_cap) {
-    int cap = m->window_cap * 2;
+  if (m->space->window_nfree == m->space->window_cap) {
+    int cap = m->space->window_cap * 2;
     v = realloc(v, (size_t)cap * sizeof *v);
     if (!v)
       abort(); /* host out of memory: emulator invariant */
-    m->window_free = v;
-    m->window_cap = cap;
+    m->space->window_free = v;
+    m->space->window_cap = cap;
   }
-  memmove(&v[k + 1], &v[k], (size_t)(m->window_nfree - k) * sizeof *v);
+  memmove(&v[k + 1], &v[k], (size_t)(m->space->window_nfree - k) * sizeof *v);
   v[k] = (struct window_range){start, len};
-  m->window_nfree++;
+  m->space->window_nfree++;
 }
 
 void mmu_window_unmap(struct mmu *m, uint64_t paddr, uint64_t len) {

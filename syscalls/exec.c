@@ -158,12 +158,17 @@ int64_t sys_execveat(struct process *p, const uint64_t a[6]) {
 }
 
 int64_t sys_exit(struct process *p, const uint64_t a[6]) {
-  /* Single-threaded: the last thread's exit ends the process. */
+  /* The thread ends; the last one's exit ends the process
+   * (thread_finish). */
   p->exited = true;
+  p->exit_thread = true;
   p->exit_status = (int)(a[0] & 0xff);
   return 0;
 }
 
 int64_t sys_exit_group(struct process *p, const uint64_t a[6]) {
-  return sys_exit(p, a);
+  p->exited = true;
+  p->exit_thread = false;
+  p->exit_status = (int)(a[0] & 0xff);
+  return 0;
 }

@@ -82,6 +82,11 @@ enum fault_result fault_handle(struct process *p, uint64_t addr, uint32_t err) {
     p->sig->stats.page_faults++;
     return FAULT_OK;
   }
+  /* Another thread's fault mapped the page since this one missed it:
+   * the access is retried on that page (a new frame would lose what the
+   * other thread wrote). */
+  if (mmu_pte(&p->mmu, page))
+    return FAULT_OK;
   if (v->shm) {
     uint64_t paddr;
     if (shm_page(v, page, &paddr) < 0)

@@ -29,10 +29,6 @@
 
 /* struct clone_args (include/uapi/linux/sched.h), the version-2 layout:
  * 88 bytes; older callers pass 64 (VER0) or 80 (VER1). */
-struct guest_clone_args {
-  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
-      tls, set_tid, set_tid_size, cgroup;
-};
 #define CLONE_ARGS_SIZE_VER0 64
 
 #ifndef CLONE_PIDFD
@@ -56,6 +52,7 @@ struct guest_clone_args {
  * Linux does not copy (copy_process: pending signals, timers). */
 static void child_starts(struct process *p, const struct guest_clone_args *k) {
   p->pid = p->tid = (int)getpid();
+  thread_fork_child(p);
   host_signals_fork_child(p);
   timers_fork_child(p);
   p->ppid = (int)getppid();
@@ -97,14 +94,14 @@ static int check_flags(const struct guest_clone_args *k) {
     return -EINVAL;
   if (k->exit_signal > 64)
     return -EINVAL;
-  /* Threads, and processes that share a descriptor table, a filesystem
-   * context or a System V semaphore set with their parent, need one
-   * address space or kernel object shared between two host processes
-   * (the threads issue). */
+  /* A thread is a host thread of this emu (thread.c). A process that
+   * shares memory, a descriptor table, a filesystem context or a System
+   * V semaphore set with its parent without being its thread would need
+   * that shared between two host processes, which emu does not do. */
+  if ((f & CLONE_VM) && !(f & CLONE_VFORK))
+    return (f & CLONE_THREAD) ? 0 : -ENOSYS;
   if (f & (CLONE_THREAD | CLONE_SIGHAND | CLONE_FILES | CLONE_FS |
            CLONE_SYSVSEM | CLONE_IO))
-    return -ENOSYS;
-  if ((f & CLONE_VM) && !(f & CLONE_VFORK))
     return -ENOSYS;
   if (f & CLONE_INTO_CGROUP)
     return -ENOSYS;
@@ -116,6 +113,8 @@ static int64_t do_clone(struct process *p, const struct guest_clone_args *k,
   int e = check_flags(k);
   if (e)
     return e;
+  if ((k->flags & CLONE_VM) && !(k->flags & CLONE_VFORK))
+    return thread_clone(p, k);
   bool vfork = k->flags & CLONE_VFORK;
   int release[2] = {-1, -1};
   if (vfork && pipe2(release, O_CLOEXEC) < 0)

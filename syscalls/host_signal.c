@@ -15,14 +15,33 @@
 
 #include "process.h"
 #include "strace.h"
+#include "thread_internal.h"
 
 #define RING_SIZE 256
 #define BIT(sig) (1ull << ((sig)-1))
 
-static siginfo_t ring[RING_SIZE];
-static volatile unsigned ring_head, ring_tail;
-static struct cpu *volatile interrupted_cpu;
+/* With threads, the handler may run on any of them at once (sa_mask
+ * only keeps it from nesting on one), and the consumer is whichever
+ * thread holds the kernel lock: the ring takes a spinlock, which a
+ * consumer holds only with the signals blocked on its own thread. */
+struct ring_entry {
+  siginfo_t si;
+  int tid; /* the host thread it arrived on (thread-directed ones) */
+};
+static struct ring_entry ring[RING_SIZE];
+static unsigned ring_head, ring_tail;
+static int ring_lock;
 static sigset_t async_set;
+__thread sigjmp_buf *volatile host_signal_jump;
+
+static void lock_ring(void) {
+  while (__atomic_exchange_n(&ring_lock, 1, __ATOMIC_ACQUIRE))
+    continue;
+}
+
+static void unlock_ring(void) {
+  __atomic_store_n(&ring_lock, 0, __ATOMIC_RELEASE);
+}
 
 /* The faults of emu's own code stay emu's: a real one (si_code > 0)
  * would fault again on return. Sent by a process, they are the guest's. */
@@ -31,21 +50,40 @@ static bool is_fault(int sig) {
          sig == SIGTRAP;
 }
 
+static bool is_kick(const siginfo_t *si) {
+  return si->si_signo == THREAD_KICK_SIGNAL && si->si_code == SI_QUEUE &&
+         si->si_pid == getpid() &&
+         (uint64_t)(uintptr_t)si->si_value.sival_ptr == THREAD_KICK_VALUE;
+}
+
 static void on_host_signal(int sig, siginfo_t *si, void *uc) {
   (void)uc;
   if (is_fault(sig) && si->si_code > 0) {
     signal(sig, SIG_DFL); /* emu's own crash: die of it on return */
     return;
   }
-  unsigned h = ring_head;
-  if (h - ring_tail < RING_SIZE) {
-    ring[h % RING_SIZE] = *si;
-    ring_head = h + 1;
+  struct process *self = thread_self();
+  if (is_kick(si)) {
+    if (self) {
+      self->cpu.interrupt = 1;
+      self->cpu.run_until = 0;
+    }
+  } else {
+    lock_ring();
+    unsigned h = ring_head;
+    if (h - ring_tail < RING_SIZE) {
+      ring[h % RING_SIZE].si = *si;
+      ring[h % RING_SIZE].tid = self ? self->tid : 0;
+      ring_head = h + 1;
+    }
+    unlock_ring();
+    thread_interrupt_all();
   }
-  struct cpu *c = interrupted_cpu;
-  if (c) {
-    c->interrupt = 1;
-    c->run_until = 0;
+  /* A sleep with no mask argument (futex.c) armed this: leave it. */
+  sigjmp_buf *j = host_signal_jump;
+  if (j) {
+    host_signal_jump = NULL;
+    siglongjmp(*j, 1);
   }
 }
 
@@ -64,8 +102,8 @@ void host_signals_init(struct process *p) {
   for (int sig = 1; sig < NSIG; sig++)
     if (sigismember(&async_set, sig))
       sigaction(sig, &sa, NULL);
+  (void)p;
   ring_head = ring_tail = 0;
-  interrupted_cpu = &p->cpu;
   sigprocmask(SIG_UNBLOCK, &async_set, NULL);
 }
 
@@ -90,8 +128,8 @@ void host_signals_child_action(const struct process *p) {
 
 void host_signals_fork_child(struct process *p) {
   ring_head = ring_tail = 0;
+  ring_lock = 0;
   p->cpu.interrupt = 0;
-  interrupted_cpu = &p->cpu;
 }
 
 /* Linux's prepare_signal and sig_ignored: SIGCONT discards pending stop
@@ -129,7 +167,7 @@ static bool unwanted_child_signal(const struct process *p,
          (a->flags & SA_NOCLDSTOP);
 }
 
-static void forward(struct process *p, const siginfo_t *si) {
+static void forward(struct process *p, const siginfo_t *si, int tid) {
   struct guest_siginfo info;
   memcpy(&info, si, sizeof info); /* the x86-64 layout is the guest's */
   int sig = info.signo;
@@ -137,20 +175,31 @@ static void forward(struct process *p, const siginfo_t *si) {
     return;
   if (info.code == SI_TIMER && !timers_host_signal(p, &info))
     return; /* a host timer of emu's own, or a deleted guest timer */
-  if (!guest_wants(p, sig))
-    return;
   /* SIGPIPE and SIGXFSZ from a write go to the writing thread. */
   bool to_thread = (sig == SIGPIPE || sig == SIGXFSZ) && info.code == SI_USER &&
                    info.u.kill.pid == p->pid;
-  sigqueue_send(p, &info, to_thread);
+  struct process *t = to_thread ? thread_find(tid) : NULL;
+  if (!t)
+    t = p;
+  if (!guest_wants(t, sig))
+    return;
+  sigqueue_send(t, &info, to_thread);
+  if (!to_thread)
+    thread_wake_for_signal(t, sig);
 }
 
 void host_signals_take(struct process *p) {
   p->cpu.interrupt = 0;
-  while (ring_tail != ring_head) {
-    siginfo_t si = ring[ring_tail % RING_SIZE];
+  for (;;) {
+    lock_ring();
+    if (ring_tail == ring_head) {
+      unlock_ring();
+      return;
+    }
+    struct ring_entry e = ring[ring_tail % RING_SIZE];
     ring_tail = ring_tail + 1;
-    forward(p, &si);
+    unlock_ring();
+    forward(p, &e.si, e.tid);
   }
 }
 

@@ -162,10 +162,13 @@ static int fpe_code(uint32_t bits) {
 }
 
 int kernel_run(struct process *p) {
-  while (!p->exited) {
+  while (!p->exited && !p->sig->group_exit) {
     struct trap *t = &p->cpu.trap;
     uint64_t budget = timers_budget(p);
-    switch (cpu_run(&p->cpu, budget)) {
+    thread_to_user(p);
+    enum trap_kind kind = cpu_run(&p->cpu, budget);
+    thread_from_user(p);
+    switch (kind) {
     case TRAP_SYSCALL:
     case TRAP_INT80:
       if (t->kind == TRAP_INT80)
@@ -219,6 +222,9 @@ int kernel_run(struct process *p) {
     if (sigqueue_pending(p) & ~p->sigmask)
       signal_check(p);
   }
+  /* A thread that is not the last ends in thread_finish; the group's
+   * end returns here, on the leader. */
+  thread_finish(p);
   vfork_release(p); /* exit_mm: a vfork parent runs again */
   return p->fatal_signal ? 128 + p->fatal_signal : p->exit_status;
 }

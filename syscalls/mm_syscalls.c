@@ -129,6 +129,7 @@ int64_t sys_mremap(struct process *p, const uint64_t a[6]) {
     mmu_unmap(&p->mmu, old + off);
     mmu_map(&p->mmu, dst + off, pte & PTE_ADDR, pte, NULL);
   }
+  mmu_shootdown(&p->mmu);
   vma_remove_range(p, old, old + old_len);
   return (int64_t)dst;
 }
@@ -149,6 +150,7 @@ int64_t sys_madvise(struct process *p, const uint64_t a[6]) {
       if (pte)
         mmu_frame_free(&p->mmu, pte & PTE_ADDR);
     }
+    mmu_shootdown(&p->mmu);
   }
   return 0;
 }

@@ -366,6 +366,7 @@ int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
       a += PAGE_SIZE;
     }
   }
+  mmu_shootdown(&p->mmu);
   return 0;
 }
 

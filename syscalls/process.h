@@ -267,6 +267,7 @@ struct process {
   int vfork_fd;
   bool vfork_vm;
   bool exited;      /* this thread has ended */
+  bool exit_thread; /* by exit(2), not exit_group: the others live on */
   int exit_status;  /* 0..255 */
   int fatal_signal; /* non-zero when killed by a signal */
   struct emu_options *opt;
@@ -318,10 +319,47 @@ void shm_put(struct process *p, struct shm_object *o);
  * page lies beyond the object or the file's end (SIGBUS). */
 int shm_page(const struct vma *v, uint64_t page, uint64_t *paddr);
 
-/* --- syscalls/futex_shared.c --- */
-/* A futex call on MAP_SHARED memory without FUTEX_PRIVATE_FLAG: done on
- * the host's futex (true, result in *ret), else false (emu's own). */
-bool futex_shared(struct process *p, const uint64_t a[6], int64_t *ret);
+/* clone3's struct clone_args (include/uapi/linux/sched.h); clone's
+ * arguments are put in one too. */
+struct guest_clone_args {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
+      tls, set_tid, set_tid_size, cgroup;
+};
+
+/* --- syscalls/thread.c: threads (CLONE_THREAD) on host threads --- */
+/* The process's first task, at start-up (and after a fork, in the child:
+ * only the forking thread lives on, as in Linux). */
+void thread_init_leader(struct process *p);
+void thread_fork_child(struct process *p);
+/* clone with CLONE_VM | CLONE_THREAD: the new thread's tid or -errno. */
+int64_t thread_clone(struct process *p, const struct guest_clone_args *k);
+/* The kernel lock: one thread of the process in the kernel at a time
+ * (Linux's big kernel lock, kept for the emulated kernel's simplicity).
+ * Held from the trap to the return to guest code; a call that sleeps
+ * releases it around the host call that sleeps (host_wait.c, futex.c,
+ * wait.c). */
+void kernel_lock(void);
+void kernel_unlock(void);
+/* The transitions between guest code and the kernel. */
+void thread_to_user(struct process *p);
+void thread_from_user(struct process *p);
+/* Threads in the process (1 when single-threaded). */
+int thread_count(void);
+/* The task of thread tid in this process, or NULL. */
+struct process *thread_find(int tid);
+/* Make thread t notice a pending signal or a group exit soon: it stops
+ * at its next block boundary or leaves the host call it sleeps in. */
+void thread_kick(struct process *t);
+/* A process-directed signal sig was queued: wake a thread that does not
+ * block it (Linux's complete_signal). */
+void thread_wake_for_signal(struct process *p, int sig);
+/* The end of p's loop (kernel_run): a thread that is not the last ends
+ * here (never returns, except for the leader, which waits for the group
+ * to end); returns with the group's end decided. */
+void thread_finish(struct process *p);
+/* exit_group or a fatal signal from p: the whole group ends with this
+ * status (or signal), every other thread stops. */
+void thread_group_exit(struct process *p, int status, int sig);
 
 /* --- syscalls/vfork.c --- */
 void vfork_child_starts(struct process *p, int release_fd, bool shared_vm);

@@ -1,6 +1,6 @@
 /* The signal system calls that only record state (dispositions, the
- * blocked mask, the alternate stack), sending signals to ourselves, and
- * the single-threaded forms of futex. Delivery is signal.c/sigframe.c's. */
+ * blocked mask, the alternate stack) and sending signals to ourselves.
+ * Delivery is signal.c/sigframe.c's. */
 #include <errno.h>
 #include <linux/futex.h>
 #include <signal.h>
@@ -136,57 +136,6 @@ int64_t sys_tgkill(struct process *p, const uint64_t a[6]) {
   if ((int)a[0] != p->pid || (int)a[1] != p->tid)
     return sigsend_tgkill(p, (int)a[0], (int)a[1], (int)a[2]);
   return send_self(p, (int)a[2], SI_TKILL, true);
-}
-
-/* futex with one thread: nobody else can wake a waiter, so a wait whose
- * value matches would sleep forever (or until its timeout); wakes find
- * no waiters. The value check and -EAGAIN are Linux's futex_wait_setup. */
-int64_t sys_futex(struct process *p, const uint64_t a[6]) {
-  int cmd = (int)(a[1] & FUTEX_CMD_MASK);
-  uint32_t val;
-  int64_t shared;
-  if (futex_shared(p, a, &shared)) /* on MAP_SHARED memory: the host's */
-    return shared;
-  switch (cmd) {
-  case FUTEX_WAKE:
-  case FUTEX_WAKE_BITSET:
-    if (cmd == FUTEX_WAKE_BITSET && (uint32_t)a[5] == 0)
-      return -EINVAL;
-    return 0;
-  case FUTEX_WAIT:
-  case FUTEX_WAIT_BITSET:
-    if (cmd == FUTEX_WAIT_BITSET && (uint32_t)a[5] == 0)
-      return -EINVAL;
-    if (a[0] & 3)
-      return -EINVAL;
-    if (copy_from_guest(&p->mmu, &val, a[0], sizeof val) < 0)
-      return -EFAULT;
-    if (val != (uint32_t)a[2])
-      return -EAGAIN;
-    /* No other thread can wake us: a wait with a timeout sleeps it out;
-     * one without would block forever, which emu does not emulate. */
-    if (!a[3])
-      return -ENOSYS;
-    struct timespec t;
-    if (copy_from_guest(&p->mmu, &t, a[3], sizeof t) < 0)
-      return -EFAULT;
-    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
-      return -EINVAL;
-    int clock = a[1] & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
-    int r =
-        time_sleep(p, clock, cmd == FUTEX_WAIT ? 0 : TIMER_ABSTIME, &t, NULL);
-    return r < 0 ? r : -ETIMEDOUT;
-  case FUTEX_REQUEUE:
-  case FUTEX_CMP_REQUEUE:
-    if (cmd == FUTEX_CMP_REQUEUE) {
-      if (copy_from_guest(&p->mmu, &val, a[0], sizeof val) < 0)
-        return -EFAULT;
-      if (val != (uint32_t)a[5])
-        return -EAGAIN;
-    }
-    return 0;
-  default: return -ENOSYS;
-  }
 }
 
 /* rt_sigsuspend and pause wait for a signal to be delivered: one

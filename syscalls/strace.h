@@ -34,6 +34,8 @@ void strace_exited(struct process *p, int status);
  * return under the trace). */
 void strace_before_fork(struct process *p);
 void strace_forked(struct process *p);
+/* A thread was created: with -f, lines now name their thread. */
+void strace_thread_started(struct process *parent, struct process *t);
 
 /* Names shared with the crash report and the handlers. */
 const char *strace_signal_name(int sig); /* "SIGSEGV", NULL if unknown */

@@ -67,6 +67,11 @@ void strace_before_fork(struct process *p) {
     fflush(st_file(p));
 }
 
+void strace_thread_started(struct process *parent, struct process *t) {
+  (void)t;
+  parent->sig->has_forked = true;
+}
+
 void strace_forked(struct process *p) {
   if (!p->opt)
     return;

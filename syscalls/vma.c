@@ -67,6 +67,9 @@ static void unmap_pages(struct process *p, const struct vma *v, uint64_t start,
     mmu_frame_free(&p->mmu, pte & PTE_ADDR);
     page += PAGE_SIZE;
   }
+  /* Other threads' TLBs drop the pages before munmap returns; the frames
+   * are not handed out again before then (the kernel lock is held). */
+  mmu_shootdown(&p->mmu);
 }
 
 static int reserve(struct vma_list *l, int extra) {

@@ -172,6 +172,25 @@ static void invalidate_page(struct block_cache *bc, uint64_t first,
   }
 }
 
+static void pages_lock(struct code_pages *s) {
+  while (__atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE))
+    continue;
+}
+
+static void pages_unlock(struct code_pages *s) {
+  __atomic_store_n(&s->lock, 0, __ATOMIC_RELEASE);
+}
+
+bool cpu_holds_code(struct cpu *c, uint64_t page) {
+  struct block_cache *bc = c->blocks;
+  if (!bc)
+    return false;
+  pages_lock(&bc->pages);
+  bool has = code_page_has(&bc->pages, page);
+  pages_unlock(&bc->pages);
+  return has;
+}
+
 void block_cache_page_changed(struct cpu *c, uint64_t page) {
   struct block_cache *bc = c->blocks;
   if (!bc || !code_page_has(&bc->pages, page))
@@ -183,7 +202,9 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
   invalidate_page(bc, page - PAGE_SIZE, page);
   bc->generation++;
   c->run_until = 0; /* the block loop rereads the generation */
+  pages_lock(&bc->pages);
   code_page_remove(&bc->pages, page);
+  pages_unlock(&bc->pages);
   /* A store from the running block into its own pages (self-modifying
    * code, SDM vol. 3, 11.6): the instructions after the storing one may
    * be stale, so the block (retired now: nothing else runs it) is cut
@@ -324,8 +345,10 @@ static struct block *build(struct cpu *c) {
   bc->by_page[p] = b;
   bc->blocks_built++;
   /* Writes to these pages must now take the slow path that invalidates. */
+  pages_lock(&bc->pages);
   code_page_add(&bc->pages, b->page_first);
   code_page_add(&bc->pages, b->page_last);
+  pages_unlock(&bc->pages);
   tlb_flush_write(c->mmu, b->page_first);
   tlb_flush_write(c->mmu, b->page_last);
   return b;

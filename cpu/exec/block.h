@@ -36,6 +36,9 @@ struct block {
 struct code_pages {
   uint64_t *slots; /* open addressing; 0 = empty, pages are never 0 here */
   uint64_t used, cap;
+  /* Other CPUs' kernel work asks whether this CPU holds code in a page
+   * (cpu_holds_code) while this CPU may be adding one: a spinlock. */
+  int lock;
 };
 
 struct block_cache {

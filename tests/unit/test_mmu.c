@@ -136,7 +136,7 @@ START_TEST(reset_frees_everything) {
   (void)f;
   ck_assert_int_eq(mmu_reset(&m), 0);
   /* Only the fresh PML4 is left, and nothing is mapped. */
-  ck_assert_uint_eq(m.frames_used, 1);
+  ck_assert_uint_eq(m.space->frames_used, 1);
   ck_assert_uint_eq(mmu_pte(&m, 0x900000), 0);
 }
 END_TEST
