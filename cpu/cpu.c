@@ -10,6 +10,7 @@
 #include "decode/specialize.h"
 #include "exec/block.h"
 #include "exec/chain.h"
+#include "exec/code_space.h"
 #include "sse/sse.h"
 
 static void code_changed(void *ctx, uint64_t page) {
@@ -19,6 +20,8 @@ static void code_changed(void *ctx, uint64_t page) {
 void cpu_set_block_cache(struct cpu *c, bool on) {
   if (on && !c->blocks) {
     c->blocks = block_cache_new();
+    if (c->blocks)
+      c->blocks->space = c->code_space;
   } else if (!on && c->blocks) {
     block_cache_free(c->blocks);
     c->blocks = NULL;
@@ -32,6 +35,15 @@ void cpu_destroy(struct cpu *c) {
   free(c->replaced_blocks);
   c->replaced_blocks = NULL;
   c->replaced_count = 0;
+  code_space_put(c->code_space);
+  c->code_space = NULL;
+}
+
+void cpu_share_code_space(struct cpu *c, const struct cpu *with) {
+  code_space_put(c->code_space);
+  c->code_space = code_space_get(with->code_space);
+  if (c->blocks)
+    c->blocks->space = c->code_space;
 }
 
 void cpu_forget_code(struct cpu *c) {
@@ -57,6 +69,12 @@ void cpu_forget_code(struct cpu *c) {
     return;
   }
   kept[c->replaced_count++] = c->blocks;
+  /* The old cache's pages counted in the inherited space: a fresh space
+   * for the new image (execve leaves one thread), the old one left to
+   * the parent's copy. */
+  c->blocks->space = NULL;
+  c->code_space = code_space_new();
+  fresh->space = c->code_space;
   c->blocks = fresh;
 }
 
@@ -72,6 +90,7 @@ void cpu_init(struct cpu *c, struct mmu *mmu) {
   c->mmu = mmu;
   mmu->code_write_hook = code_changed;
   mmu->code_hook_ctx = c;
+  c->code_space = code_space_new();
   cpu_set_block_cache(c, true);
   c->rflags = FLAGS_FIXED | FLAG_IF;
   c->flags.op = FLAGS_EAGER;

@@ -214,7 +214,14 @@ struct cpu {
 
   struct mmu *mmu;
   struct block_cache *blocks; /* decoded-block cache; NULL: decode each time */
-  bool blocks_inherited;      /* the cache came with a fork (cpu_forked) */
+  /* Which pages hold decoded code on any CPU of the process (shared by
+   * its threads, cpu/exec/code_space.h), and what to call when this CPU
+   * stores into a page another CPU holds code from (its kernel then
+   * makes that CPU drop the page's blocks). */
+  struct code_space *code_space;
+  void (*remote_code_write)(void *ctx, uint64_t page);
+  void *remote_ctx;
+  bool blocks_inherited; /* the cache came with a fork (cpu_forked) */
   /* Inherited caches an execve replaced (cpu_forget_code), kept until
    * cpu_destroy. */
   struct block_cache **replaced_blocks;
@@ -286,6 +293,8 @@ void cpu_forget_code(struct cpu *c);
 void cpu_forked(struct cpu *c);
 /* Drop the decoded blocks of a page that changed (written, remapped). */
 void cpu_invalidate_code(struct cpu *c, uint64_t page);
+/* A thread's CPU: the same count of code pages as `with`'s. */
+void cpu_share_code_space(struct cpu *c, const struct cpu *with);
 /* Whether this CPU holds decoded code from the page: another CPU's
  * kernel work asks before invalidating (safe while this CPU runs). */
 bool cpu_holds_code(struct cpu *c, uint64_t page);

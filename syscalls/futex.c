@@ -84,7 +84,7 @@ static long host_sleep(struct process *p, uint32_t *w, int op, uint32_t val,
                        const struct timespec *ts, uint32_t *w2, uint32_t val3) {
   sigjmp_buf jb;
   volatile long r = -EINTR;
-  kernel_unlock();
+  thread_sleep_begin(p);
   if (sigsetjmp(jb, 1) == 0) {
     host_signal_jump = &jb;
     /* After arming: a signal before it left only this flag behind. */
@@ -95,7 +95,7 @@ static long host_sleep(struct process *p, uint32_t *w, int op, uint32_t val,
     }
     host_signal_jump = NULL;
   }
-  kernel_lock();
+  thread_sleep_end(p);
   return r;
 }
 

@@ -31,7 +31,8 @@ void host_wait_end(struct process *p, const sigset_t *wait_mask) {
 bool host_wait_signalled(struct process *p, uint64_t guest_mask) {
   host_signals_take(p);
   guest_mask &= ~(BIT(SIGKILL) | BIT(SIGSTOP));
-  return (sigqueue_pending(p) & ~guest_mask) != 0;
+  /* Another thread's exit_group ends the wait as a SIGKILL would. */
+  return (sigqueue_pending(p) & ~guest_mask) != 0 || p->sig->group_exit;
 }
 
 static int64_t to_ns(const struct timespec *t) {
@@ -64,7 +65,11 @@ int host_ppoll(struct process *p, struct pollfd *fds, nfds_t n,
     struct timespec left;
     if (timeout)
       left = from_ns(deadline - now_ns(CLOCK_MONOTONIC));
+    thread_sleep_begin(p);
     r = ppoll(fds, n, timeout ? &left : NULL, &mask);
+    int e = errno;
+    thread_sleep_end(p);
+    errno = e;
     if (r >= 0 || errno != EINTR) {
       r = r < 0 ? -errno : r;
       break;
@@ -91,7 +96,11 @@ int host_pselect(struct process *p, int nfds, fd_set *sets[3],
     struct timespec left;
     if (timeout)
       left = from_ns(deadline - now_ns(CLOCK_MONOTONIC));
+    thread_sleep_begin(p);
     r = pselect(nfds, sets[0], sets[1], sets[2], timeout ? &left : NULL, &mask);
+    int e = errno;
+    thread_sleep_end(p);
+    errno = e;
     if (r >= 0 || errno != EINTR) {
       r = r < 0 ? -errno : r;
       break;
@@ -146,7 +155,9 @@ int host_sleep_until(struct process *p, int clock,
       break;
     if (is_cpu_clock(clock)) {
       sigprocmask(SIG_SETMASK, &mask, NULL);
+      thread_sleep_begin(p);
       int e = clock_nanosleep(clock, TIMER_ABSTIME, deadline, NULL);
+      thread_sleep_end(p);
       sigprocmask(SIG_BLOCK, host_signals_set(), NULL);
       if (e && e != EINTR) {
         r = -e;
@@ -155,7 +166,9 @@ int host_sleep_until(struct process *p, int clock,
       continue;
     }
     struct timespec t = from_ns(left);
+    thread_sleep_begin(p);
     ppoll(NULL, 0, &t, &mask);
+    thread_sleep_end(p);
   }
   host_wait_end(p, &mask);
   return r;
@@ -164,7 +177,10 @@ int host_sleep_until(struct process *p, int clock,
 void host_wait_signal(struct process *p, uint64_t guest_mask) {
   sigset_t mask;
   host_wait_begin(p, &mask);
-  while (!host_wait_signalled(p, guest_mask))
+  while (!host_wait_signalled(p, guest_mask)) {
+    thread_sleep_begin(p);
     sigsuspend(&mask);
+    thread_sleep_end(p);
+  }
   host_wait_end(p, &mask);
 }

@@ -224,6 +224,7 @@ struct signal_shared {
 /* One guest task (Linux's task_struct): a thread, with the parts its
  * process shares behind pointers. The first task of a process is its
  * leader; its tid is the process's pid. */
+#define CODE_QUEUE_PAGES 64
 struct process {
   struct cpu cpu;
   struct mmu mmu; /* this thread's view: its own TLB */
@@ -272,6 +273,17 @@ struct process {
   int fatal_signal; /* non-zero when killed by a signal */
   struct emu_options *opt;
   struct thread_link *thread; /* its place among the process's threads */
+  /* In a host call that sleeps, without the kernel lock: a host signal
+   * that arrives on another thread kicks this one awake (thread.c). */
+  volatile int host_sleeping;
+  /* Pages whose decoded code other threads changed: dropped before this
+   * thread runs guest code again (thread.c). In the task, not its link,
+   * as guest code on other CPUs adds to it without the kernel lock. */
+  struct code_queue {
+    int lock, n;
+    bool flush;
+    uint64_t pages[CODE_QUEUE_PAGES];
+  } code_queue;
 };
 
 /* --- syscalls/vma.c: the sorted VMA list --- */
@@ -343,6 +355,12 @@ void kernel_unlock(void);
 /* The transitions between guest code and the kernel. */
 void thread_to_user(struct process *p);
 void thread_from_user(struct process *p);
+/* Around a host call that sleeps: the kernel lock is released, and a
+ * signal that arrives on another host thread wakes this one. */
+void thread_sleep_begin(struct process *p);
+void thread_sleep_end(struct process *p);
+/* The task running on this host thread. */
+struct process *thread_self_task(void);
 /* Threads in the process (1 when single-threaded). */
 int thread_count(void);
 /* The task of thread tid in this process, or NULL. */

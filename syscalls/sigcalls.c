@@ -122,9 +122,31 @@ int64_t sys_kill(struct process *p, const uint64_t a[6]) {
   return send_self(p, (int)a[1], SI_USER, false);
 }
 
+/* A signal to another thread of this process: onto its queue, from
+ * this thread's kernel (a host signal would reach emu's handler as one
+ * for the process). */
+static int64_t send_thread(struct process *p, struct process *t, int sig) {
+  if (sig < 0 || sig > 64)
+    return -EINVAL;
+  if (sig) {
+    struct guest_siginfo info;
+    memset(&info, 0, sizeof info);
+    info.signo = sig;
+    info.code = SI_TKILL;
+    info.u.kill.pid = p->pid;
+    info.u.kill.uid = (uint32_t)getuid();
+    sigqueue_send(t, &info, true);
+    thread_kick(t);
+  }
+  return 0;
+}
+
 int64_t sys_tkill(struct process *p, const uint64_t a[6]) {
   if ((int)a[0] <= 0)
     return -EINVAL;
+  struct process *t = thread_find((int)a[0]);
+  if (t && t != p)
+    return send_thread(p, t, (int)a[1]);
   if ((int)a[0] != p->tid)
     return sigsend_tgkill(p, -1, (int)a[0], (int)a[1]);
   return send_self(p, (int)a[1], SI_TKILL, true);
@@ -133,6 +155,9 @@ int64_t sys_tkill(struct process *p, const uint64_t a[6]) {
 int64_t sys_tgkill(struct process *p, const uint64_t a[6]) {
   if ((int)a[0] <= 0 || (int)a[1] <= 0)
     return -EINVAL;
+  struct process *t = (int)a[0] == p->pid ? thread_find((int)a[1]) : NULL;
+  if (t && t != p)
+    return send_thread(p, t, (int)a[2]);
   if ((int)a[0] != p->pid || (int)a[1] != p->tid)
     return sigsend_tgkill(p, (int)a[0], (int)a[1], (int)a[2]);
   return send_self(p, (int)a[2], SI_TKILL, true);

@@ -78,6 +78,8 @@ void signal_send(struct process *p, int sig, int si_code, bool to_thread) {
   info.u.kill.pid = p->pid;
   info.u.kill.uid = (uint32_t)getuid();
   sigqueue_send(p, &info, to_thread);
+  if (!to_thread)
+    thread_wake_for_signal(p, sig);
 }
 
 bool signal_wait_interrupted(struct process *p, uint64_t mask) {

@@ -114,7 +114,12 @@ static int64_t queue_self(struct process *p, int sig,
     return -EINVAL;
   if (!sig)
     return 0; /* the null signal only probes */
-  return sigqueue_send(p, info, to_thread);
+  int r = sigqueue_send(p, info, to_thread);
+  if (r == 0 && !to_thread)
+    thread_wake_for_signal(p, sig);
+  else if (r == 0 && p != thread_self_task())
+    thread_kick(p);
+  return r;
 }
 
 /* do_rt_sigqueueinfo: to the process (kill_proc_info). */
@@ -138,6 +143,9 @@ int64_t sys_rt_tgsigqueueinfo(struct process *p, const uint64_t a[6]) {
     return r;
   if (tid <= 0 || tgid <= 0)
     return -EINVAL;
+  struct process *t = tgid == p->pid ? thread_find(tid) : NULL;
+  if (t && t != p) /* another thread of this process */
+    return queue_self(t, sig, &info, true);
   if (tid != p->tid || tgid != p->pid)
     return sigsend_queueinfo(p, tgid, tid, sig, &info);
   return queue_self(p, sig, &info, true);

@@ -41,6 +41,9 @@ static __thread struct process *this_task;
 struct process *thread_self(void) {
   return this_task;
 }
+struct process *thread_self_task(void) {
+  return this_task;
+}
 
 int thread_count(void) { return __atomic_load_n(&ntasks, __ATOMIC_RELAXED); }
 
@@ -74,6 +77,27 @@ void thread_remove(struct process *t) {
     }
 }
 
+static void lock_queue(struct code_queue *q) {
+  while (__atomic_exchange_n(&q->lock, 1, __ATOMIC_ACQUIRE))
+    continue;
+}
+
+static void unlock_queue(struct code_queue *q) {
+  __atomic_store_n(&q->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* A page whose decoded code thread o must drop before it runs guest
+ * code again (all of its code when the queue overflows). */
+static void code_queue_push(struct process *o, uint64_t page) {
+  struct code_queue *q = &o->code_queue;
+  lock_queue(q);
+  if (q->n < CODE_QUEUE_PAGES)
+    q->pages[q->n++] = page;
+  else
+    q->flush = true;
+  unlock_queue(q);
+}
+
 static void kick_cpu(void *ctx) {
   struct cpu *c = ctx;
   c->interrupt = 1;
@@ -96,11 +120,22 @@ static void thread_code_changed(void *ctx, uint64_t page) {
     struct process *o = tasks[k];
     if (o == t || !cpu_holds_code(&o->cpu, page))
       continue;
-    struct thread_link *l = o->thread;
-    if (l->npages < THREAD_PAGES)
-      l->pages[l->npages++] = page;
-    else
-      l->flush_code = true;
+    code_queue_push(o, page);
+    kick_cpu(&o->cpu);
+  }
+}
+
+/* From guest code (no kernel lock): this CPU stored into a page another
+ * CPU holds code from. Every other thread drops the page's blocks at its
+ * next block boundary, before it could run them again. */
+static void thread_remote_code_write(void *ctx, uint64_t page) {
+  struct process *t = ctx;
+  int n = __atomic_load_n(&ntasks, __ATOMIC_ACQUIRE);
+  for (int k = 0; k < n && k < MAX_THREADS; k++) {
+    struct process *o = __atomic_load_n(&tasks[k], __ATOMIC_ACQUIRE);
+    if (!o || o == t)
+      continue;
+    code_queue_push(o, page);
     kick_cpu(&o->cpu);
   }
 }
@@ -108,6 +143,8 @@ static void thread_code_changed(void *ctx, uint64_t page) {
 void thread_code_hook_attach(struct process *t) {
   t->mmu.code_write_hook = thread_code_changed;
   t->mmu.code_hook_ctx = t;
+  t->cpu.remote_code_write = thread_remote_code_write;
+  t->cpu.remote_ctx = t;
 }
 
 void thread_init_leader(struct process *p) {
@@ -127,29 +164,50 @@ void thread_fork_child(struct process *p) {
   /* Only the forking thread lives on in the child (Linux's fork copies
    * the calling thread alone). Its link becomes the child's leader. */
   p->thread->leader = true;
-  p->thread->npages = 0;
-  p->thread->flush_code = false;
   ntasks = 0;
   add_task(p);
   p->mmu.space->ncpus = 1;
   p->mmu.space->cpus[0] = &p->mmu;
   p->mmu.space->cpus_lock = 0;
+  p->code_queue.lock = p->code_queue.n = 0;
+  p->code_queue.flush = false;
   thread_exit_fork_child();
 }
+
+static void send_kick(struct process *t);
 
 void thread_interrupt_all(void) {
   int n = __atomic_load_n(&ntasks, __ATOMIC_ACQUIRE);
   for (int k = 0; k < n && k < MAX_THREADS; k++) {
     struct process *t = __atomic_load_n(&tasks[k], __ATOMIC_ACQUIRE);
-    if (t)
-      kick_cpu(&t->cpu);
+    if (!t)
+      continue;
+    kick_cpu(&t->cpu);
+    /* The host chose this thread for the signal; one asleep in a host
+     * call (a wait4, a poll) may be the one it is for. */
+    if (t != this_task && t->host_sleeping)
+      send_kick(t);
   }
+}
+
+void thread_sleep_begin(struct process *p) {
+  p->host_sleeping = 1;
+  kernel_unlock();
+}
+
+void thread_sleep_end(struct process *p) {
+  kernel_lock();
+  p->host_sleeping = 0;
 }
 
 void thread_kick(struct process *t) {
   kick_cpu(&t->cpu);
-  if (t == this_task)
-    return;
+  if (t != this_task)
+    send_kick(t);
+}
+
+/* Async-signal-safe: the host signal handler sends it too. */
+static void send_kick(struct process *t) {
   /* The host call it may sleep in ends with EINTR; the handler knows the
    * kick by its value and forwards nothing (host_signal.c). */
   siginfo_t si;
@@ -170,15 +228,18 @@ void thread_wake_for_signal(struct process *p, int sig) {
 }
 
 void thread_to_user(struct process *p) {
-  struct thread_link *l = p->thread;
-  if (l->flush_code) {
-    cpu_forget_code(&p->cpu);
-    l->flush_code = false;
-    l->npages = 0;
+  struct code_queue *q = &p->code_queue;
+  if (__atomic_load_n(&q->n, __ATOMIC_ACQUIRE) || q->flush) {
+    lock_queue(q);
+    if (q->flush)
+      cpu_forget_code(&p->cpu);
+    else
+      for (int k = 0; k < q->n; k++)
+        cpu_invalidate_code(&p->cpu, q->pages[k]);
+    q->n = 0;
+    q->flush = false;
+    unlock_queue(q);
   }
-  for (int k = 0; k < l->npages; k++)
-    cpu_invalidate_code(&p->cpu, l->pages[k]);
-  l->npages = 0;
   kernel_unlock();
   mmu_enter_user(&p->mmu);
 }
@@ -278,6 +339,7 @@ int64_t thread_clone(struct process *p, const struct guest_clone_args *k) {
     return -EAGAIN;
   }
   cpu_init(&t->cpu, &t->mmu);
+  cpu_share_code_space(&t->cpu, &p->cpu);
   copy_cpu_state(&t->cpu, &p->cpu);
   t->mmu.fault_ctx = t;
   attach_kick(t);

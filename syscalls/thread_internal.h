@@ -7,16 +7,10 @@
 
 #include "process.h"
 
-/* A thread's place in its process: the pages whose decoded code other
- * threads' kernel work changed, dropped before it runs guest code again
- * (all of its code when they overflow). */
-#define THREAD_PAGES 64
+/* A thread's place in its process. */
 struct thread_link {
   bool leader;
   bool own_opt; /* the task's options are its own copy (freed with it) */
-  bool flush_code;
-  int npages;
-  uint64_t pages[THREAD_PAGES];
 };
 
 /* The host signal that kicks a thread out of a host call it sleeps in,

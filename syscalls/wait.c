@@ -35,7 +35,9 @@ static long wait_loop(struct process *p, bool nohang, long (*try)(void *ctx),
       r = -ERESTARTSYS;
       break;
     }
+    thread_sleep_begin(p);
     sigsuspend(&mask);
+    thread_sleep_end(p);
   }
   host_wait_end(p, &mask);
   return r;

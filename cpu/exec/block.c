@@ -10,6 +10,7 @@
 #include "../handlers.h"
 #include "block.h"
 #include "chain.h"
+#include "code_space.h"
 
 /* --- the set of pages holding decoded code --- */
 
@@ -28,7 +29,7 @@ static bool code_page_has(const struct code_pages *s, uint64_t page) {
   }
 }
 
-static void code_page_add(struct code_pages *s, uint64_t page);
+static bool code_page_add(struct code_pages *s, uint64_t page);
 
 static void code_page_rehash(struct code_pages *s, uint64_t cap) {
   struct code_pages old = *s;
@@ -43,16 +44,18 @@ static void code_page_rehash(struct code_pages *s, uint64_t cap) {
   free(old.slots);
 }
 
-static void code_page_add(struct code_pages *s, uint64_t page) {
+/* True when the page was not in the set. */
+static bool code_page_add(struct code_pages *s, uint64_t page) {
   if ((s->used + 1) * 2 > s->cap)
     code_page_rehash(s, s->cap ? s->cap * 2 : 1024);
   uint64_t h = page_hash(page, s->cap);
   while (s->slots[h] && s->slots[h] != page)
     h = (h + 1) & (s->cap - 1);
-  if (!s->slots[h]) {
-    s->slots[h] = page;
-    s->used++;
-  }
+  if (s->slots[h])
+    return false;
+  s->slots[h] = page;
+  s->used++;
+  return true;
 }
 
 /* Linear-probing deletion (Knuth's algorithm R): later entries of the
@@ -128,6 +131,9 @@ void block_cache_flush(struct block_cache *bc) {
     }
     bc->by_page[k] = NULL;
   }
+  for (uint64_t k = 0; bc->space && k < bc->pages.cap; k++)
+    if (bc->pages.slots[k])
+      code_space_remove(bc->space, bc->pages.slots[k]);
   free(bc->pages.slots);
   memset(&bc->pages, 0, sizeof bc->pages);
 }
@@ -205,6 +211,8 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
   pages_lock(&bc->pages);
   code_page_remove(&bc->pages, page);
   pages_unlock(&bc->pages);
+  if (bc->space)
+    code_space_remove(bc->space, page);
   /* A store from the running block into its own pages (self-modifying
    * code, SDM vol. 3, 11.6): the instructions after the storing one may
    * be stale, so the block (retired now: nothing else runs it) is cut
@@ -346,11 +354,21 @@ static struct block *build(struct cpu *c) {
   bc->blocks_built++;
   /* Writes to these pages must now take the slow path that invalidates. */
   pages_lock(&bc->pages);
-  code_page_add(&bc->pages, b->page_first);
-  code_page_add(&bc->pages, b->page_last);
+  bool new_first = code_page_add(&bc->pages, b->page_first);
+  bool new_last = code_page_add(&bc->pages, b->page_last);
   pages_unlock(&bc->pages);
   tlb_flush_write(c->mmu, b->page_first);
   tlb_flush_write(c->mmu, b->page_last);
+  /* The process's first code in a page: other CPUs' write entries for
+   * it go too, so that their stores into it take the slow path that
+   * tells this CPU (the shootdown is a no-op with one CPU). */
+  bool first_holder = false;
+  if (bc->space && new_first && code_space_add(bc->space, b->page_first) == 1)
+    first_holder = true;
+  if (bc->space && new_last && code_space_add(bc->space, b->page_last) == 1)
+    first_holder = true;
+  if (first_holder)
+    mmu_shootdown(c->mmu);
   return b;
 }
 

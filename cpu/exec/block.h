@@ -48,6 +48,9 @@ struct block_cache {
   struct block *by_page[BLOCK_PAGE_BUCKETS];
   struct block *retired; /* invalidated while possibly running: freed later */
   struct code_pages pages;
+  /* The process's count of CPUs holding code per page (code_space.h),
+   * kept in step with `pages`. */
+  struct code_space *space;
   uint64_t generation; /* bumped by every invalidation: unlinks all */
   uint64_t blocks_built, blocks_invalidated;
   struct block *running; /* the block being executed, for a fault's count */

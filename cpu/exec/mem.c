@@ -7,6 +7,7 @@
 #include "../../mmu/mmu.h"
 #include "../cpu.h"
 #include "block.h"
+#include "code_space.h"
 
 _Noreturn void cpu_raise(struct cpu *c, enum trap_kind kind, uint32_t error) {
   c->trap.kind = kind;
@@ -50,8 +51,17 @@ static uint8_t *host_byte(struct cpu *c, uint64_t addr, enum mmu_access kind) {
   /* A store to a page holding decoded code invalidates those blocks
    * (self-modifying code); such stores always come this way because
    * building a block drops the page's write-TLB entry. */
-  if (kind == MMU_WRITE && c->blocks)
+  if (kind == MMU_WRITE && c->blocks) {
     block_cache_page_changed(c, addr & PAGE_MASK);
+    /* Another CPU runs code from this page: it must drop it, and this
+     * CPU keeps no write entry while the page is code there. */
+    if (c->mmu->space->ncpus > 1 &&
+        code_space_count(c->code_space, addr & PAGE_MASK)) {
+      tlb_flush_write(c->mmu, addr);
+      if (c->remote_code_write)
+        c->remote_code_write(c->remote_ctx, addr & PAGE_MASK);
+    }
+  }
   return mmu_phys(c->mmu, paddr);
 }
 
