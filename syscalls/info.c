@@ -2,6 +2,7 @@
  * calls glibc makes at start (set_tid_address, set_robust_list, rseq),
  * resource limits, usage, random bytes and the CPU set. */
 #include <errno.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/random.h>
@@ -51,10 +52,6 @@ HOST_ID(getegid)
  * to find (another guest process is a host process too). */
 static bool is_self(struct process *p, uint64_t pid) {
   return (int)pid == 0 || (int)pid == p->pid;
-}
-
-static bool host_pid_exists(uint64_t pid) {
-  return (int)pid > 0 && syscall(SYS_getpgid, (pid_t)pid) >= 0;
 }
 
 static int64_t get_res_ids(struct process *p, const uint64_t a[6], long nr) {
@@ -254,21 +251,38 @@ int64_t sys_sysinfo(struct process *p, const uint64_t a[6]) {
   return copy_to_guest(&p->mmu, a[0], &s, sizeof s) < 0 ? -EFAULT : 0;
 }
 
+/* Guest threads are host threads: a thread that yields lets the host
+ * run another (a spinning thread waits for one that may share its
+ * core). */
 int64_t sys_sched_yield(struct process *p, const uint64_t a[6]) {
   (void)p;
   (void)a;
+  kernel_unlock();
+  sched_yield();
+  kernel_lock();
   return 0;
 }
 
-/* The emulated machine has one CPU. Linux returns the size of its
- * cpumask (one long here) and wants a length that holds it. */
+/* The CPUs the guest's threads run on are the host's: its mask of the
+ * task (guest tids are host tids), as many bytes as the host kernel's
+ * cpumask, which Linux returns. */
 int64_t sys_sched_getaffinity(struct process *p, const uint64_t a[6]) {
-  uint64_t mask = 1;
-  if (!is_self(p, a[0]) && !host_pid_exists(a[0]))
-    return -ESRCH;
-  if ((a[1] & 7) || a[1] < sizeof mask)
-    return -EINVAL;
-  return copy_to_guest(&p->mmu, a[2], &mask, sizeof mask) < 0
-             ? -EFAULT
-             : (int64_t)sizeof mask;
+  uint8_t mask[512];
+  pid_t tid = a[0] == 0 ? (pid_t)p->tid : (pid_t)a[0];
+  size_t len = a[1] < sizeof mask ? (size_t)a[1] : sizeof mask;
+  long n = syscall(SYS_sched_getaffinity, tid, len, mask);
+  if (n < 0)
+    return -errno;
+  return copy_to_guest(&p->mmu, a[2], mask, (size_t)n) < 0 ? -EFAULT : n;
+}
+
+/* Honoured by the host for the task's host thread (or another task). */
+int64_t sys_sched_setaffinity(struct process *p, const uint64_t a[6]) {
+  uint8_t mask[512] = {0};
+  pid_t tid = a[0] == 0 ? (pid_t)p->tid : (pid_t)a[0];
+  size_t len = a[1] < sizeof mask ? (size_t)a[1] : sizeof mask;
+  if (copy_from_guest(&p->mmu, mask, a[2], len) < 0)
+    return -EFAULT;
+  long r = syscall(SYS_sched_setaffinity, tid, len, mask);
+  return r < 0 ? -errno : r;
 }

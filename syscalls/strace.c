@@ -611,6 +611,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
     st_clone3_leave(p, a, ret);
     break;
   case A_CPUSET_OUT: failed ? st_ptr(p, v) : st_cpuset(p, v, ret); break;
+  case A_CPUSET_IN: st_cpuset(p, v, (int64_t)a[1]); break;
   case A_SOCK_DOMAIN: st_xlat(p, af_names, v, "AF_???"); break;
   case A_SOCK_TYPE:
     st_xlat(p, sock_type_names, v & 0xf, "SOCK_???");

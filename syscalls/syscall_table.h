@@ -96,6 +96,7 @@ enum sc_arg {
   A_RUSAGE_WHO,
   A_RUSAGE_OUT,
   A_CPUSET_OUT, /* out: [0 1] */
+  A_CPUSET_IN,  /* in: [0 1], the previous argument bytes of it */
   A_SOCK_DOMAIN,
   A_SOCK_TYPE,
   A_SOCK_PROTO,
