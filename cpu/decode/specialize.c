@@ -69,6 +69,10 @@ void cpu_specialize_at(struct insn *in) {
 }
 
 cpu_handler cpu_specialize_fused(const struct insn *in) {
+  /* A locked flag setter and its Jcc run apart: the locked copy and the
+   * Jcc's own (the same accesses and counts). */
+  if (in->lock)
+    return NULL;
   if (in[1].opsize != 8) /* a 66 Jcc is 16-bit: op_jcc (cpu/branch.c) */
     return NULL;
   if (rel_target_bad(&in[1]))
@@ -85,7 +89,11 @@ void cpu_specialize(struct insn *in) {
   /* 66-prefixed near branches are 16-bit on this CPU: the generic ones. */
   if ((cpu_ops[in->op].decode & D_F64) && in->opsize != 8)
     form = -1;
-  if (form >= 0) {
+  if (form >= 0 && in->lock) {
+    /* Where the plain form has a copy, the locked one has its own: a
+     * plain copy's read and write are not atomic (cpu/exec/atomic.h). */
+    h = fast_alu_pick(in, generic, form) ? fast_lock_pick(generic) : NULL;
+  } else if (form >= 0) {
     h = fast_alu_pick(in, generic, form);
     if (!h)
       h = fast_move_pick(in, generic, form);

@@ -6,6 +6,7 @@
 
 #include "../../mmu/mmu.h"
 #include "../cpu.h"
+#include "atomic.h"
 #include "block.h"
 #include "code_space.h"
 
@@ -132,6 +133,16 @@ void cpu_store_bytes(struct cpu *c, uint64_t addr, const void *src, int n) {
     copy_operand(p, src, n);
   else
     store_pages(c, addr, src, n);
+}
+
+void *cpu_store_ptr(struct cpu *c, uint64_t addr, int size) {
+  void *p = tlb_lookup(c->mmu, MMU_WRITE, addr, (unsigned)size);
+  if (p)
+    return p;
+  /* store_pages for an access in one page, without the copy. */
+  check_end_canonical(c, addr, size);
+  cpu_probe_write(c, addr, size);
+  return host_byte(c, addr, MMU_WRITE);
 }
 
 uint64_t cpu_load(struct cpu *c, uint64_t addr, int size) {

@@ -1,8 +1,11 @@
 /* add/or/adc/sbb/and/sub/xor/cmp, test, inc/dec, neg/not (SDM vol. 2).
  * Results are stored first, flags recorded lazily afterwards, so that a
  * faulting store leaves the machine untouched for the restart. */
-#include "alu.h"
+#include <stdlib.h>
+
+#include "../exec/atomic.h"
 #include "../handlers.h"
+#include "alu.h"
 
 uint64_t alu_result(struct cpu *c, int op, uint64_t a, uint64_t b) {
   switch (op) {
@@ -35,13 +38,54 @@ void alu_flags(struct cpu *c, int op, int size, uint64_t a, uint64_t b,
   cpu_flags_lazy(c, kind, size, a, b, res);
 }
 
+uint64_t alu_locked(struct cpu *c, const struct insn *i, uint64_t addr,
+                    void *host, uint64_t b) {
+  uint64_t carry = 0;
+  if (i->arg == ALU_ADC || i->arg == ALU_SBB)
+    carry = !!(cpu_get_flags(c) & FLAG_CF);
+  enum atomic_op op = ATOMIC_ADD;
+  uint64_t v;
+  switch (i->arg) {
+  case ALU_ADD:
+  case ALU_ADC: v = b + carry; break;
+  case ALU_SUB:
+  case ALU_SBB: v = 0 - b - carry; break;
+  case ALU_OR: op = ATOMIC_OR, v = b; break;
+  case ALU_AND: op = ATOMIC_AND, v = b; break;
+  case ALU_XOR: op = ATOMIC_XOR, v = b; break;
+  default: abort(); /* cmp has no locked form: #UD at decode */
+  }
+  if (host)
+    return atomic_host_rmw(host, i->opsize, op, v);
+  return cpu_atomic_rmw(c, addr, i->opsize, op, v);
+}
+
+uint64_t inc_dec_locked(struct cpu *c, const struct insn *i, uint64_t addr,
+                        void *host) {
+  uint64_t v = i->arg ? ~0ull : 1; /* dec adds -1 */
+  if (host)
+    return atomic_host_rmw(host, i->opsize, ATOMIC_ADD, v);
+  return cpu_atomic_rmw(c, addr, i->opsize, ATOMIC_ADD, v);
+}
+
+void inc_dec_flags(struct cpu *c, const struct insn *i, uint64_t a) {
+  uint64_t res = i->arg ? a - 1 : a + 1;
+  c->rflags = cpu_get_flags(c); /* CF must survive in the eager bits */
+  cpu_flags_lazy(c, i->arg ? FLAGS_DEC : FLAGS_INC, i->opsize, a, 1, res);
+}
+
 static void alu_rm(struct cpu *c, const struct insn *i, uint64_t b) {
   int size = i->opsize;
-  uint64_t addr = 0;
-  uint64_t a = rm_read(c, i, size, &addr);
-  uint64_t res = alu_result(c, i->arg, a, b);
-  if (i->arg != ALU_CMP)
-    rm_write(c, i, size, addr, res);
+  uint64_t addr = 0, a, res;
+  if (i->lock) {
+    a = alu_locked(c, i, cpu_ea(c, i), NULL, b);
+    res = alu_result(c, i->arg, a, b);
+  } else {
+    a = rm_read(c, i, size, &addr);
+    res = alu_result(c, i->arg, a, b);
+    if (i->arg != ALU_CMP)
+      rm_write(c, i, size, addr, res);
+  }
   alu_flags(c, i->arg, size, a, b, res);
 }
 
@@ -98,26 +142,36 @@ void op_test_rm_imm(struct cpu *c, const struct insn *i) {
 /* FE/FF /0 and /1: inc and dec keep CF (SDM vol. 2, INC). arg 0 = inc. */
 void op_inc_dec(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
-  uint64_t addr = 0;
-  uint64_t a = rm_read(c, i, size, &addr);
-  uint64_t res = i->arg ? a - 1 : a + 1;
-  rm_write(c, i, size, addr, res);
-  c->rflags = cpu_get_flags(c); /* CF must survive in the eager bits */
-  cpu_flags_lazy(c, i->arg ? FLAGS_DEC : FLAGS_INC, size, a, 1, res);
+  uint64_t addr = 0, a;
+  if (i->lock) {
+    a = inc_dec_locked(c, i, cpu_ea(c, i), NULL);
+  } else {
+    a = rm_read(c, i, size, &addr);
+    rm_write(c, i, size, addr, i->arg ? a - 1 : a + 1);
+  }
+  inc_dec_flags(c, i, a);
 }
 
 /* F6/F7 /3: neg is 0 - r/m; CF = (operand != 0). */
 void op_neg(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
-  uint64_t addr = 0;
-  uint64_t a = rm_read(c, i, size, &addr);
-  rm_write(c, i, size, addr, 0 - a);
+  uint64_t addr = 0, a;
+  if (i->lock) {
+    a = cpu_atomic_rmw(c, cpu_ea(c, i), size, ATOMIC_NEG, 0);
+  } else {
+    a = rm_read(c, i, size, &addr);
+    rm_write(c, i, size, addr, 0 - a);
+  }
   cpu_flags_lazy(c, FLAGS_SUB, size, 0, a, 0 - a);
 }
 
 /* F6/F7 /2: not changes no flags. */
 void op_not(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
+  if (i->lock) {
+    cpu_atomic_rmw(c, cpu_ea(c, i), size, ATOMIC_XOR, size_mask(size));
+    return;
+  }
   uint64_t addr = 0;
   uint64_t a = rm_read(c, i, size, &addr);
   rm_write(c, i, size, addr, ~a);

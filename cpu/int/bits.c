@@ -1,5 +1,6 @@
 /* Bit instructions: bt/bts/btr/btc, bsf/bsr, popcnt, lzcnt/tzcnt, bswap,
  * movbe and adcx/adox (SDM vol. 2). BMI1/BMI2 are in cpu/bmi.c. */
+#include "../exec/atomic.h"
 #include "../handlers.h"
 #include "alu.h"
 
@@ -28,6 +29,14 @@ void op_bt(struct cpu *c, const struct insn *i) {
       if (i->addrsize == 4 && i->seg == SEG_NONE)
         addr = (uint32_t)addr;
       offset = (uint64_t)so & (uint64_t)(bits - 1);
+    }
+    if (i->lock) { /* bts/btr/btc: or, and-not, xor of the bit */
+      static const enum atomic_op ops[4] = {ATOMIC_OR, ATOMIC_OR, ATOMIC_AND,
+                                            ATOMIC_XOR};
+      uint64_t bit = 1ull << offset;
+      v = cpu_atomic_rmw(c, addr, size, ops[op], op == 2 ? ~bit : bit);
+      cpu_flags_merge(c, (v & bit) ? FLAG_CF : 0, FLAG_CF);
+      return;
     }
     v = cpu_load(c, addr, size);
   }

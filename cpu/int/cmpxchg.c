@@ -1,7 +1,10 @@
-/* cmpxchg, cmpxchg8b/16b and xadd (SDM vol. 2). The emulator runs one
- * thread at a time, so LOCK's atomicity holds by construction. As on
- * hardware, a memory destination is always written (the old value goes
- * back when the compare fails), so a read-only page faults either way. */
+/* cmpxchg, cmpxchg8b/16b and xadd (SDM vol. 2). As on hardware, a
+ * memory destination is always written (the old value goes back when the
+ * compare fails), so a read-only page faults either way. With LOCK they
+ * are host atomics (cpu/exec/atomic.h): a failing compare then writes
+ * nothing back, which no other thread can tell from writing the value
+ * it read, atomically. */
+#include "../exec/atomic.h"
 #include "../handlers.h"
 #include "alu.h"
 
@@ -9,9 +12,18 @@
 void op_cmpxchg(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
   uint64_t addr = 0;
-  uint64_t dest = rm_read(c, i, size, &addr);
   uint64_t acc = cpu_reg_get(c, i, RAX, size);
   uint64_t m = size_mask(size);
+  if (i->lock) {
+    /* One host compare-and-exchange; the accumulator gets what it saw. */
+    uint64_t src = cpu_reg_get(c, i, i->reg, size);
+    uint64_t dest = cpu_atomic_cmpxchg(c, cpu_ea(c, i), size, acc, src);
+    if ((dest & m) != (acc & m))
+      cpu_reg_set(c, i, RAX, size, dest);
+    cpu_flags_lazy(c, FLAGS_SUB, size, acc, dest, acc - dest);
+    return;
+  }
+  uint64_t dest = rm_read(c, i, size, &addr);
   bool equal = (dest & m) == (acc & m);
   if (equal) {
     rm_write(c, i, size, addr, cpu_reg_get(c, i, i->reg, size));
@@ -26,12 +38,16 @@ void op_cmpxchg(struct cpu *c, const struct insn *i) {
 /* 0F C0, C1: xadd r/m, reg: the register gets the old destination. */
 void op_xadd(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
-  uint64_t addr = 0;
-  uint64_t dest = rm_read(c, i, size, &addr);
+  uint64_t addr = 0, dest;
   uint64_t src = cpu_reg_get(c, i, i->reg, size);
+  if (i->lock) {
+    dest = cpu_atomic_rmw(c, cpu_ea(c, i), size, ATOMIC_ADD, src);
+  } else {
+    dest = rm_read(c, i, size, &addr);
+    if (i->mod != 3)
+      cpu_store(c, addr, size, dest + src);
+  }
   uint64_t sum = dest + src;
-  if (i->mod != 3)
-    cpu_store(c, addr, size, sum);
   cpu_reg_set(c, i, i->reg, size, dest);
   if (i->mod == 3)
     cpu_reg_set(c, i, i->rm, size, sum);
@@ -46,6 +62,14 @@ void op_cmpxchg8b16b(struct cpu *c, const struct insn *i) {
   if (i->opsize == 8) {
     if (addr & 15)
       cpu_raise(c, TRAP_GP, 0);
+    if (i->lock) {
+      uint64_t lo = c->gpr[RAX], hi = c->gpr[RDX];
+      equal = cpu_atomic_cmpxchg16(c, addr, &lo, &hi, c->gpr[RBX], c->gpr[RCX]);
+      c->gpr[RAX] = lo;
+      c->gpr[RDX] = hi;
+      cpu_flags_merge(c, equal ? FLAG_ZF : 0, FLAG_ZF);
+      return;
+    }
     uint64_t lo = cpu_load(c, addr, 8), hi = cpu_load(c, addr + 8, 8);
     equal = lo == c->gpr[RAX] && hi == c->gpr[RDX];
     cpu_probe_write(c, addr, 16);
@@ -59,8 +83,20 @@ void op_cmpxchg8b16b(struct cpu *c, const struct insn *i) {
       c->gpr[RDX] = hi;
     }
   } else {
-    uint64_t old = cpu_load(c, addr, 8);
     uint64_t want = (uint32_t)c->gpr[RAX] | c->gpr[RDX] << 32;
+    uint64_t old;
+    if (i->lock) {
+      uint64_t next = (uint32_t)c->gpr[RBX] | c->gpr[RCX] << 32;
+      old = cpu_atomic_cmpxchg(c, addr, 8, want, next);
+      equal = old == want;
+      if (!equal) {
+        c->gpr[RAX] = (uint32_t)old;
+        c->gpr[RDX] = old >> 32;
+      }
+      cpu_flags_merge(c, equal ? FLAG_ZF : 0, FLAG_ZF);
+      return;
+    }
+    old = cpu_load(c, addr, 8);
     equal = old == want;
     if (equal) {
       cpu_store(c, addr, 8, (uint32_t)c->gpr[RBX] | c->gpr[RCX] << 32);

@@ -1,6 +1,7 @@
 /* Data movement without arithmetic: mov in all its forms, movzx/movsx/
  * movsxd, lea, xchg, setcc, cmovcc, the accumulator sign extensions and
  * the flag-register moves (SDM vol. 2). */
+#include "../exec/atomic.h"
 #include "../handlers.h"
 #include "alu.h"
 
@@ -63,13 +64,17 @@ void op_lea(struct cpu *c, const struct insn *i) {
   cpu_reg_set(c, i, i->reg, i->opsize, cpu_ea(c, &t));
 }
 
-/* 86, 87: xchg r/m, reg (always locked with memory: single-threaded). */
+/* 86, 87: xchg r/m, reg; with memory always locked, prefix or not (SDM
+ * vol. 2, XCHG): a host atomic exchange (cpu/exec/atomic.h). */
 void op_xchg_rm_r(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
-  uint64_t addr = 0;
-  uint64_t a = rm_read(c, i, size, &addr);
-  uint64_t b = cpu_reg_get(c, i, i->reg, size);
-  rm_write(c, i, size, addr, b);
+  uint64_t b = cpu_reg_get(c, i, i->reg, size), a;
+  if (i->mod != 3) {
+    a = cpu_atomic_rmw(c, cpu_ea(c, i), size, ATOMIC_XCHG, b);
+  } else {
+    a = cpu_reg_get(c, i, i->rm, size);
+    cpu_reg_set(c, i, i->rm, size, b);
+  }
   cpu_reg_set(c, i, i->reg, size, a);
 }
 
