@@ -54,57 +54,56 @@ void op_xadd(struct cpu *c, const struct insn *i) {
   cpu_flags_lazy(c, FLAGS_ADD, size, dest, src, sum);
 }
 
+/* cmpxchg16b m128: RDX:RAX against the operand, RCX:RBX stored when
+ * equal, else the operand loaded into RDX:RAX. */
+static bool cmpxchg16b(struct cpu *c, const struct insn *i, uint64_t addr) {
+  if (i->lock) {
+    uint64_t lo = c->gpr[RAX], hi = c->gpr[RDX];
+    bool equal =
+        cpu_atomic_cmpxchg16(c, addr, &lo, &hi, c->gpr[RBX], c->gpr[RCX]);
+    c->gpr[RAX] = lo;
+    c->gpr[RDX] = hi;
+    return equal;
+  }
+  uint64_t lo = cpu_load(c, addr, 8), hi = cpu_load(c, addr + 8, 8);
+  bool equal = lo == c->gpr[RAX] && hi == c->gpr[RDX];
+  cpu_probe_write(c, addr, 16);
+  if (equal) {
+    cpu_store(c, addr, 8, c->gpr[RBX]);
+    cpu_store(c, addr + 8, 8, c->gpr[RCX]);
+  } else {
+    cpu_store(c, addr, 8, lo);
+    cpu_store(c, addr + 8, 8, hi);
+    c->gpr[RAX] = lo;
+    c->gpr[RDX] = hi;
+  }
+  return equal;
+}
+
+/* cmpxchg8b m64: the same with EDX:EAX and ECX:EBX. */
+static bool cmpxchg8b(struct cpu *c, const struct insn *i, uint64_t addr) {
+  uint64_t want = (uint32_t)c->gpr[RAX] | c->gpr[RDX] << 32;
+  uint64_t next = (uint32_t)c->gpr[RBX] | c->gpr[RCX] << 32;
+  uint64_t old;
+  if (i->lock) {
+    old = cpu_atomic_cmpxchg(c, addr, 8, want, next);
+  } else {
+    old = cpu_load(c, addr, 8);
+    cpu_store(c, addr, 8, old == want ? next : old);
+  }
+  if (old == want)
+    return true;
+  c->gpr[RAX] = (uint32_t)old;
+  c->gpr[RDX] = old >> 32;
+  return false;
+}
+
 /* 0F C7 /1: cmpxchg8b m64, or cmpxchg16b m128 with REX.W (#GP unless the
  * operand is 16-byte aligned). Only ZF changes. */
 void op_cmpxchg8b16b(struct cpu *c, const struct insn *i) {
   uint64_t addr = cpu_ea(c, i);
-  bool equal;
-  if (i->opsize == 8) {
-    if (addr & 15)
-      cpu_raise(c, TRAP_GP, 0);
-    if (i->lock) {
-      uint64_t lo = c->gpr[RAX], hi = c->gpr[RDX];
-      equal = cpu_atomic_cmpxchg16(c, addr, &lo, &hi, c->gpr[RBX], c->gpr[RCX]);
-      c->gpr[RAX] = lo;
-      c->gpr[RDX] = hi;
-      cpu_flags_merge(c, equal ? FLAG_ZF : 0, FLAG_ZF);
-      return;
-    }
-    uint64_t lo = cpu_load(c, addr, 8), hi = cpu_load(c, addr + 8, 8);
-    equal = lo == c->gpr[RAX] && hi == c->gpr[RDX];
-    cpu_probe_write(c, addr, 16);
-    if (equal) {
-      cpu_store(c, addr, 8, c->gpr[RBX]);
-      cpu_store(c, addr + 8, 8, c->gpr[RCX]);
-    } else {
-      cpu_store(c, addr, 8, lo);
-      cpu_store(c, addr + 8, 8, hi);
-      c->gpr[RAX] = lo;
-      c->gpr[RDX] = hi;
-    }
-  } else {
-    uint64_t want = (uint32_t)c->gpr[RAX] | c->gpr[RDX] << 32;
-    uint64_t old;
-    if (i->lock) {
-      uint64_t next = (uint32_t)c->gpr[RBX] | c->gpr[RCX] << 32;
-      old = cpu_atomic_cmpxchg(c, addr, 8, want, next);
-      equal = old == want;
-      if (!equal) {
-        c->gpr[RAX] = (uint32_t)old;
-        c->gpr[RDX] = old >> 32;
-      }
-      cpu_flags_merge(c, equal ? FLAG_ZF : 0, FLAG_ZF);
-      return;
-    }
-    old = cpu_load(c, addr, 8);
-    equal = old == want;
-    if (equal) {
-      cpu_store(c, addr, 8, (uint32_t)c->gpr[RBX] | c->gpr[RCX] << 32);
-    } else {
-      cpu_store(c, addr, 8, old);
-      c->gpr[RAX] = (uint32_t)old;
-      c->gpr[RDX] = old >> 32;
-    }
-  }
+  if (i->opsize == 8 && (addr & 15))
+    cpu_raise(c, TRAP_GP, 0);
+  bool equal = i->opsize == 8 ? cmpxchg16b(c, i, addr) : cmpxchg8b(c, i, addr);
   cpu_flags_merge(c, equal ? FLAG_ZF : 0, FLAG_ZF);
 }
