@@ -92,7 +92,8 @@ void cpu_specialize(struct insn *in) {
   if (form >= 0 && in->lock) {
     /* Where the plain form has a copy, the locked one has its own: a
      * plain copy's read and write are not atomic (cpu/exec/atomic.h). */
-    h = fast_alu_pick(in, generic, form) ? fast_lock_pick(generic) : NULL;
+    h = fast_alu_pick(in, generic, form) ? fast_lock_pick(in, generic, form)
+                                         : NULL;
   } else if (form >= 0) {
     h = fast_alu_pick(in, generic, form);
     if (!h)

@@ -28,7 +28,7 @@ cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
                                 int form);
 /* For a locked instruction whose plain form fast_alu_pick specialises:
  * the locked copy (cpu/fast_lock.c), or NULL. */
-cpu_handler fast_lock_pick(cpu_handler generic);
+cpu_handler fast_lock_pick(const struct insn *i, cpu_handler generic, int form);
 cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic, int form);
 
 #endif

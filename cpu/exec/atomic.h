@@ -28,15 +28,75 @@ enum atomic_op {
 };
 
 /* The new value `op` makes of `old` (modulo the operand size). */
-uint64_t atomic_apply(enum atomic_op op, uint64_t old, uint64_t operand);
+static inline uint64_t atomic_apply(enum atomic_op op, uint64_t old,
+                                    uint64_t operand) {
+  switch (op) {
+  case ATOMIC_ADD: return old + operand;
+  case ATOMIC_OR: return old | operand;
+  case ATOMIC_AND: return old & operand;
+  case ATOMIC_XOR: return old ^ operand;
+  case ATOMIC_XCHG: return operand;
+  default: return 0 - old; /* NEG */
+  }
+}
+
+/* The host's own locked instructions (lock xadd, lock cmpxchg, xchg): x86
+ * hosts make them atomic at any alignment, even across cache lines
+ * (SDM vol. 3, 9.1.2.2), so a misaligned guest operand needs nothing
+ * more. Sequentially consistent, as every locked instruction is a full
+ * barrier (SDM vol. 3, 9.2.2). Inline: with the size and operation known
+ * (the specialised copies, cpu/fast/fast_lock.c) each is one host
+ * instruction, or a compare-and-exchange loop where the host has no
+ * fetching form (or, and, xor, neg). */
+#define ATOMIC_HOST_RMW(T)                                                     \
+  static inline uint64_t atomic_rmw_##T(T *p, enum atomic_op op, uint64_t v) { \
+    switch (op) {                                                              \
+    case ATOMIC_ADD: return __atomic_fetch_add(p, (T)v, __ATOMIC_SEQ_CST);     \
+    case ATOMIC_XCHG: return __atomic_exchange_n(p, (T)v, __ATOMIC_SEQ_CST);   \
+    default: break;                                                            \
+    }                                                                          \
+    T old = __atomic_load_n(p, __ATOMIC_RELAXED);                              \
+    while (!__atomic_compare_exchange_n(p, &old, (T)atomic_apply(op, old, v),  \
+                                        false, __ATOMIC_SEQ_CST,               \
+                                        __ATOMIC_RELAXED))                     \
+      ; /* another thread changed it: compute again from what it wrote */      \
+    return old;                                                                \
+  }                                                                            \
+  static inline uint64_t atomic_cas_##T(T *p, uint64_t expected,               \
+                                        uint64_t desired) {                    \
+    T old = (T)expected;                                                       \
+    __atomic_compare_exchange_n(p, &old, (T)desired, false, __ATOMIC_SEQ_CST,  \
+                                __ATOMIC_SEQ_CST);                             \
+    return old;                                                                \
+  }
+ATOMIC_HOST_RMW(uint8_t)
+ATOMIC_HOST_RMW(uint16_t)
+ATOMIC_HOST_RMW(uint32_t)
+ATOMIC_HOST_RMW(uint64_t)
+#undef ATOMIC_HOST_RMW
 
 /* On host memory (an operand inside one guest page): the old value. */
-uint64_t atomic_host_rmw(void *p, int size, enum atomic_op op,
-                         uint64_t operand);
+static inline uint64_t atomic_host_rmw(void *p, int size, enum atomic_op op,
+                                       uint64_t operand) {
+  switch (size) {
+  case 1: return atomic_rmw_uint8_t(p, op, operand);
+  case 2: return atomic_rmw_uint16_t(p, op, operand);
+  case 4: return atomic_rmw_uint32_t(p, op, operand);
+  default: return atomic_rmw_uint64_t(p, op, operand);
+  }
+}
+
 /* One compare-and-exchange of `size` bytes: the value seen, which equals
  * `expected` (masked to the size) exactly when `desired` was written. */
-uint64_t atomic_host_cmpxchg(void *p, int size, uint64_t expected,
-                             uint64_t desired);
+static inline uint64_t atomic_host_cmpxchg(void *p, int size, uint64_t expected,
+                                           uint64_t desired) {
+  switch (size) {
+  case 1: return atomic_cas_uint8_t(p, expected, desired);
+  case 2: return atomic_cas_uint16_t(p, expected, desired);
+  case 4: return atomic_cas_uint32_t(p, expected, desired);
+  default: return atomic_cas_uint64_t(p, expected, desired);
+  }
+}
 /* cmpxchg16b on a 16-byte aligned host address: true and {lo, hi}
  * written when equal to *old_lo:*old_hi, else false and the value seen
  * in *old_lo, *old_hi. */

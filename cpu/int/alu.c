@@ -38,8 +38,11 @@ void alu_flags(struct cpu *c, int op, int size, uint64_t a, uint64_t b,
   cpu_flags_lazy(c, kind, size, a, b, res);
 }
 
-uint64_t alu_locked(struct cpu *c, const struct insn *i, uint64_t addr,
-                    void *host, uint64_t b) {
+/* The locked form (cpu/exec/atomic.h) of op r/m, b on the memory operand
+ * at addr: the old value. ADC and SBB add b plus or minus the carry, the
+ * same sum modulo the operand size. */
+static uint64_t alu_locked(struct cpu *c, const struct insn *i, uint64_t addr,
+                           uint64_t b) {
   uint64_t carry = 0;
   if (i->arg == ALU_ADC || i->arg == ALU_SBB)
     carry = !!(cpu_get_flags(c) & FLAG_CF);
@@ -55,30 +58,14 @@ uint64_t alu_locked(struct cpu *c, const struct insn *i, uint64_t addr,
   case ALU_XOR: op = ATOMIC_XOR, v = b; break;
   default: abort(); /* cmp has no locked form: #UD at decode */
   }
-  if (host)
-    return atomic_host_rmw(host, i->opsize, op, v);
   return cpu_atomic_rmw(c, addr, i->opsize, op, v);
-}
-
-uint64_t inc_dec_locked(struct cpu *c, const struct insn *i, uint64_t addr,
-                        void *host) {
-  uint64_t v = i->arg ? ~0ull : 1; /* dec adds -1 */
-  if (host)
-    return atomic_host_rmw(host, i->opsize, ATOMIC_ADD, v);
-  return cpu_atomic_rmw(c, addr, i->opsize, ATOMIC_ADD, v);
-}
-
-void inc_dec_flags(struct cpu *c, const struct insn *i, uint64_t a) {
-  uint64_t res = i->arg ? a - 1 : a + 1;
-  c->rflags = cpu_get_flags(c); /* CF must survive in the eager bits */
-  cpu_flags_lazy(c, i->arg ? FLAGS_DEC : FLAGS_INC, i->opsize, a, 1, res);
 }
 
 static void alu_rm(struct cpu *c, const struct insn *i, uint64_t b) {
   int size = i->opsize;
   uint64_t addr = 0, a, res;
   if (i->lock) {
-    a = alu_locked(c, i, cpu_ea(c, i), NULL, b);
+    a = alu_locked(c, i, cpu_ea(c, i), b);
     res = alu_result(c, i->arg, a, b);
   } else {
     a = rm_read(c, i, size, &addr);
@@ -143,13 +130,15 @@ void op_test_rm_imm(struct cpu *c, const struct insn *i) {
 void op_inc_dec(struct cpu *c, const struct insn *i) {
   int size = i->opsize;
   uint64_t addr = 0, a;
-  if (i->lock) {
-    a = inc_dec_locked(c, i, cpu_ea(c, i), NULL);
+  if (i->lock) { /* dec adds -1 */
+    a = cpu_atomic_rmw(c, cpu_ea(c, i), size, ATOMIC_ADD, i->arg ? ~0ull : 1);
   } else {
     a = rm_read(c, i, size, &addr);
     rm_write(c, i, size, addr, i->arg ? a - 1 : a + 1);
   }
-  inc_dec_flags(c, i, a);
+  uint64_t res = i->arg ? a - 1 : a + 1;
+  c->rflags = cpu_get_flags(c); /* CF must survive in the eager bits */
+  cpu_flags_lazy(c, i->arg ? FLAGS_DEC : FLAGS_INC, size, a, 1, res);
 }
 
 /* F6/F7 /3: neg is 0 - r/m; CF = (operand != 0). */

@@ -51,16 +51,4 @@ uint64_t alu_result(struct cpu *c, int op, uint64_t a, uint64_t b);
 void alu_flags(struct cpu *c, int op, int size, uint64_t a, uint64_t b,
                uint64_t res);
 
-/* The locked forms (cpu/exec/atomic.h) of op r/m, b and of inc/dec
- * (insn arg as in their tables) on the memory operand at addr, through
- * `host` when the caller has it translated (the fast paths), else with
- * the accesses of the plain form: the old value. ADC and SBB add b plus
- * or minus the carry, the same sum modulo the operand size. */
-uint64_t alu_locked(struct cpu *c, const struct insn *i, uint64_t addr,
-                    void *host, uint64_t b);
-uint64_t inc_dec_locked(struct cpu *c, const struct insn *i, uint64_t addr,
-                        void *host);
-/* The flags of inc/dec, the old value being a. */
-void inc_dec_flags(struct cpu *c, const struct insn *i, uint64_t a);
-
 #endif
