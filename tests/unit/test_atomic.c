@@ -1,10 +1,10 @@
 /* LOCK-prefixed instructions and XCHG with memory (cpu/exec/atomic.c)
  * against other host threads: each thread is a virtual CPU, its own
- * struct cpu and its own struct mmu copied from one shared, populated
- * MMU (the same physical memory and page tables, a fresh TLB), as guest
- * threads are. Every thread runs the same guest loop N times; the final
- * memory must be exact. Each case runs several times: a lost update is
- * a bug, however rarely it shows, so there are no retries. */
+ * struct cpu and its own struct mmu attached to one shared, populated
+ * MMU (mmu_attach: the same physical memory and page tables, a fresh
+ * TLB), as guest threads are. Every thread runs the same guest loop N
+ * times; the final memory must be exact. Each case runs several times:
+ * a lost update is a bug, however rarely it shows, so no retries. */
 #include <check.h>
 #include <pthread.h>
 #include <sched.h>
@@ -124,12 +124,13 @@ static void run(const uint8_t *start, const uint8_t *end, const void *init,
   static struct vcpu v[THREADS];
   for (int t = 0; t < THREADS; t++) {
     /* The thread's MMU: the shared one's page tables and memory, its own
-     * TLB (walks set A and D in the shared tables; copy_to_guest above
-     * has set them already). cpu_init runs here, not in the threads:
-     * it initialises the decoder's tables once. */
-    v[t].mmu = shared;
-    tlb_flush_all(&v[t].mmu);
+     * TLB (mmu_attach, as clone does). cpu_init runs here, not in the
+     * threads: it initialises the decoder's tables once. The CPUs share
+     * one code space, as a process's threads do. */
+    ck_assert_int_eq(mmu_attach(&v[t].mmu, &shared), 0);
     cpu_init(&v[t].cpu, &v[t].mmu);
+    if (t > 0)
+      cpu_share_code_space(&v[t].cpu, &v[0].cpu);
     v[t].cpu.rip = CODE_ADDR;
     v[t].cpu.gpr[RDI] = DATA_ADDR;
     v[t].cpu.gpr[RSI] = (uint64_t)t;
@@ -142,7 +143,10 @@ static void run(const uint8_t *start, const uint8_t *end, const void *init,
     pthread_join(v[t].thread, NULL);
     ck_assert_int_eq(v[t].trap, TRAP_BP);
     r9[t] = v[t].cpu.gpr[R9];
+  }
+  for (int t = 0; t < THREADS; t++) {
     cpu_destroy(&v[t].cpu);
+    mmu_detach(&v[t].mmu);
   }
   ck_assert_int_eq(
       copy_from_guest(&shared, data, DATA_ADDR, DATA_PAGES * PAGE_SIZE), 0);
