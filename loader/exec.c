@@ -401,8 +401,9 @@ int loader_execat(struct process *p, const char *host_path, const char *path,
     return r;
   }
 
-  /* The point of no return (begin_new_exec). A vfork parent runs again
-   * from here (exec_mm_release). */
+  /* The point of no return (begin_new_exec): the other threads end
+   * (de_thread). A vfork parent runs again from here (exec_mm_release). */
+  thread_exec_zap(p);
   vfork_release(p);
   cpu_forget_code(&p->cpu);
   mm_clear(p);

@@ -75,7 +75,7 @@ static bool two_words(int cmd) {
 static bool interrupted(struct process *p) {
   host_signals_drain(p);
   uint64_t mask = p->sigmask & ~(BIT(SIGKILL) | BIT(SIGSTOP));
-  return p->sig->group_exit || (sigqueue_pending(p) & ~mask);
+  return thread_must_stop(p) || (sigqueue_pending(p) & ~mask);
 }
 
 /* The host futex call that sleeps, without the kernel lock, until it

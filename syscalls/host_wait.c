@@ -31,8 +31,9 @@ void host_wait_end(struct process *p, const sigset_t *wait_mask) {
 bool host_wait_signalled(struct process *p, uint64_t guest_mask) {
   host_signals_take(p);
   guest_mask &= ~(BIT(SIGKILL) | BIT(SIGSTOP));
-  /* Another thread's exit_group ends the wait as a SIGKILL would. */
-  return (sigqueue_pending(p) & ~guest_mask) != 0 || p->sig->group_exit;
+  /* Another thread's exit_group or execve ends the wait as a SIGKILL
+   * would. */
+  return (sigqueue_pending(p) & ~guest_mask) != 0 || thread_must_stop(p);
 }
 
 static int64_t to_ns(const struct timespec *t) {

@@ -162,7 +162,7 @@ static int fpe_code(uint32_t bits) {
 }
 
 int kernel_run(struct process *p) {
-  while (!p->exited && !p->sig->group_exit) {
+  while (!p->exited && !thread_must_stop(p)) {
     struct trap *t = &p->cpu.trap;
     uint64_t budget = timers_budget(p);
     thread_to_user(p);

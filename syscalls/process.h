@@ -217,6 +217,9 @@ struct signal_shared {
   bool group_exit;
   int group_status;
   int group_signal;
+  /* A thread in execve ends every other (de_thread): set while it waits
+   * for them. */
+  struct process *exec_zapper;
   struct kernel_stats stats;
   uint64_t enosys_seen[8]; /* bitmap of syscall numbers reported once */
 };
@@ -378,6 +381,16 @@ void thread_finish(struct process *p);
 /* exit_group or a fatal signal from p: the whole group ends with this
  * status (or signal), every other thread stops. */
 void thread_group_exit(struct process *p, int status, int sig);
+/* execve's de_thread: every other thread ends before the new image
+ * (the leader's host thread waits for the process's end); the caller
+ * takes the thread group's id as its tid. */
+void thread_exec_zap(struct process *p);
+/* p must leave its call and its loop: the group ends, or another
+ * thread's execve ends this one. */
+static inline bool thread_must_stop(const struct process *p) {
+  return p->sig->group_exit ||
+         (p->sig->exec_zapper && p->sig->exec_zapper != p);
+}
 
 /* --- syscalls/vfork.c --- */
 void vfork_child_starts(struct process *p, int release_fd, bool shared_vm);

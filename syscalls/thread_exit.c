@@ -4,6 +4,7 @@
  * other thread (Linux's do_group_exit and zap_other_threads). */
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -124,21 +125,49 @@ static _Noreturn void end_host_thread(struct process *p) {
   pthread_exit(NULL);
 }
 
+/* The leader's host thread is emu's main thread: out of the process's
+ * threads (a zombie leader), it waits for the group to end. */
+static void leader_waits(struct process *p) {
+  thread_remove(p);
+  mmu_detach(&p->mmu);
+  kernel_unlock();
+  while (!__atomic_load_n(&group_done, __ATOMIC_ACQUIRE))
+    syscall(SYS_futex, &group_done, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+  kernel_lock();
+}
+
+void thread_exec_zap(struct process *p) {
+  if (thread_count() <= 1)
+    return;
+  p->sig->exec_zapper = p;
+  for (int k = 0; k < thread_count(); k++) {
+    struct process *t = thread_find_index(k);
+    if (t != p)
+      thread_kick(t);
+  }
+  while (thread_count() > 1) {
+    thread_sleep_begin(p);
+    sched_yield();
+    thread_sleep_end(p);
+  }
+  p->sig->exec_zapper = NULL;
+  /* The execing thread becomes the leader as far as the guest sees:
+   * its tid is the pid (de_thread's exchange_tids). */
+  p->tid = p->pid;
+}
+
 void thread_finish(struct process *p) {
-  if (!p->sig->group_exit && p->exited) {
+  if (p->sig->exec_zapper && p->sig->exec_zapper != p && !p->sig->group_exit) {
+    if (!p->thread->leader)
+      end_host_thread(p);
+    leader_waits(p);
+  } else if (!p->sig->group_exit && p->exited) {
     if (p->exit_thread && thread_count() > 1) {
       release_robust(p);
       clear_child_tid(p);
       if (!p->thread->leader)
         end_host_thread(p);
-      /* The leader's host thread is emu's main thread: it waits, out of
-       * the process's threads, for the group to end (a zombie leader). */
-      thread_remove(p);
-      mmu_detach(&p->mmu);
-      kernel_unlock();
-      while (!__atomic_load_n(&group_done, __ATOMIC_ACQUIRE))
-        syscall(SYS_futex, &group_done, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
-      kernel_lock();
+      leader_waits(p);
     } else {
       thread_group_exit(p, p->exit_status, p->fatal_signal);
     }
