@@ -875,6 +875,7 @@ void strace_exited(struct process *p, int status) {
   st_line_begin(p);
   st_printf(p, "+++ exited with %d +++", status);
   st_newline(p);
+  st_task_gone(p);
 }
 
 void strace_killed(struct process *p, int sig) {
@@ -883,4 +884,5 @@ void strace_killed(struct process *p, int sig) {
   st_signal(p, sig);
   st_puts(p, " +++");
   st_newline(p);
+  st_task_gone(p);
 }

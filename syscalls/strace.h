@@ -33,6 +33,7 @@ void strace_exited(struct process *p, int status);
  * the child (which is traced only with -f, and whose clone does not
  * return under the trace). */
 void strace_before_fork(struct process *p);
+void strace_fork_failed(struct process *p); /* the host's clone failed */
 void strace_forked(struct process *p);
 /* A thread was created: with -f, lines now name their thread. */
 void strace_thread_started(struct process *parent, struct process *t);

@@ -32,10 +32,13 @@ struct strace_shared {
   atomic_int lock;     /* host tid of the holder, 0 when free */
   atomic_int waiters;  /* tasks sleeping on `lock` (unlock wakes them) */
   atomic_int open_tid; /* the task whose line is open in the output */
+  /* Tasks being traced, strace's nprocs: on stderr a line is marked
+   * "[pid N] " only while there are two or more. */
+  atomic_int tasks;
 };
 
 /* Until strace_follow_init (and in unit tests): this process's own. */
-static struct strace_shared local_state;
+static struct strace_shared local_state = {.tasks = 1};
 static struct strace_shared *shared = &local_state;
 
 /* The host tid, cached per thread; a forked child resets it. */
@@ -56,9 +59,15 @@ void strace_follow_init(void) {
                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   /* Without it each process keeps its own state: lines stay whole, only
    * the unfinished marks between processes are lost. */
-  if (page != MAP_FAILED)
-    shared = page;
+  if (page == MAP_FAILED)
+    return;
+  shared = page;
+  atomic_store(&shared->tasks, 1);
 }
+
+int st_tasks(void) { return atomic_load(&shared->tasks); }
+
+void st_tasks_add(int n) { atomic_fetch_add(&shared->tasks, n); }
 
 /* How long a waiter sleeps before it looks at the holder again, and how
  * long it waits at most. A line takes microseconds to write. */

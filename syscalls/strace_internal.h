@@ -30,12 +30,15 @@ int st_column(void);
 void st_entry_end(struct process *p);
 void st_exit_begin(struct process *p, const char *name);
 void st_line_begin(struct process *p);
+void st_task_gone(struct process *p); /* after +++ exited/killed +++ */
 
 /* --- strace_follow.c: the state tasks of one -f run share --- */
 void st_lock(void);
 void st_unlock(void);
 int st_open_tid(void); /* host tid whose line is open, 0 for none */
 void st_set_open_tid(int tid);
+int st_tasks(void); /* tasks traced now (strace's nprocs) */
+void st_tasks_add(int n);
 int st_self(void);         /* this thread's host tid */
 void st_self_forget(void); /* in a forked child */
 

@@ -72,8 +72,8 @@ static void emit(struct process *p) {
 
 /* strace -f marks whose line it is: with -o FILE every line starts with
  * the pid left-aligned in 5 columns (printleader's "%-5u "), on stderr
- * "[pid PID] " once there is more than one process (here: in a child,
- * or in a parent once it has made one). */
+ * "[pid PID] " while more than one task is traced (strace's nprocs: from
+ * the fork until a child's "+++ exited" line). */
 static void line_start(struct process *p) {
   if (line.col || !following(p))
     return;
@@ -81,7 +81,7 @@ static void line_start(struct process *p) {
   int n = 0;
   if (p->opt->strace_to_file)
     n = snprintf(prefix, sizeof prefix, "%-5d ", p->tid);
-  else if (p->sig->is_child || p->sig->has_forked)
+  else if (st_tasks() > 1)
     n = snprintf(prefix, sizeof prefix, "[pid %5d] ", p->tid);
   if (n > 0)
     append(prefix, (size_t)n);
@@ -200,13 +200,30 @@ void st_newline(struct process *p) {
 }
 
 void strace_before_fork(struct process *p) {
-  p->sig->has_forked = true;
   fflush(st_file(p));
+  /* Counted before the child can print, as strace attaches a child
+   * before its parent's fork returns. */
+  if (following(p) && p->opt->strace)
+    st_tasks_add(1);
 }
 
+void strace_fork_failed(struct process *p) {
+  if (following(p) && p->opt->strace)
+    st_tasks_add(-1);
+}
+
+/* After its last line a task is no longer counted (strace's droptcb). */
+void st_task_gone(struct process *p) {
+  if (following(p))
+    st_tasks_add(-1);
+}
+
+/* A thread is a task strace counts too: lines are marked "[pid TID] "
+ * from now on. */
 void strace_thread_started(struct process *parent, struct process *t) {
   (void)t;
-  parent->sig->has_forked = true;
+  if (following(parent) && parent->opt->strace)
+    st_tasks_add(1);
 }
 
 void strace_forked(struct process *p) {
