@@ -30,6 +30,7 @@
 
 struct strace_shared {
   atomic_int lock;     /* host tid of the holder, 0 when free */
+  atomic_uint turns;   /* acquisitions so far: a waiter sees progress */
   atomic_int waiters;  /* tasks sleeping on `lock` (unlock wakes them) */
   atomic_int open_tid; /* the task whose line is open in the output */
   /* Tasks being traced, strace's nprocs: on stderr a line is marked
@@ -70,9 +71,16 @@ int st_tasks(void) { return atomic_load(&shared->tasks); }
 void st_tasks_add(int n) { atomic_fetch_add(&shared->tasks, n); }
 
 /* How long a waiter sleeps before it looks at the holder again, and how
- * long it waits at most. A line takes microseconds to write. */
-#define SLICE_NS (20 * 1000 * 1000)
-#define GIVE_UP_SLICES 150 /* 3 s */
+ * long one holding may last before it is taken over in any case. A line
+ * takes microseconds to write. */
+#define SLICE_NS (20 * 1000 * 1000ll)
+#define GIVE_UP_NS (3 * 1000 * 1000 * 1000ll)
+
+static long long now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1000000000ll + t.tv_nsec;
+}
 
 /* Is the task that holds the lock unable ever to release it soon? */
 static bool holder_gone(int tid) {
@@ -99,17 +107,38 @@ static bool holder_gone(int tid) {
   return state == 'Z' || state == 'X' || state == 'T' || state == 't';
 }
 
+static bool take(int *holder, int me) {
+  if (!atomic_compare_exchange_strong(&shared->lock, holder, me))
+    return false;
+  atomic_fetch_add(&shared->turns, 1);
+  return true;
+}
+
 void st_lock(void) {
   int me = st_self();
-  for (int slices = 0;; slices++) {
+  /* The holding being timed: a new holder or a new turn of the same one
+   * is progress, and starts the clock again. (Counting wake-ups instead
+   * took the lock from live holders under contention:
+   * unit.test_strace_follow under load.) */
+  int watched = 0;
+  unsigned watched_turn = 0;
+  long long since = 0;
+  for (;;) {
     int holder = 0;
-    if (atomic_compare_exchange_strong(&shared->lock, &holder, me))
+    if (take(&holder, me))
       return;
     /* The lock is never held across guest code: taking it twice is a
      * bug in the tracer. */
     assert(holder != me);
-    if (slices >= GIVE_UP_SLICES || (slices && holder_gone(holder))) {
-      if (atomic_compare_exchange_strong(&shared->lock, &holder, me))
+    unsigned turn = atomic_load(&shared->turns);
+    long long t = now_ns();
+    if (holder != watched || turn != watched_turn) {
+      watched = holder;
+      watched_turn = turn;
+      since = t;
+    } else if (t - since >= GIVE_UP_NS ||
+               (t - since >= SLICE_NS && holder_gone(holder))) {
+      if (take(&holder, me))
         return;
       continue;
     }
