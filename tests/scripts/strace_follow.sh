@@ -93,10 +93,12 @@ join_resumed() {
     END { for (pid in open) flush(pid) }'
 }
 
-# Names by descent (see the top): a sed script renaming each pid, as a
-# whole word, wherever it appears (line prefixes, clone and wait4
-# results, si_pid, kill's arguments). A number that happens to equal a pid
-# would be renamed too; the two runs' pids differ, so that would show.
+# Names by descent (see the top): a sed script renaming each pid where a
+# pid stands: the line prefix, the result of the calls that return one
+# (clone, fork, wait4, getpid, ...), si_pid and parent_tid, and the pid
+# arguments of wait4, waitid, kill, tgkill, setpgid, ... Only there: a
+# number that happens to equal a pid elsewhere (a year in a file read, a
+# size) is left alone (renaming every whole word "1991" flaked).
 pid_names() {
   awk '
     function named(pid) {
@@ -111,7 +113,19 @@ pid_names() {
     }
     END {
       for (pid in parent) named(pid)
-      for (pid in name) printf "s/\\<%s\\>/%s/g\n", pid, name[pid]
+      for (pid in name) {
+        p = pid; nm = name[pid]
+        printf "s/^%s /%s /\n", p, nm
+        printf "s/(si_pid=|parent_tid=\\[)%s\\b/\\1%s/g\n", p, nm
+        printf "s/^([^ ]+ (clone3?|v?fork|wait4|getpid|gettid|getppid|" \
+          "set_tid_address|getpgid|getpgrp|getsid|setsid)\\(.*\\) += )" \
+          "%s$/\\1%s/\n", p, nm
+        printf "s/^([^ ]+ (wait4|kill|tkill|tgkill|setpgid|getpgid|getsid|" \
+          "prlimit64|pidfd_open|rt_sigqueueinfo|sched_[a-z_]+)\\(-?)" \
+          "%s\\b/\\1%s/\n", p, nm
+        printf "s/^([^ ]+ (tgkill|setpgid|waitid)\\([^,]*, -?)%s\\b/" \
+          "\\1%s/\n", p, nm
+      }
     }'
 }
 
