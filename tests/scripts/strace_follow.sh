@@ -177,7 +177,9 @@ normalize() {
     awk '
       held != "" && !($1 == held_pid && $0 ~ /openat\(AT_FDCWD, "\/tmp\/ccXXXXXX\.[a-z]+", O_RDWR\|O_CREAT\|O_EXCL/) { print held }
       { held = "" }
-      $2 ~ /^getrandom\("BYTES", 8, GRND_NONBLOCK\)/ { held = $0; held_pid = $1; next }
+      $2 == "getrandom(\"BYTES\"," && $0 ~ / 8, GRND_NONBLOCK\) = 8$/ {
+        held = $0; held_pid = $1; next
+      }
       { print }
       END { if (held != "") print held }'
 }
