@@ -148,8 +148,11 @@ pid_names() {
 # digits would bias: a getrandom right before the creation of gcc's
 # temporary file comes and goes from run to run, natively too.
 # SIGCHLD arrives wherever the parent is when the child ends, natively
-# as under emu: its line and the rt_sigreturn that follows (whose result
-# is what the interrupted code had in RAX) are dropped.
+# as under emu: its line is dropped, with the rt_sigreturn that follows
+# (whose result is what the interrupted code had in RAX) and a call it cut
+# short just before (a pipe read "= ? ERESTARTSYS", restarted on the next
+# line: a traced process is woken even by a signal it ignores, strace's
+# and emu's alike), as strace_compare.sh does.
 normalize() {
   local names
   names=$(join_resumed <"$1" | tee "$1.joined" | pid_names)
@@ -169,11 +172,18 @@ normalize() {
       }
       moved[$1] { gsub(/0x7ffff[0-7][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]/, "0x7ffff_MOVED") }
       { print }' |
-    awk '
-      $2 == "---" && $3 == "SIGCHLD" { drop[$1] = 1; next }
-      drop[$1] && $2 ~ /^rt_sigreturn\(/ { delete drop[$1]; next }
-      { delete drop[$1]; print }' |
     sort -s -k1,1 |
+    awk '
+      function flush() { if (have) print held; have = 0 }
+      $2 == "---" && $3 == "SIGCHLD" {
+        if (have && held_pid == $1 &&
+            held ~ /ERESTARTSYS \(To be restarted if SA_RESTART is set\)$/)
+          have = 0
+        flush(); drop = $1; next
+      }
+      drop == $1 && $2 ~ /^rt_sigreturn\(/ { drop = ""; next }
+      { drop = ""; flush(); held = $0; held_pid = $1; have = 1 }
+      END { flush() }' |
     awk '
       held != "" && !($1 == held_pid && $0 ~ /openat\(AT_FDCWD, "\/tmp\/ccXXXXXX\.[a-z]+", O_RDWR\|O_CREAT\|O_EXCL/) { print held }
       { held = "" }
