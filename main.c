@@ -123,26 +123,6 @@ static uint64_t parse_size(const char *text) {
   return (uint64_t)n << shift;
 }
 
-static void print_stats(struct process *p) {
-  FILE *out = stderr;
-  struct cpu *c = &p->cpu;
-  fprintf(out, "--- emu stats ---\n");
-  fprintf(out, "%-24s %llu\n", "instructions", (unsigned long long)c->instret);
-  fprintf(out, "%-24s %llu\n", "cycles", (unsigned long long)c->cycles);
-#define X(name, text)                                                          \
-  fprintf(out, "%-24s %llu\n", text, (unsigned long long)p->sig->stats.name);
-  KERNEL_COUNTERS(X)
-#undef X
-  fprintf(out, "%-24s %llu\n", "tlb hits",
-          (unsigned long long)p->mmu.stats.tlb_hits);
-  fprintf(out, "%-24s %llu\n", "tlb misses",
-          (unsigned long long)p->mmu.stats.tlb_misses);
-  fprintf(out, "%-24s %llu\n", "page walks",
-          (unsigned long long)p->mmu.stats.page_walks);
-  fprintf(out, "%-24s %llu\n", "frames in use",
-          (unsigned long long)p->mmu.space->frames_used);
-}
-
 int main(int argc, char **argv) {
   enum {
     OPT_TRACE = 256,
@@ -259,8 +239,9 @@ int main(int argc, char **argv) {
   int status = kernel_run(p);
   if (opt.strace)
     trace_exit(p);
-  if (opt.stats && !p->sig->is_child)
-    print_stats(p);
+  /* Without -f a child runs untraced and its counters are not shown. */
+  if (opt.stats && (!p->sig->is_child || opt.follow))
+    trace_stats(p);
   if (opt.trace)
     trace_instructions_stop(p);
   process_exit(p);

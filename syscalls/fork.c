@@ -146,6 +146,7 @@ static int64_t do_clone(struct process *p, const struct guest_clone_args *k,
     sigprocmask(SIG_SETMASK, &saved, NULL);
   if (pid < 0) {
     int err = errno;
+    strace_fork_failed(p);
     close(ready[0]);
     close(ready[1]);
     if (vfork) {

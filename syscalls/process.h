@@ -211,7 +211,6 @@ struct signal_shared {
   struct timer_state timers;
   /* A child of fork/clone (not the process emu started). */
   bool is_child;
-  bool has_forked; /* made a child: -f lines get "[pid N] " prefixes */
   /* exit_group or a fatal signal ended the whole group (SIGNAL_GROUP_EXIT):
    * every thread stops at its next kernel entry; the status is this. */
   bool group_exit;

@@ -17,8 +17,22 @@
 #include "strace_internal.h"
 #include "syscall_table.h"
 
-/* In/out values read on entry (sendfile's offset) for "[old] => [new]". */
-static int64_t st_saved[6];
+/* What a call's entry leaves for its exit, per task (a guest thread
+ * traces its own calls). In/out values read on entry (sendfile's
+ * offset) for "[old] => [new]". */
+static _Thread_local int64_t st_saved[6];
+/* Where the entry half stopped, for the exit half, and whether it wrote
+ * the ", " before that argument (strace's entry ends "read(3, "). */
+static _Thread_local int st_resume;
+static _Thread_local bool st_resume_comma;
+/* clone and clone3 print their one argument in two halves, as strace
+ * does: clone's child_stack and flags, clone3's struct at entry (and its
+ * size too when nothing is written back), the rest at exit. */
+static _Thread_local enum {
+  CLONE_HALF_NONE,    /* entry not traced: print it all at exit */
+  CLONE_HALF_ENTERED, /* the exit half is left */
+  CLONE_HALF_DONE,    /* all printed at entry */
+} st_clone_half;
 
 static const struct syscall_desc *desc_of(uint64_t nr) {
   if (nr < SYSCALL_MAX && syscall_table[nr].name)
@@ -603,11 +617,14 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_MFD_FLAGS: st_mfd_flags(p, v); break;
   /* Printed whole when the call returns (parent_tid is an out-value). */
   case A_CLONE_ARGS:
-    st_clone_enter(p, a);
+    if (st_clone_half == CLONE_HALF_NONE)
+      st_clone_enter(p, a);
     st_clone_leave(p, a, ret);
     break;
   case A_CLONE3_ARGS:
-    st_clone3_enter(p, a);
+    if (st_clone_half == CLONE_HALF_DONE ||
+        (st_clone_half == CLONE_HALF_NONE && st_clone3_enter(p, a)))
+      break;
     st_clone3_leave(p, a, ret);
     break;
   case A_CPUSET_OUT: failed ? st_ptr(p, v) : st_cpuset(p, v, ret); break;
@@ -684,19 +701,20 @@ static int print_args(struct process *p, const struct syscall_desc *d,
   int i = from;
   for (; i < n; i++) {
     int kind = d ? d->args[i] : A_HEX;
-    if (entering && arg_is_out(kind, a))
+    if (entering && arg_is_out(kind, a)) {
+      st_resume_comma = i && arg_present(kind, a, i);
+      if (st_resume_comma)
+        st_puts(p, ", ");
       break;
+    }
     if (!arg_present(kind, a, i))
       continue;
-    if (i)
+    if (i && !(i == from && st_resume_comma))
       st_puts(p, ", ");
     print_arg(p, kind, a, i, ret);
   }
   return i;
 }
-
-/* Where the entry half stopped, for the exit half. */
-static int st_resume;
 
 void strace_enter(struct process *p, uint64_t nr, const uint64_t a[6]) {
   const struct syscall_desc *d = desc_of(nr);
@@ -707,8 +725,17 @@ void strace_enter(struct process *p, uint64_t nr, const uint64_t a[6]) {
   for (int i = 0; d && i < 6; i++)
     if (d->args[i] == A_LOFF_INOUT)
       st_loff_entry(i, p, a[i]);
+  st_resume_comma = false;
   st_resume = print_args(p, d, a, 0, true, 0);
-  st_flush(p);
+  st_clone_half = CLONE_HALF_NONE;
+  if (d && st_resume < 6 && d->args[st_resume] == A_CLONE_ARGS) {
+    st_clone_enter(p, a);
+    st_clone_half = CLONE_HALF_ENTERED;
+  } else if (d && st_resume < 6 && d->args[st_resume] == A_CLONE3_ARGS) {
+    st_clone_half =
+        st_clone3_enter(p, a) ? CLONE_HALF_DONE : CLONE_HALF_ENTERED;
+  }
+  st_entry_end(p);
 }
 
 static void print_result(struct process *p, const struct syscall_desc *d,
@@ -807,6 +834,9 @@ static void st_close_call(struct process *p) {
 void strace_leave(struct process *p, uint64_t nr, const uint64_t a[6],
                   int64_t ret) {
   const struct syscall_desc *d = desc_of(nr);
+  char unknown[32];
+  snprintf(unknown, sizeof unknown, "syscall_%#llx", (unsigned long long)nr);
+  st_exit_begin(p, d ? d->name : unknown);
   print_args(p, d, a, st_resume, false, ret);
   st_close_call(p);
   print_result(p, d, a, ret);
@@ -816,6 +846,7 @@ void strace_leave(struct process *p, uint64_t nr, const uint64_t a[6],
 void strace_execve(struct process *p, const char *path, char *const argv[],
                    int envc) {
   extern char **environ;
+  st_line_begin(p);
   st_puts(p, "execve(");
   st_quote(p, (const uint8_t *)path, strlen(path), QUOTE_PLAIN, false);
   st_puts(p, ", [");
@@ -841,17 +872,17 @@ void strace_execve(struct process *p, const char *path, char *const argv[],
 }
 
 void strace_exited(struct process *p, int status) {
-  if (st_column())
-    st_newline(p);
+  st_line_begin(p);
   st_printf(p, "+++ exited with %d +++", status);
   st_newline(p);
+  st_task_gone(p);
 }
 
 void strace_killed(struct process *p, int sig) {
-  if (st_column())
-    st_newline(p);
+  st_line_begin(p);
   st_puts(p, "+++ killed by ");
   st_signal(p, sig);
   st_puts(p, " +++");
   st_newline(p);
+  st_task_gone(p);
 }

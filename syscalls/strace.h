@@ -33,9 +33,13 @@ void strace_exited(struct process *p, int status);
  * the child (which is traced only with -f, and whose clone does not
  * return under the trace). */
 void strace_before_fork(struct process *p);
+void strace_fork_failed(struct process *p); /* the host's clone failed */
 void strace_forked(struct process *p);
 /* A thread was created: with -f, lines now name their thread. */
 void strace_thread_started(struct process *parent, struct process *t);
+/* -f: makes the state every process of the run shares (strace_follow.c);
+ * called before the first fork. */
+void strace_follow_init(void);
 
 /* Names shared with the crash report and the handlers. */
 const char *strace_signal_name(int sig); /* "SIGSEGV", NULL if unknown */

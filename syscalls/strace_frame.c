@@ -11,6 +11,9 @@ void trace_initial_execve(struct process *p, const char *path,
   int envc = 0;
   while (envp && envp[envc])
     envc++;
+  /* Before any fork: every process of the run inherits it. */
+  if (p->opt && p->opt->follow)
+    strace_follow_init();
   strace_execve(p, path, argv, envc);
 }
 

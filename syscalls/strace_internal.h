@@ -22,7 +22,25 @@ void st_printf(struct process *p, const char *fmt, ...)
 void st_puts(struct process *p, const char *s);
 void st_newline(struct process *p); /* ends the line, resets the column */
 int st_column(void);
-void st_flush(struct process *p);
+/* The points where text reaches the trace. The entry half of a call is
+ * written at once; with -f another task's open line is first ended
+ * " <unfinished ...>", and a call whose line was ended so goes on as
+ * "<... NAME resumed>". Lines of their own (signals, exits) begin with
+ * st_line_begin. */
+void st_entry_end(struct process *p);
+void st_exit_begin(struct process *p, const char *name);
+void st_line_begin(struct process *p);
+void st_task_gone(struct process *p); /* after +++ exited/killed +++ */
+
+/* --- strace_follow.c: the state tasks of one -f run share --- */
+void st_lock(void);
+void st_unlock(void);
+int st_open_tid(void); /* host tid whose line is open, 0 for none */
+void st_set_open_tid(int tid);
+int st_tasks(void); /* tasks traced now (strace's nprocs) */
+void st_tasks_add(int n);
+int st_self(void);         /* this thread's host tid */
+void st_self_forget(void); /* in a forked child */
 
 enum quote_style {
   QUOTE_PLAIN = 0,
@@ -113,7 +131,8 @@ void st_siginfo_at(struct process *p, uint64_t addr);
 /* strace_process.c */
 void st_clone_enter(struct process *p, const uint64_t a[6]);
 void st_clone_leave(struct process *p, const uint64_t a[6], int64_t ret);
-void st_clone3_enter(struct process *p, const uint64_t a[6]);
+/* True when it printed the whole argument (the size too). */
+bool st_clone3_enter(struct process *p, const uint64_t a[6]);
 void st_clone3_leave(struct process *p, const uint64_t a[6], int64_t ret);
 void st_wait_status(struct process *p, uint64_t addr, int64_t ret);
 void st_wait_options(struct process *p, uint64_t v);

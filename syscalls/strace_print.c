@@ -2,83 +2,244 @@
  * result is aligned at column 40, strace's "acolumn"), and strace's way
  * of quoting strings (util.c string_quote: C escapes, octal for other
  * non-printable bytes, \xHH when forced). */
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "strace_internal.h"
 
-/* Column of the current trace line; one process, one tracer. */
-static int st_col;
+/* The line this task is writing (a guest thread prints its own lines,
+ * as strace keeps a column per tcb): its text not yet written, and its
+ * column counted from the start of the line, the part already written
+ * included. */
+struct st_line {
+  char *text;
+  size_t len, cap;
+  int col;
+  bool shown;  /* its first part is in the output already */
+  bool locked; /* -f: this task holds the output lock until the newline */
+};
+static _Thread_local struct st_line line;
 
 static FILE *st_file(struct process *p) {
   return p->opt && p->opt->strace_out ? p->opt->strace_out : stderr;
 }
 
-/* strace -f marks whose line it is: with -o FILE every line starts
- * "PID ", on stderr "[pid PID] " once there is more than one process
- * (here: in a child, or in a parent once it has made one). */
-static void line_start(struct process *p) {
-  if (st_col || !p->opt || !p->opt->follow)
+static bool following(struct process *p) { return p->opt && p->opt->follow; }
+
+static void append(const char *s, size_t n) {
+  if (line.len + n + 1 > line.cap) {
+    size_t cap = line.cap ? line.cap : 256;
+    while (line.len + n + 1 > cap)
+      cap *= 2;
+    char *grown = realloc(line.text, cap);
+    assert(grown);
+    line.text = grown;
+    line.cap = cap;
+  }
+  memcpy(line.text + line.len, s, n);
+  line.len += n;
+  line.col += (int)n;
+}
+
+/* Bytes to the trace in one write(2), so that processes and threads
+ * sharing it never split one another's text. What emu wrote through the
+ * stream before (--trace shares it) goes first. */
+static void write_out(struct process *p, const char *s, size_t n) {
+  FILE *f = st_file(p);
+  int fd = fileno(f);
+  if (fd < 0) { /* a stream in memory (the unit tests) */
+    fwrite(s, 1, n, f);
+    fflush(f);
     return;
+  }
+  fflush(f);
+  while (n) {
+    ssize_t w = write(fd, s, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return;
+    s += w;
+    n -= (size_t)w;
+  }
+}
+
+static void emit(struct process *p) {
+  write_out(p, line.text, line.len);
+  line.len = 0;
+  line.shown = true;
+}
+
+/* strace -f marks whose line it is: with -o FILE every line starts with
+ * the pid left-aligned in 5 columns (printleader's "%-5u "), on stderr
+ * "[pid PID] " while more than one task is traced (strace's nprocs: from
+ * the fork until a child's "+++ exited" line). */
+static void line_start(struct process *p) {
+  if (line.col || !following(p))
+    return;
+  char prefix[32];
+  int n = 0;
   if (p->opt->strace_to_file)
-    st_col += fprintf(st_file(p), "%d ", p->tid);
-  else if (p->sig->is_child || p->sig->has_forked)
-    st_col += fprintf(st_file(p), "[pid %5d] ", p->tid);
+    n = snprintf(prefix, sizeof prefix, "%-5d ", p->tid);
+  else if (st_tasks() > 1)
+    n = snprintf(prefix, sizeof prefix, "[pid %5d] ", p->tid);
+  if (n > 0)
+    append(prefix, (size_t)n);
 }
 
 void st_printf(struct process *p, const char *fmt, ...) {
   line_start(p);
+  char small[512];
   va_list ap;
   va_start(ap, fmt);
-  int n = vfprintf(st_file(p), fmt, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
-  if (n > 0)
-    st_col += n;
+  if (n < 0)
+    return;
+  if ((size_t)n < sizeof small) {
+    append(small, (size_t)n);
+    return;
+  }
+  char *big = malloc((size_t)n + 1);
+  assert(big);
+  va_start(ap, fmt);
+  vsnprintf(big, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  append(big, (size_t)n);
+  free(big);
 }
 
 void st_puts(struct process *p, const char *s) {
   line_start(p);
-  fputs(s, st_file(p));
-  st_col += (int)strlen(s);
+  append(s, strlen(s));
+}
+
+int st_column(void) { return line.col; }
+
+/* strace's printleader: another task's open line is ended with
+ * " <unfinished ...>" before anything else is printed (its call goes on;
+ * it prints "<... NAME resumed>" when it returns). Called with the lock
+ * held. */
+static void close_open_line(struct process *p) {
+  int open = st_open_tid();
+  if (!open)
+    return;
+  static const char mark[] = " <unfinished ...>\n";
+  write_out(p, mark, sizeof mark - 1);
+  st_set_open_tid(0);
+  if (open == st_self()) {
+    line.col = 0;
+    line.shown = false;
+  }
+}
+
+static void lock(void) {
+  if (!line.locked) {
+    st_lock();
+    line.locked = true;
+  }
+}
+
+void st_entry_end(struct process *p) {
+  if (!following(p)) {
+    emit(p); /* the entry half is shown at once, so a call that blocks is
+                seen */
+    return;
+  }
+  /* strace prints every entry at once: a blocked call is seen when it
+   * blocks, and what other tasks print meanwhile ends it unfinished. */
+  lock();
+  if (st_open_tid() != st_self())
+    close_open_line(p);
+  emit(p);
+  st_set_open_tid(st_self());
+  st_unlock();
+  line.locked = false;
+}
+
+void st_exit_begin(struct process *p, const char *name) {
+  if (!following(p))
+    return;
+  lock();
+  int open = st_open_tid();
+  if (open == st_self() && line.shown)
+    return; /* the line is still ours: go on where the entry stopped */
+  if (open && open != st_self())
+    close_open_line(p);
+  if (line.shown) {
+    /* Another task printed since the entry: strace's "resumed" line. */
+    line.col = 0;
+    line.len = 0;
+    st_printf(p, "<... %s resumed>", name);
+  }
+}
+
+void st_line_begin(struct process *p) {
+  if (!following(p)) {
+    if (line.col)
+      st_newline(p);
+    return;
+  }
+  lock();
+  close_open_line(p);
+  line.col = 0;
+  line.len = 0;
+  line.shown = false;
 }
 
 void st_newline(struct process *p) {
-  fputc('\n', st_file(p));
-  st_col = 0;
-  fflush(st_file(p));
-}
-
-int st_column(void) { return st_col; }
-
-/* The entry half of a call is shown at once, so that a call that blocks
- * is seen; with -f only whole lines are written, so that processes
- * sharing the trace never split one another's lines. */
-void st_flush(struct process *p) {
-  if (!p->opt || !p->opt->follow)
-    fflush(st_file(p));
+  append("\n", 1);
+  emit(p);
+  line.col = 0;
+  line.shown = false;
+  if (line.locked) {
+    st_set_open_tid(0);
+    st_unlock();
+    line.locked = false;
+  }
 }
 
 void strace_before_fork(struct process *p) {
-  p->sig->has_forked = true;
-  if (!p->opt || !p->opt->follow)
-    fflush(st_file(p));
+  fflush(st_file(p));
+  /* Counted before the child can print, as strace attaches a child
+   * before its parent's fork returns. */
+  if (following(p) && p->opt->strace)
+    st_tasks_add(1);
 }
 
+void strace_fork_failed(struct process *p) {
+  if (following(p) && p->opt->strace)
+    st_tasks_add(-1);
+}
+
+/* After its last line a task is no longer counted (strace's droptcb). */
+void st_task_gone(struct process *p) {
+  if (following(p))
+    st_tasks_add(-1);
+}
+
+/* A thread is a task strace counts too: lines are marked "[pid TID] "
+ * from now on. */
 void strace_thread_started(struct process *parent, struct process *t) {
   (void)t;
-  parent->sig->has_forked = true;
+  if (following(parent) && parent->opt->strace)
+    st_tasks_add(1);
 }
 
 void strace_forked(struct process *p) {
   if (!p->opt)
     return;
-  /* The parent's half-written clone line is the parent's to finish. */
-  if (p->opt->strace && p->opt->follow)
-    __fpurge(st_file(p));
-  st_col = 0;
+  /* The parent's entry of fork or clone is the parent's to finish. */
+  st_self_forget();
+  line.len = 0;
+  line.col = 0;
+  line.shown = false;
+  line.locked = false;
   p->trace_skip_leave = true;
   if (!p->opt->follow) {
     p->opt->strace = false;

@@ -113,11 +113,12 @@ static bool fetch_clone3(struct process *p, const uint64_t a[6],
   return a[1] >= 64 && copy_from_guest(&p->mmu, k, a[0], n) == 0;
 }
 
-void st_clone3_enter(struct process *p, const uint64_t a[6]) {
+bool st_clone3_enter(struct process *p, const uint64_t a[6]) {
   struct clone3_args k;
   if (!fetch_clone3(p, a, &k)) {
     st_ptr(p, a[0]);
-    return;
+    st_printf(p, ", %llu", (unsigned long long)a[1]);
+    return true;
   }
   st_puts(p, "{flags=");
   st_flags(p, clone_flag_names, k.flags, "0");
@@ -146,6 +147,11 @@ void st_clone3_enter(struct process *p, const uint64_t a[6]) {
     st_ptr(p, k.tls);
   }
   st_puts(p, "}");
+  /* Nothing to show at exit but the size: strace prints it now. */
+  if (k.flags & (0x1000 | CLONE_PARENT_SETTID))
+    return false;
+  st_printf(p, ", %llu", (unsigned long long)a[1]);
+  return true;
 }
 
 void st_clone3_leave(struct process *p, const uint64_t a[6], int64_t ret) {

@@ -116,8 +116,7 @@ void st_siginfo_at(struct process *p, uint64_t addr) {
 }
 
 void strace_stopped(struct process *p, int sig) {
-  if (st_column())
-    st_newline(p);
+  st_line_begin(p);
   st_puts(p, "--- stopped by ");
   st_signal(p, sig);
   st_puts(p, " ---");
@@ -125,8 +124,7 @@ void strace_stopped(struct process *p, int sig) {
 }
 
 void strace_signal(struct process *p, const struct guest_siginfo *info) {
-  if (st_column())
-    st_newline(p);
+  st_line_begin(p);
   st_puts(p, "--- ");
   st_signal(p, info->signo);
   st_puts(p, " ");

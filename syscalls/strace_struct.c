@@ -90,11 +90,12 @@ void st_statx(struct process *p, uint64_t addr) {
   st_printf(p, ", stx_size=%llu, ...}", (unsigned long long)s.stx_size);
 }
 
-/* strace prints limits that are multiples of 1024 as N*1024. */
+/* strace prints limits above 1024 that are multiples of it as N*1024
+ * (print_rlim64_t): 1024 itself is "1024". */
 static void st_rlim_value(struct process *p, uint64_t v) {
   if (v == ~0ull)
     st_puts(p, "RLIM64_INFINITY");
-  else if (v && v % 1024 == 0)
+  else if (v > 1024 && v % 1024 == 0)
     st_printf(p, "%llu*1024", (unsigned long long)(v / 1024));
   else
     st_printf(p, "%llu", (unsigned long long)v);

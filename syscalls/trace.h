@@ -11,6 +11,9 @@ void trace_initial_execve(struct process *p, const char *path,
 /* The last line of --strace: +++ exited with N +++ / +++ killed by ... */
 void trace_exit(struct process *p);
 
+/* --stats: the counters, at the guest's exit (syscalls/stats.c). */
+void trace_stats(struct process *p);
+
 /* --trace: one line per executed instruction. */
 void trace_instructions_start(struct process *p);
 void trace_instructions_stop(struct process *p);
