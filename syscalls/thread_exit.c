@@ -112,7 +112,20 @@ static void clear_child_tid(struct process *p) {
     futex_wake_word(p, p->clear_child_tid);
 }
 
+/* strace -f's line for a thread that ends: its own exit status, or the
+ * group's end that took it. */
+static void trace_thread_end(struct process *p) {
+  if (!p->opt || !p->opt->strace)
+    return;
+  struct signal_shared *s = p->sig;
+  if (s->group_exit && s->group_signal)
+    strace_killed(p, s->group_signal);
+  else
+    strace_exited(p, s->group_exit ? s->group_status : p->exit_status);
+}
+
 static _Noreturn void end_host_thread(struct process *p) {
+  trace_thread_end(p);
   thread_remove(p);
   mmu_detach(&p->mmu);
   cpu_destroy(&p->cpu);
@@ -174,6 +187,15 @@ void thread_finish(struct process *p) {
   }
   if (!p->thread->leader)
     end_host_thread(p);
+  /* The others end first, as Linux's group exit reaps them before the
+   * leader (their strace -f lines come before its own); a thread stuck
+   * in a host call that no signal ends is not waited for past a
+   * second. */
+  for (int n = 0; thread_count() > 1 && n < 1000; n++) {
+    thread_sleep_begin(p);
+    usleep(1000);
+    thread_sleep_end(p);
+  }
   /* The leader returns to main with the kernel lock, which it keeps:
    * no other thread enters the kernel while emu finishes. */
   p->exit_status = p->sig->group_status;
