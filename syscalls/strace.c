@@ -99,6 +99,7 @@ static bool arg_is_out(int kind, const uint64_t a[6]) {
   case A_TMS_OUT:
   case A_RUSAGE_OUT:
   case A_CPUSET_OUT:
+  case A_EPOLL_EVENTS_OUT:
   case A_LOFF_INOUT:
   case A_SIGSET_PENDING:
   case A_SCHED_PRIO_OUT:
@@ -629,6 +630,13 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
     break;
   case A_CPUSET_OUT: failed ? st_ptr(p, v) : st_cpuset(p, v, ret); break;
   case A_CPUSET_IN: st_cpuset(p, v, (int64_t)a[1]); break;
+  case A_EPOLL_CREATE_FLAGS: st_epoll_create_flags(p, v); break;
+  case A_EPOLL_OP: st_epoll_op(p, v); break;
+  case A_EPOLL_EVENT_IN: st_epoll_event(p, v); break;
+  case A_EPOLL_EVENTS_OUT:
+    failed ? st_ptr(p, v) : st_epoll_events(p, v, ret);
+    break;
+  case A_EFD_FLAGS: st_efd_flags(p, v); break;
   case A_SOCK_DOMAIN: st_xlat(p, af_names, v, "AF_???"); break;
   case A_SOCK_TYPE:
     st_xlat(p, sock_type_names, v & 0xf, "SOCK_???");

@@ -138,6 +138,12 @@ void st_wait_status(struct process *p, uint64_t addr, int64_t ret);
 void st_wait_options(struct process *p, uint64_t v);
 void st_idtype(struct process *p, uint64_t v);
 void st_mfd_flags(struct process *p, uint64_t v);
+/* --- strace_epoll.c --- */
+void st_epoll_create_flags(struct process *p, uint64_t v);
+void st_epoll_op(struct process *p, uint64_t v);
+void st_epoll_event(struct process *p, uint64_t addr);
+void st_epoll_events(struct process *p, uint64_t addr, int64_t n);
+void st_efd_flags(struct process *p, uint64_t v);
 /* SIGCHLD's fields after "si_signo=SIGCHLD, " (false: not CLD_*). */
 bool st_siginfo_chld(struct process *p, int signo, int code, const uint8_t *u);
 /* strace_poll.c */

@@ -95,8 +95,13 @@ enum sc_arg {
   A_TMS_OUT,
   A_RUSAGE_WHO,
   A_RUSAGE_OUT,
-  A_CPUSET_OUT, /* out: [0 1] */
-  A_CPUSET_IN,  /* in: [0 1], the previous argument bytes of it */
+  A_CPUSET_OUT,         /* out: [0 1] */
+  A_CPUSET_IN,          /* in: [0 1], the previous argument bytes of it */
+  A_EPOLL_CREATE_FLAGS, /* EPOLL_CLOEXEC */
+  A_EPOLL_OP,           /* EPOLL_CTL_ADD... */
+  A_EPOLL_EVENT_IN,     /* {events=EPOLLIN, data={u32=N, u64=N}} */
+  A_EPOLL_EVENTS_OUT,   /* out: [{...}, ...] up to the result */
+  A_EFD_FLAGS,          /* EFD_CLOEXEC|EFD_NONBLOCK */
   A_SOCK_DOMAIN,
   A_SOCK_TYPE,
   A_SOCK_PROTO,

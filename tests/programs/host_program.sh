@@ -66,6 +66,9 @@ find_exec|$R /usr/bin/find tree lines.txt -exec /usr/bin/wc -c {} + | sort; $R /
 env_nohup_nice|$R /usr/bin/env -i PATH=/bin /bin/sh -c 'echo $PATH'; $R /usr/bin/nohup /bin/echo hup 2>/dev/null; $R /usr/bin/nice -n 5 /usr/bin/nice; $R /usr/bin/nice -n 3 /bin/sh -c 'nice'
 comm_exec_name|$R /bin/sh -c 'cat /proc/$$/comm; /bin/cat /proc/self/comm; exec /bin/cat /proc/self/comm'
 timeout|$R /usr/bin/timeout 0.5 /bin/sleep 10; echo "expired $?"; $R /usr/bin/timeout -s INT 0.3 /bin/sleep 10; echo "int $?"; $R /usr/bin/timeout 20 /bin/true; echo "in time $?"; $R /usr/bin/timeout -k 0.2 2 /bin/sh -c 'trap "" TERM; sleep 10'; echo "killed $?"; $R /usr/bin/timeout 5 /bin/sh -c 'kill -USR1 $$'; echo "signalled $?"
+python3_threads|$R /usr/bin/python3 threads.py
+go_goroutines|GOCACHE=$PWD/gocache GOPATH=$PWD/gopath /usr/bin/go build -o gor gor.go && $R ./gor
+gcc_openmp|/usr/bin/gcc -fopenmp -O2 -o omp omp.c && $R ./omp
 TABLE
 }
 
@@ -120,6 +123,113 @@ int main(int argc, char **argv) {
   for (int x : v)
     std::cout << x << ' ';
   std::cout << '\n';
+}
+EOF
+# Fixtures of the thread cases: every line is the same however the
+# threads are scheduled (results joined in order, sums, sorted output).
+cat > threads.py <<'EOF'
+import queue, threading
+from concurrent.futures import ThreadPoolExecutor
+total = 0
+lock = threading.Lock()
+def work(n):
+    global total
+    for _ in range(n):
+        with lock:
+            total += 1
+ts = [threading.Thread(target=work, args=(5000,)) for _ in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+print("locked total", total)
+q = queue.Queue()
+def produce():
+    for i in range(100): q.put(i)
+    q.put(None)
+threading.Thread(target=produce).start()
+s = 0
+while (v := q.get()) is not None: s += v
+print("queue sum", s)
+with ThreadPoolExecutor(max_workers=3) as ex:
+    print("pool", list(ex.map(lambda x: x * x, range(10))))
+ev = threading.Event()
+t = threading.Timer(0.05, ev.set); t.start()
+print("timer fired", ev.wait(5))
+t.join()
+print("threads left", threading.active_count())
+EOF
+cat > gor.go <<'EOF'
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	runtime.GOMAXPROCS(4)
+	var wg sync.WaitGroup
+	var n int64
+	var mu sync.Mutex
+	total := 0
+	ch := make(chan int, 16)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for j := 0; j < 5000; j++ {
+				atomic.AddInt64(&n, 1)
+				mu.Lock()
+				total++
+				mu.Unlock()
+			}
+			ch <- i
+		}(i)
+	}
+	wg.Wait()
+	close(ch)
+	var got []int
+	for v := range ch {
+		got = append(got, v)
+	}
+	sort.Ints(got)
+	start := time.Now()
+	time.Sleep(20 * time.Millisecond)
+	tick := time.NewTicker(5 * time.Millisecond)
+	for k := 0; k < 3; k++ {
+		<-tick.C
+	}
+	tick.Stop()
+	fmt.Println(n, total, got, time.Since(start) >= 20*time.Millisecond)
+	done := make(chan string)
+	go func() { done <- "from goroutine" }()
+	select {
+	case s := <-done:
+		fmt.Println(s)
+	case <-time.After(5 * time.Second):
+		fmt.Println("timeout")
+	}
+}
+EOF
+cat > omp.c <<'EOF'
+#include <omp.h>
+#include <stdio.h>
+int main(void) {
+  long sum = 0;
+  int threads = 0;
+#pragma omp parallel num_threads(4) reduction(+ : sum)
+  {
+#pragma omp atomic
+    threads++;
+#pragma omp for
+    for (int i = 0; i < 400000; i++)
+      sum += i % 7;
+  }
+  printf("%ld %d\n", sum, threads);
+  return 0;
 }
 EOF
 cat > proj/Makefile <<'EOF'
