@@ -8,6 +8,7 @@
 
 #include "disasm.h"
 #include "process.h"
+#include "thread_internal.h"
 
 static const char *code_name(int sig, int code) {
   if (code == SI_KERNEL)
@@ -55,12 +56,22 @@ static void print_instruction(struct process *p, FILE *out, uint64_t rip) {
 }
 
 /* Everything after the report's first line. */
+static void print_registers(struct cpu *c, FILE *out);
+static void print_other_threads(struct process *p, FILE *out);
+
 static void print_state(struct process *p, FILE *out) {
-  static const char *names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp",
-                                  "rsi", "rdi", "r8",  "r9",  "r10", "r11",
-                                  "r12", "r13", "r14", "r15"};
   struct cpu *c = &p->cpu;
   print_instruction(p, out, c->trap.rip ? c->trap.rip : c->rip);
+  print_registers(c, out);
+  print_other_threads(p, out);
+  fprintf(out, "emu: memory map:\n");
+  vma_format_maps(p, out, "emu:   ");
+}
+
+static void print_registers(struct cpu *c, FILE *out) {
+  static const char *const names[16] = {
+      "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+      "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
   for (int k = 0; k < 16; k++)
     fprintf(out, "%s%-3s %016llx%s", k % 4 ? "  " : "emu:   ", names[k],
             (unsigned long long)c->gpr[k], k % 4 == 3 ? "\n" : "");
@@ -71,16 +82,33 @@ static void print_state(struct process *p, FILE *out) {
       (unsigned long long)c->fs_base, (unsigned long long)c->gs_base);
   fprintf(out, "emu:   instructions %llu  cycles %llu\n",
           (unsigned long long)c->instret, (unsigned long long)c->cycles);
-  fprintf(out, "emu: memory map:\n");
-  vma_format_maps(p, out, "emu:   ");
+}
+
+/* The process's other threads, stopped at their next boundary first (a
+ * debugger's view of a core dump: every thread's registers). */
+static void print_other_threads(struct process *p, FILE *out) {
+  if (thread_count() <= 1)
+    return;
+  thread_stop_others(p);
+  for (int k = 0; k < thread_count(); k++) {
+    struct process *t = thread_find_index(k);
+    if (t == p)
+      continue;
+    fprintf(out, "emu: thread %d (%.16s):\n", t->tid, t->exec_name);
+    print_registers(&t->cpu, out);
+  }
 }
 
 void crash_report(struct process *p, int sig, int si_code, uint64_t addr) {
   /* The pid: with processes, several guests may share one stderr. */
+  char thread[32] = "";
+  if (thread_count() > 1)
+    snprintf(thread, sizeof thread, " thread %d", p->tid);
   fprintf(stderr,
-          "emu: %s: pid %d killed by SIG%s (%s), fault address 0x%llx\n",
-          p->mm->exe_path, p->pid, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
-          code_name(sig, si_code), (unsigned long long)addr);
+          "emu: %s: pid %d%s killed by SIG%s (%s), fault address 0x%llx\n",
+          p->mm->exe_path, p->pid, thread,
+          sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", code_name(sig, si_code),
+          (unsigned long long)addr);
   print_state(p, stderr);
 }
 

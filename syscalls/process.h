@@ -220,6 +220,13 @@ struct signal_shared {
    * for them. */
   struct process *exec_zapper;
   struct kernel_stats stats;
+  /* --stats: what the threads that ended ran, added to the leader's own
+   * counts (cycles counted from each thread's start), and how many
+   * threads the process started. */
+  struct {
+    uint64_t instret, cycles, tlb_hits, tlb_misses, page_walks;
+    int threads;
+  } ended;
   uint64_t enosys_seen[8]; /* bitmap of syscall numbers reported once */
 };
 
@@ -275,6 +282,7 @@ struct process {
   int fatal_signal; /* non-zero when killed by a signal */
   struct emu_options *opt;
   struct thread_link *thread; /* its place among the process's threads */
+  uint64_t start_cycles;      /* the cycle counter when the thread began */
   /* In a host call that sleeps, without the kernel lock: a host signal
    * that arrives on another thread kicks this one awake (thread.c). */
   volatile int host_sleeping;

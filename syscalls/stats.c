@@ -24,16 +24,24 @@ void trace_stats(struct process *p) {
   FILE *out = open_memstream(&text, &len);
   if (!out)
     return;
+  /* The process's threads summed: the leader's counts and those of the
+   * threads that ended (all have, by now: thread_finish). */
   struct cpu *c = &p->cpu;
+  const struct signal_shared *s = p->sig;
   fprintf(out, "%s--- emu stats ---\n", prefix);
-  stat_line(out, prefix, "instructions", c->instret);
-  stat_line(out, prefix, "cycles", c->cycles);
+  stat_line(out, prefix, "instructions", c->instret + s->ended.instret);
+  stat_line(out, prefix, "cycles", c->cycles + s->ended.cycles);
 #define X(name, text) stat_line(out, prefix, text, p->sig->stats.name);
   KERNEL_COUNTERS(X)
 #undef X
-  stat_line(out, prefix, "tlb hits", p->mmu.stats.tlb_hits);
-  stat_line(out, prefix, "tlb misses", p->mmu.stats.tlb_misses);
-  stat_line(out, prefix, "page walks", p->mmu.stats.page_walks);
+  stat_line(out, prefix, "tlb hits", p->mmu.stats.tlb_hits + s->ended.tlb_hits);
+  stat_line(out, prefix, "tlb misses",
+            p->mmu.stats.tlb_misses + s->ended.tlb_misses);
+  stat_line(out, prefix, "page walks",
+            p->mmu.stats.page_walks + s->ended.page_walks);
+  if (s->ended.threads)
+    stat_line(out, prefix, "threads started",
+              (unsigned long long)s->ended.threads);
   stat_line(out, prefix, "frames in use", p->mmu.space->frames_used);
   fclose(out);
   fflush(stderr);

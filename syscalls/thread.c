@@ -171,6 +171,7 @@ void thread_fork_child(struct process *p) {
   p->mmu.space->cpus_lock = 0;
   p->code_queue.lock = p->code_queue.n = 0;
   p->code_queue.flush = false;
+  memset(&p->sig->ended, 0, sizeof p->sig->ended);
   thread_exit_fork_child();
 }
 
@@ -218,6 +219,17 @@ static void send_kick(struct process *t) {
   si.si_uid = getuid();
   si.si_value.sival_ptr = (void *)THREAD_KICK_VALUE;
   syscall(SYS_rt_tgsigqueueinfo, getpid(), t->tid, THREAD_KICK_SIGNAL, &si);
+}
+
+void thread_stop_others(struct process *p) {
+  for (int k = 0; k < ntasks; k++)
+    if (tasks[k] != p)
+      thread_kick(tasks[k]);
+  for (int k = 0; k < ntasks; k++)
+    for (int n = 0; tasks[k] != p && n < 100000 &&
+                    __atomic_load_n(&tasks[k]->mmu.in_user, __ATOMIC_SEQ_CST);
+         n++)
+      usleep(10);
 }
 
 void thread_wake_for_signal(struct process *p, int sig) {
@@ -416,6 +428,8 @@ int64_t thread_clone(struct process *p, const struct guest_clone_args *k) {
     return e == EAGAIN ? -EAGAIN : -ENOMEM;
   }
   add_task(t);
+  t->start_cycles = t->cpu.cycles;
+  p->sig->ended.threads++;
   uint32_t tid = (uint32_t)t->tid;
   if (f & CLONE_CHILD_SETTID)
     copy_to_guest(&p->mmu, k->child_tid, &tid, sizeof tid);

@@ -126,6 +126,12 @@ static void trace_thread_end(struct process *p) {
 
 static _Noreturn void end_host_thread(struct process *p) {
   trace_thread_end(p);
+  struct signal_shared *s = p->sig;
+  s->ended.instret += p->cpu.instret;
+  s->ended.cycles += p->cpu.cycles - p->start_cycles;
+  s->ended.tlb_hits += p->mmu.stats.tlb_hits;
+  s->ended.tlb_misses += p->mmu.stats.tlb_misses;
+  s->ended.page_walks += p->mmu.stats.page_walks;
   thread_remove(p);
   mmu_detach(&p->mmu);
   cpu_destroy(&p->cpu);

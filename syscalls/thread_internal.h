@@ -25,6 +25,10 @@ void thread_remove(struct process *t);
  * host signal handler may still look at it. */
 void thread_recycle(struct process *t);
 void thread_exit_fork_child(void);
+/* Stop every other thread at its next block boundary (for a crash
+ * report): they then wait for the kernel lock this thread holds. Gives
+ * up on one after a second. */
+void thread_stop_others(struct process *p);
 
 /* Armed around a host call that sleeps with the forwarded signals
  * unblocked and has no mask argument (futex.c): the host signal handler
