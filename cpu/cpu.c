@@ -73,6 +73,7 @@ void cpu_forget_code(struct cpu *c) {
    * for the new image (execve leaves one thread), the old one left to
    * the parent's copy. */
   c->blocks->space = NULL;
+  code_space_put(c->code_space);
   c->code_space = code_space_new();
   fresh->space = c->code_space;
   c->blocks = fresh;
