@@ -21,8 +21,8 @@ PACKAGES=(cmake make gcc libc6-dev pkg-config libcapstone-dev libsdl2-dev
   # the host programs the issue-3 tests run under emu (tests/programs/),
   # and python3 for bench/
   gawk sed grep tar gzip bzip2 xz-utils sqlite3 lua5.4 perl python3
-  # the thread tests' Go program (program.go_goroutines)
-  golang-go
+  # the thread tests' Go program (program.go_goroutines), busybox's sh
+  golang-go busybox
   # bench/: GNU time for peak RSS, qemu-user for the emu/qemu column
   time qemu-user
   # the style check (tests/scripts/check_format.sh)

@@ -57,6 +57,8 @@ gpp|$R /usr/bin/g++ -pipe -O1 -o sortv proj/sortv.cc && ./sortv 5 3 9 1
 bash_processes|$R /bin/bash processes.sh
 bash_procsub_dev_fd|$R /bin/bash -c 'diff <(printf "1\n2\n") <(printf "1\n3\n"); echo "diff $?"; exec 3< words.txt; head -n 2 /dev/fd/3; wc -l < /dev/stdin < lines.txt; ls /dev/fd/ | grep -c "^3$"; cat /dev/stdin <<< "here string"'
 dash|$R /usr/bin/dash dash.sh
+busybox_sh|$R /usr/bin/busybox sh dash.sh; $R /usr/bin/busybox sh -c 'sleep 5 & p=$!; kill $p; wait $p; echo "wait killed $?"; (exit 4) & wait $!; echo "bg $?"; echo a b | { read x y; echo "$y $x"; }'
+lua_popen|$R /usr/bin/lua5.4 -e 'local f = io.popen("echo hi; exit 3"); io.write(f:read("a")); print(f:close()); local w = io.popen("tr a-z A-Z", "w"); w:write("up\n"); print(w:close()); print(os.execute("exit 2"))'
 python3_subprocess|$R /usr/bin/python3 subproc.py
 perl_processes|$R /usr/bin/perl processes.pl
 tar_gzip|$R /usr/bin/tar czf t.tgz lines.txt tree && rm -r tree && $R /usr/bin/tar xzf t.tgz && $R /usr/bin/tar tzf t.tgz && cat tree/file && $R /usr/bin/tar xzOf t.tgz lines.txt | md5sum
@@ -67,6 +69,7 @@ env_nohup_nice|$R /usr/bin/env -i PATH=/bin /bin/sh -c 'echo $PATH'; $R /usr/bin
 comm_exec_name|$R /bin/sh -c 'cat /proc/$$/comm; /bin/cat /proc/self/comm; exec /bin/cat /proc/self/comm'
 timeout|$R /usr/bin/timeout 0.5 /bin/sleep 10; echo "expired $?"; $R /usr/bin/timeout -s INT 0.3 /bin/sleep 10; echo "int $?"; $R /usr/bin/timeout 20 /bin/true; echo "in time $?"; $R /usr/bin/timeout -k 0.2 2 /bin/sh -c 'trap "" TERM; sleep 10'; echo "killed $?"; $R /usr/bin/timeout 5 /bin/sh -c 'kill -USR1 $$'; echo "signalled $?"
 python3_threads|$R /usr/bin/python3 threads.py
+python3_multiprocessing|$R /usr/bin/python3 pool.py
 go_goroutines|GOCACHE=$PWD/gocache GOPATH=$PWD/gopath /usr/bin/go build -o gor gor.go && $R ./gor
 gcc_openmp|/usr/bin/gcc -fopenmp -O2 -o omp omp.c && $R ./omp
 TABLE
@@ -156,6 +159,16 @@ t = threading.Timer(0.05, ev.set); t.start()
 print("timer fired", ev.wait(5))
 t.join()
 print("threads left", threading.active_count())
+EOF
+cat > pool.py <<'EOF'
+import multiprocessing as mp
+def square(x): return x * x
+if __name__ == "__main__":
+    with mp.Pool(2) as pool:
+        print(pool.map(square, range(10)))
+    q = mp.Queue()
+    p = mp.Process(target=q.put, args=("from a child",))
+    p.start(); print(q.get()); p.join(); print("exit", p.exitcode)
 EOF
 cat > gor.go <<'EOF'
 package main
