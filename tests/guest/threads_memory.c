@@ -30,6 +30,7 @@ static void *reader(void *arg) {
   int *seen = arg;
   pthread_barrier_wait(&step); /* 1: page holds 1 */
   seen[0] = page[0];
+  pthread_barrier_wait(&step); /* read: now it may change */
   pthread_barrier_wait(&step); /* 2: remapped, holds 2 */
   seen[1] = page[0];
   pthread_barrier_wait(&step); /* 3: read-only now */
@@ -83,7 +84,9 @@ int main(void) {
   page[0] = 1;
   pthread_create(&t, NULL, reader, seen);
   pthread_barrier_wait(&step); /* 1 */
-  usleep(1000);
+  /* Only once the reader has read (and cached) the page: before, a slow
+   * reader would fault on the unmapped page with no jump buffer set. */
+  pthread_barrier_wait(&step);
   munmap((void *)page, 4096);
   void *again = mmap((void *)page, 4096, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
