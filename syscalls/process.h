@@ -370,7 +370,7 @@ void thread_from_user(struct process *p);
 void thread_sleep_begin(struct process *p);
 void thread_sleep_end(struct process *p);
 /* The task running on this host thread. */
-struct process *thread_self_task(void);
+struct process *thread_self(void);
 /* Threads in the process (1 when single-threaded). */
 int thread_count(void);
 /* The task of thread tid in this process, or NULL. */
@@ -455,6 +455,9 @@ void signal_raise_trap(struct process *p, int sig, int si_code, uint64_t addr);
 /* Queue a signal from kill (SI_USER) or tkill/tgkill (SI_TKILL), from
  * this process: the siginfo names it as the sender. */
 void signal_send(struct process *p, int sig, int si_code, bool to_thread);
+/* The same from p to task t (another thread of the process). */
+void signal_send_to(struct process *p, struct process *t, int sig, int si_code,
+                    bool to_thread);
 /* For a wait under the guest's temporary mask `mask`: true, with the
  * mask installed until the pending signal is delivered, when a signal
  * it leaves unblocked is pending (the call then returns -EINTR). */

@@ -128,16 +128,8 @@ int64_t sys_kill(struct process *p, const uint64_t a[6]) {
 static int64_t send_thread(struct process *p, struct process *t, int sig) {
   if (sig < 0 || sig > 64)
     return -EINVAL;
-  if (sig) {
-    struct guest_siginfo info;
-    memset(&info, 0, sizeof info);
-    info.signo = sig;
-    info.code = SI_TKILL;
-    info.u.kill.pid = p->pid;
-    info.u.kill.uid = (uint32_t)getuid();
-    sigqueue_send(t, &info, true);
-    thread_kick(t);
-  }
+  if (sig)
+    signal_send_to(p, t, sig, SI_TKILL, true);
   return 0;
 }
 

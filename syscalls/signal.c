@@ -70,16 +70,23 @@ void signal_raise_trap(struct process *p, int sig, int si_code, uint64_t addr) {
 }
 
 /* prepare_kill_siginfo / do_tkill: the sender is this process. */
-void signal_send(struct process *p, int sig, int si_code, bool to_thread) {
+void signal_send_to(struct process *p, struct process *t, int sig, int si_code,
+                    bool to_thread) {
   struct guest_siginfo info;
   memset(&info, 0, sizeof info);
   info.signo = sig;
   info.code = si_code;
   info.u.kill.pid = p->pid;
   info.u.kill.uid = (uint32_t)getuid();
-  sigqueue_send(p, &info, to_thread);
+  sigqueue_send(t, &info, to_thread);
   if (!to_thread)
-    thread_wake_for_signal(p, sig);
+    thread_wake_for_signal(t, sig);
+  else if (t != p)
+    thread_kick(t);
+}
+
+void signal_send(struct process *p, int sig, int si_code, bool to_thread) {
+  signal_send_to(p, p, sig, si_code, to_thread);
 }
 
 bool signal_wait_interrupted(struct process *p, uint64_t mask) {

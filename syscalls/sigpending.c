@@ -117,7 +117,7 @@ static int64_t queue_self(struct process *p, int sig,
   int r = sigqueue_send(p, info, to_thread);
   if (r == 0 && !to_thread)
     thread_wake_for_signal(p, sig);
-  else if (r == 0 && p != thread_self_task())
+  else if (r == 0 && p != thread_self())
     thread_kick(p);
   return r;
 }

@@ -41,9 +41,6 @@ static __thread struct process *this_task;
 struct process *thread_self(void) {
   return this_task;
 }
-struct process *thread_self_task(void) {
-  return this_task;
-}
 
 int thread_count(void) { return __atomic_load_n(&ntasks, __ATOMIC_RELAXED); }
 

@@ -35,8 +35,6 @@ void thread_stop_others(struct process *p);
  * then jumps back to it instead of returning into the sleep. */
 extern __thread sigjmp_buf *volatile host_signal_jump;
 
-/* The task running on this host thread (NULL before thread_init). */
-struct process *thread_self(void);
 /* From the host signal handler: every thread stops at its next block
  * boundary (a signal from outside may be for any of them). */
 void thread_interrupt_all(void);
