@@ -31,7 +31,7 @@ struct mapped_file {
   char *path; /* as /proc/self/maps shows it */
 };
 
-/* The memory of one MAP_SHARED mmap (syscalls/shm.c): a range of the
+/* The memory of one MAP_SHARED mmap (syscalls/memory/shm.c): a range of the
  * MMU's shared window, referenced by the VMAs split from that mapping. */
 struct shm_object {
   uint64_t paddr;  /* guest physical address of the first page */
@@ -142,7 +142,7 @@ struct restart_block {
   struct timespec deadline;
 };
 
-/* The guest's timers (syscalls/timers.c). Not inherited by a fork's
+/* The guest's timers (syscalls/time/timers.c). Not inherited by a fork's
  * child (timers_fork_child resets this struct); execve deletes the POSIX
  * timers and keeps the itimers (timers_exec). ITIMER_REAL, VIRTUAL and
  * PROF are the host's own itimers of emu's process (emu's CPU time is
@@ -169,7 +169,7 @@ struct timer_state {
 /* What the threads of one process share, each part reference-counted
  * as the CLONE_* flags that share it say (Linux's mm_struct, files_struct,
  * fs_struct, sighand_struct and signal_struct). Threads of one process
- * are host threads of one emu process (syscalls/thread.c); every part is
+ * are host threads of one emu process (syscalls/thread/thread.c); every part is
  * guarded by the process's kernel lock (syscalls/klock.c). */
 
 /* CLONE_VM: the address space. The page tables and frames are the MMU's
@@ -259,7 +259,7 @@ struct process {
   uint64_t saved_sigmask;
   /* The last system call was interrupted by a signal and returned one of
    * Linux's ERESTART* codes (0 otherwise): -EINTR to the guest or a
-   * restart, as the handler's SA_RESTART says (syscalls/restart.c). Its
+   * restart, as the handler's SA_RESTART says (syscalls/signal/restart.c). Its
    * number, to restart it. */
   int syscall_restart;
   uint64_t syscall_nr;
@@ -273,7 +273,7 @@ struct process {
   bool trace_skip_leave;
   /* A vfork child: the pipe that releases its parent at execve or exit
    * (-1 otherwise), and whether it shares the parent's memory
-   * (CLONE_VM), so that its dirty pages go back (syscalls/vfork.c). */
+   * (CLONE_VM), so that its dirty pages go back (syscalls/process/vfork.c). */
   int vfork_fd;
   bool vfork_vm;
   bool exited;      /* this thread has ended */
@@ -296,7 +296,7 @@ struct process {
   } code_queue;
 };
 
-/* --- syscalls/vma.c: the sorted VMA list --- */
+/* --- syscalls/memory/vma.c: the sorted VMA list --- */
 struct vma *vma_find(struct vma_list *l, uint64_t addr); /* containing addr */
 /* Remove [start, end) from the list, splitting VMAs that straddle it.
  * Unmaps the pages and frees their frames. */
@@ -304,11 +304,11 @@ void vma_remove_range(struct process *p, uint64_t start, uint64_t end);
 /* Insert a VMA (the range must be free). Merges with equal neighbours. */
 int vma_insert(struct process *p, const struct vma *v);
 void mapped_file_put(struct mapped_file *f);
-/* --- syscalls/maps.c: the VMAs in /proc/self/maps format --- */
+/* --- syscalls/memory/maps.c: the VMAs in /proc/self/maps format --- */
 void vma_format_maps(struct process *p, FILE *out, const char *indent);
 struct mapped_file *mapped_file_get(struct mapped_file *f);
 
-/* --- syscalls/mmap.c: the address-space operations mmap, munmap,
+/* --- syscalls/memory/mmap.c: the address-space operations mmap, munmap,
  * mprotect and brk are built on; the loader uses them too. All return
  * 0/address or -errno. --- */
 /* The core of mmap(2): host_fd < 0 for anonymous memory. */
@@ -330,7 +330,7 @@ uint64_t pte_flags_for(int prot);
 /* Tear down the whole address space (execve, exit). */
 void mm_clear(struct process *p);
 
-/* --- syscalls/shm.c: MAP_SHARED memory --- */
+/* --- syscalls/memory/shm.c: MAP_SHARED memory --- */
 /* A new object of len bytes: a view of host_fd at offset, or with
  * host_fd < 0 fresh zeroed shared memory. NULL when the host refuses. */
 struct shm_object *shm_create(struct process *p, int host_fd, uint64_t offset,
@@ -348,7 +348,7 @@ struct guest_clone_args {
       tls, set_tid, set_tid_size, cgroup;
 };
 
-/* --- syscalls/thread.c: threads (CLONE_THREAD) on host threads --- */
+/* --- syscalls/thread/thread.c: threads (CLONE_THREAD) on host threads --- */
 /* The process's first task, at start-up (and after a fork, in the child:
  * only the forking thread lives on, as in Linux). */
 void thread_init_leader(struct process *p);
@@ -399,7 +399,7 @@ static inline bool thread_must_stop(const struct process *p) {
          (p->sig->exec_zapper && p->sig->exec_zapper != p);
 }
 
-/* --- syscalls/vfork.c --- */
+/* --- syscalls/process/vfork.c --- */
 void vfork_child_starts(struct process *p, int release_fd, bool shared_vm);
 /* In the child, at execve's point of no return and at exit: hand the
  * dirtied pages back and let the parent run. No-op when not a vfork
@@ -407,14 +407,14 @@ void vfork_child_starts(struct process *p, int release_fd, bool shared_vm);
 void vfork_release(struct process *p);
 void vfork_parent_waits(struct process *p, int release_fd);
 
-/* --- syscalls/vdso.c --- */
+/* --- syscalls/time/vdso.c --- */
 /* Map [vvar], [vvar_vclock] and [vdso] top-down as Linux 6.x does after
  * the interpreter; sets p->mm->vdso_base. Returns 0 or -errno. */
 int vdso_map(struct process *p);
 /* True when rip lies in the vDSO (its calls are not traced). */
 bool vdso_contains(struct process *p, uint64_t rip);
 
-/* --- syscalls/fault.c: demand paging --- */
+/* --- syscalls/memory/fault.c: demand paging --- */
 /* Resolve a #PF at addr with error code err: allocate and fill the page
  * from its VMA, or grow the stack. Returns FAULT_OK, or why the access is
  * invalid: the signal and si_code the guest gets. */
@@ -447,7 +447,7 @@ void ia32_syscall(struct process *p);
  * does (true), or false for a #GP the guest must get as SIGSEGV. */
 bool umip_fixup(struct process *p);
 
-/* --- syscalls/signal.c --- */
+/* --- syscalls/signal/signal.c --- */
 /* A synchronous signal from a trap (SIGSEGV, SIGILL, SIGFPE, SIGTRAP,
  * SIGBUS). Delivers to a guest handler when one is installed, else kills
  * the process with a crash report. */
@@ -478,7 +478,7 @@ bool signal_default_ignored(int sig);
 /* Kill the process with sig (default action), with a crash report for
  * the signals that dump core. */
 void signal_kill(struct process *p, int sig, int si_code, uint64_t addr);
-/* --- syscalls/sigqueue.c: the pending queues --- */
+/* --- syscalls/signal/sigqueue.c: the pending queues --- */
 /* Queue info->signo on the thread's queue or the process's; delivered
  * by signal_check. 0, or -EAGAIN when a real-time signal from sigqueue
  * finds the queue over RLIMIT_SIGPENDING. */
@@ -497,7 +497,8 @@ static inline uint64_t sigqueue_pending(const struct process *p) {
   return p->pending.mask | p->sig->shared_pending.mask;
 }
 
-/* --- syscalls/restart.c: ERESTART* as Linux's signal delivery sees it */
+/* --- syscalls/signal/restart.c: ERESTART* as Linux's signal delivery sees it
+ */
 /* A handler (sa_flags) runs after an interrupted call: *rax and *rip,
  * the frame's, become -EINTR or the restarted call. */
 void restart_for_handler(struct process *p, uint64_t sa_flags, uint64_t *rax,
@@ -509,7 +510,7 @@ void restart_without_handler(struct process *p);
 int64_t time_resume_sleep(struct process *p);
 int64_t poll_resume(struct process *p);
 
-/* --- syscalls/host_signal.c: signals from outside (see the file) --- */
+/* --- syscalls/signal/host_signal.c: signals from outside (see the file) --- */
 /* Install emu's host handler for every catchable signal but the faults
  * of emu's own code and unblock them all. Once, before kernel_run. */
 void host_signals_init(struct process *p);
@@ -526,7 +527,7 @@ void host_signals_fork_child(struct process *p);
 /* Stop emu's process as the default action of stop signal sig. */
 void host_signal_stop(struct process *p, int sig);
 
-/* --- syscalls/tty_jobs.c: terminal job control and the guest's
+/* --- syscalls/process/tty_jobs.c: terminal job control and the guest's
  * dispositions (see the file) --- */
 /* Block on the host the SIGTTIN/SIGTTOU the guest blocks or ignores;
  * false (nothing to undo) when there are none. */
@@ -538,7 +539,7 @@ bool tty_jobs_background(int host_fd);
  * SIG_IGN and SA_NOCLDWAIT reap children at once (host_signal.c). */
 void host_signals_child_action(const struct process *p);
 
-/* --- syscalls/host_wait.c: wait on the host, interruptibly ---
+/* --- syscalls/process/host_wait.c: wait on the host, interruptibly ---
  * The pattern, for any call that may sleep (wait4, waitid, ...):
  *
  *   sigset_t mask;
@@ -575,7 +576,7 @@ int host_sleep_until(struct process *p, int clock,
 /* pause/rt_sigsuspend: until a signal outside guest_mask is pending. */
 void host_wait_signal(struct process *p, uint64_t guest_mask);
 
-/* --- syscalls/timers.c --- */
+/* --- syscalls/time/timers.c --- */
 /* A host SI_TIMER siginfo for the guest: the guest timer's id and value
  * put in; false when it belongs to no guest timer (drop it). */
 bool timers_host_signal(struct process *p, struct guest_siginfo *info);
@@ -586,14 +587,14 @@ void timers_expire(struct process *p);
 void timers_exec(struct process *p);       /* execve: POSIX timers go */
 void timers_fork_child(struct process *p); /* none are inherited */
 
-/* --- syscalls/sigsend.c: signals to other processes, the host's --- */
+/* --- syscalls/signal/sigsend.c: signals to other processes, the host's --- */
 int64_t sigsend_kill(struct process *p, int pid, int sig);
 /* tgid < 0: tkill */
 int64_t sigsend_tgkill(struct process *p, int tgid, int tid, int sig);
 int64_t sigsend_queueinfo(struct process *p, int tgid, int tid, int sig,
                           const struct guest_siginfo *info);
 
-/* --- syscalls/sigframe.c --- */
+/* --- syscalls/signal/sigframe.c --- */
 /* Enter the guest's handler for info->signo. False when the frame cannot
  * be written (the caller then kills the process with SIGSEGV). */
 bool signal_deliver(struct process *p, const struct guest_siginfo *info);
@@ -601,22 +602,23 @@ bool signal_deliver(struct process *p, const struct guest_siginfo *info);
  * rsp (for --strace). */
 uint64_t sigframe_mask_addr(const struct process *p);
 
-/* --- syscalls/symbolize.c --- */
+/* --- syscalls/observe/symbolize.c --- */
 const char *symbolize(struct process *p, uint64_t addr, char *buf, size_t size);
 void symbolize_free_all(void);
 
-/* --- syscalls/crash.c: the report printed when a signal kills the guest */
+/* --- syscalls/observe/crash.c: the report printed when a signal kills the
+ * guest */
 void crash_report(struct process *p, int sig, int si_code, uint64_t addr);
 /* Stop the guest at a far transfer into compatibility mode (TRAP_COMPAT),
  * which emu does not model, with a report saying so. */
 void crash_compat_mode(struct process *p);
 
-/* --- syscalls/info.c --- */
+/* --- syscalls/process/info.c --- */
 /* The guest's soft limit for an RLIMIT_* resource (RLIM_INFINITY when
  * unlimited). */
 uint64_t rlimit_cur(int resource);
 
-/* --- syscalls/fd.c: the guest's descriptor table over host fds --- */
+/* --- syscalls/fs/fd.c: the guest's descriptor table over host fds --- */
 int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd);
 int fd_host(struct process *p, int guest_fd); /* -EBADF when not open */
 int fd_close(struct process *p, int guest_fd);

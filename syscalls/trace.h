@@ -11,7 +11,7 @@ void trace_initial_execve(struct process *p, const char *path,
 /* The last line of --strace: +++ exited with N +++ / +++ killed by ... */
 void trace_exit(struct process *p);
 
-/* --stats: the counters, at the guest's exit (syscalls/stats.c). */
+/* --stats: the counters, at the guest's exit (syscalls/observe/stats.c). */
 void trace_stats(struct process *p);
 
 /* --trace: one line per executed instruction. */

@@ -1,7 +1,7 @@
 /* The 512-byte FXSAVE image of the x87, MXCSR and XMM state (SDM vol. 1,
  * 10.5.1, table 10-2; vol. 2 FXSAVE/FXRSTOR), the one encoding used by
  * fxsave/fxrstor (cpu/sse_state.c) and by the signal frame
- * (syscalls/sigframe.c). What this CPU (AMD Zen) does, measured against
+ * (syscalls/signal/sigframe.c). What this CPU (AMD Zen) does, measured against
  * fnstenv and fxsave/fxsave64 on the host:
  *  - FOP, FIP, FCS, FDP, FDS are stored only while FSW.ES is set, zeros
  *    otherwise (AMD APM vol. 5, FXSAVE; CPUID 8000_0008 EBX[2] is clear);

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A descriptor the shell opened before starting emu is the guest's, as a
-# child inherits it natively (syscalls/fd.c reads them from
+# child inherits it natively (syscalls/fs/fd.c reads them from
 # /proc/self/fd at start): perl reads descriptor 5 and writes to 7, the
 # same natively and under emu; emu's own descriptors stay out of reach.
 #

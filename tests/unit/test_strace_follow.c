@@ -1,9 +1,9 @@
-/* --strace -f's shared state (syscalls/strace_follow.c) and the lines it
- * makes (strace_print.c): the output lock between processes, taken over
- * from a holder that died or stopped instead of waiting forever, and
- * strace -f's " <unfinished ...>" / "<... NAME resumed>" text when
- * another task prints between a call's entry and its exit (the whole
- * runs are tests/strace.follow.*). */
+/* --strace -f's shared state (syscalls/observe/strace_follow.c) and the lines
+ * it makes (strace_print.c): the output lock between processes, taken over from
+ * a holder that died or stopped instead of waiting forever, and strace -f's "
+ * <unfinished ...>" / "<... NAME resumed>" text when another task prints
+ * between a call's entry and its exit (the whole runs are
+ * tests/strace.follow.*). */
 #include <check.h>
 #include <sched.h>
 #include <signal.h>
@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "syscalls/observe/strace_internal.h"
 #include "syscalls/process.h"
 #include "syscalls/strace.h"
-#include "syscalls/strace_internal.h"
 
 static double seconds_since(const struct timespec *t0) {
   struct timespec t;

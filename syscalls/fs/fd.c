@@ -1,0 +1,145 @@
+/* The guest's descriptor table: guest numbers (allocated lowest-free as
+ * Linux's alloc_fd does) map to host descriptors. emu's own files (trace
+ * output, mapped files) never enter the table, so the guest cannot see or
+ * close them. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../fs.h"
+#include "../process.h"
+
+/* The host's 0, 1 and 2 are emu's too (--strace and diagnostics write to
+ * stderr): a guest close drops the guest's reference only. */
+static uint64_t dir_cursors[FD_MAX];
+
+/* The descriptors emu itself inherited, recorded before main opens any
+ * file of its own: a process inherits every open descriptor of its
+ * parent, so these are the guest's (execve keeps them; fs/exec.c). */
+static uint64_t inherited[FD_MAX / 64];
+
+static void mark_inherited(int k) {
+  if (k >= 0 && k < FD_MAX)
+    inherited[k / 64] |= 1ull << (k % 64);
+}
+
+/* From /proc/self/fd: a few system calls, where probing every number
+ * with fcntl costs FD_MAX of them at each start. Without /proc, probe. */
+__attribute__((constructor)) static void fd_record_inherited(void) {
+  DIR *d = opendir("/proc/self/fd");
+  if (!d) {
+    for (int k = 0; k < FD_MAX; k++)
+      if (fcntl(k, F_GETFD) >= 0)
+        mark_inherited(k);
+    return;
+  }
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    char *end;
+    long k = strtol(e->d_name, &end, 10);
+    if (end != e->d_name && *end == '\0' && k != dirfd(d))
+      mark_inherited((int)k);
+  }
+  closedir(d);
+}
+
+void fd_inherit(struct process *p) {
+  for (int k = 0; k < FD_MAX; k++)
+    if ((inherited[k / 64] >> (k % 64) & 1) && fcntl(k, F_GETFD) >= 0 &&
+        p->files->fds[k].host_fd < 0) {
+      p->files->fds[k].host_fd = k;
+      p->files->fds[k].fd_flags = 0;
+    }
+}
+
+uint64_t *fd_dir_cursor(int guest_fd) { return &dir_cursors[guest_fd]; }
+
+static void host_close(int host_fd) {
+  if (host_fd > 2)
+    close(host_fd);
+}
+
+/* An inherited descriptor number that emu may have to give out again
+ * after the guest closes it: forget it was inherited. */
+static void forget_inherited(int host_fd) {
+  if (host_fd > 2 && host_fd < FD_MAX)
+    inherited[host_fd / 64] &= ~(1ull << (host_fd % 64));
+}
+
+static bool fd_in_use_elsewhere(struct process *p, int host_fd, int except) {
+  for (int k = 0; k < FD_MAX; k++)
+    if (k != except && p->files->fds[k].host_fd == host_fd)
+      return true;
+  return false;
+}
+
+static void fd_release(struct process *p, int guest_fd) {
+  struct fd_entry *e = &p->files->fds[guest_fd];
+  /* Two guest slots may share a host descriptor only for 0..2 at start
+   * (e.g. stdout and stderr both the terminal): close it once. */
+  if (!fd_in_use_elsewhere(p, e->host_fd, guest_fd)) {
+    forget_inherited(e->host_fd);
+    host_close(e->host_fd);
+  }
+  free(e->path);
+  e->path = NULL;
+  e->host_fd = -1;
+  e->fd_flags = 0;
+}
+
+int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd) {
+  if (min_fd < 0)
+    min_fd = 0;
+  for (int k = min_fd; k < FD_MAX; k++) {
+    if (p->files->fds[k].host_fd < 0) {
+      p->files->fds[k].host_fd = host_fd;
+      p->files->fds[k].fd_flags = fd_flags & FD_CLOEXEC;
+      p->files->fds[k].path = NULL;
+      dir_cursors[k] = 0;
+      return k;
+    }
+  }
+  host_close(host_fd);
+  return min_fd >= FD_MAX ? -EINVAL : -EMFILE;
+}
+
+int fd_install_at(struct process *p, int guest_fd, int host_fd, int fd_flags) {
+  if (guest_fd < 0 || guest_fd >= FD_MAX) {
+    host_close(host_fd);
+    return -EBADF;
+  }
+  if (p->files->fds[guest_fd].host_fd >= 0)
+    fd_release(p, guest_fd);
+  p->files->fds[guest_fd].host_fd = host_fd;
+  p->files->fds[guest_fd].fd_flags = fd_flags & FD_CLOEXEC;
+  dir_cursors[guest_fd] = 0;
+  return guest_fd;
+}
+
+int fd_host(struct process *p, int guest_fd) {
+  if (guest_fd < 0 || guest_fd >= FD_MAX || p->files->fds[guest_fd].host_fd < 0)
+    return -EBADF;
+  return p->files->fds[guest_fd].host_fd;
+}
+
+struct fd_entry *fd_entry_of(struct process *p, int guest_fd) {
+  if (guest_fd < 0 || guest_fd >= FD_MAX || p->files->fds[guest_fd].host_fd < 0)
+    return NULL;
+  return &p->files->fds[guest_fd];
+}
+
+int fd_close(struct process *p, int guest_fd) {
+  if (fd_host(p, guest_fd) < 0)
+    return -EBADF;
+  fd_release(p, guest_fd);
+  return 0;
+}
+
+void fd_close_on_exec(struct process *p) {
+  for (int k = 0; k < FD_MAX; k++)
+    if (p->files->fds[k].host_fd >= 0 &&
+        (p->files->fds[k].fd_flags & FD_CLOEXEC))
+      fd_release(p, k);
+}

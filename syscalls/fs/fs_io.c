@@ -1,0 +1,218 @@
+/* Data transfer: read, write, their vectored and positioned forms,
+ * sendfile and copy_file_range. Data goes through a bounded host buffer
+ * and copy_to_guest/copy_from_guest; a bad guest buffer is -EFAULT, and
+ * a fault after some bytes moved returns the bytes moved, as Linux does. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "../fs.h"
+#include "../syscall_table.h"
+
+static uint8_t fs_bounce[FS_CHUNK];
+
+/* One read (pos < 0: at the file offset) into guest memory. */
+static int64_t read_into(struct process *p, int host_fd, uint64_t buf,
+                         uint64_t len, int64_t pos) {
+  uint64_t done = 0;
+  while (done < len) {
+    size_t n = len - done < FS_CHUNK ? (size_t)(len - done) : FS_CHUNK;
+    ssize_t r = pos < 0 ? read(host_fd, fs_bounce, n)
+                        : pread(host_fd, fs_bounce, n, pos + (int64_t)done);
+    if (r < 0)
+      return done ? (int64_t)done : -errno;
+    if (r && copy_to_guest(&p->mmu, buf + done, fs_bounce, (size_t)r) < 0)
+      return done ? (int64_t)done : -EFAULT;
+    done += (uint64_t)r;
+    if ((size_t)r < n)
+      break; /* short read: EOF, a pipe, a terminal line */
+  }
+  return (int64_t)done;
+}
+
+/* /dev/null's write never reads the buffer (drivers/char/mem.c), so
+ * even a bad pointer "succeeds" there. */
+static bool is_dev_null(int host_fd) {
+  struct stat st;
+  return fstat(host_fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+         st.st_rdev == makedev(1, 3);
+}
+
+static int64_t write_from(struct process *p, int host_fd, uint64_t buf,
+                          uint64_t len, int64_t pos) {
+  uint64_t done = 0;
+  while (done < len) {
+    size_t n = len - done < FS_CHUNK ? (size_t)(len - done) : FS_CHUNK;
+    if (copy_from_guest(&p->mmu, fs_bounce, buf + done, n) < 0) {
+      if (is_dev_null(host_fd))
+        return (int64_t)len;
+      return done ? (int64_t)done : -EFAULT;
+    }
+    ssize_t r = pos < 0 ? write(host_fd, fs_bounce, n)
+                        : pwrite(host_fd, fs_bounce, n, pos + (int64_t)done);
+    if (r < 0)
+      return done ? (int64_t)done : -errno;
+    done += (uint64_t)r;
+    if ((size_t)r < n)
+      break;
+  }
+  return (int64_t)done;
+}
+
+/* A read or write at the file offset may block (a pipe, a terminal, a
+ * socket): it waits for the descriptor on the host first, so that a
+ * signal for the guest interrupts it (host_wait.c); a terminal's job
+ * control answers without waiting (tty_jobs.c). Interrupted before
+ * anything moved, it restarts or fails with EINTR as the handler's
+ * SA_RESTART says (pipe_read: -ERESTARTSYS). */
+static int64_t stream_io(struct process *p, int host_fd, uint64_t buf,
+                         uint64_t len, bool writing) {
+  bool background = !writing && tty_jobs_background(host_fd);
+  if (!background && host_wait_fd(p, host_fd, writing ? POLLOUT : POLLIN) < 0)
+    return -ERESTARTSYS;
+  sigset_t saved;
+  bool quiet = tty_jobs_quiet_begin(p, &saved); /* tty_jobs.c */
+  int64_t r = writing ? write_from(p, host_fd, buf, len, -1)
+                      : read_into(p, host_fd, buf, len, -1);
+  tty_jobs_quiet_end(quiet, &saved);
+  return r == -EINTR ? -ERESTARTSYS : r;
+}
+
+/* Linux caps one transfer at MAX_RW_COUNT (INT_MAX & PAGE_MASK). */
+static uint64_t rw_count(uint64_t len) {
+  return len > 0x7ffff000 ? 0x7ffff000 : len;
+}
+
+int64_t sys_read(struct process *p, const uint64_t a[6]) {
+  int h = fd_host(p, (int)a[0]);
+  if (h < 0)
+    return h;
+  return stream_io(p, h, a[1], rw_count(a[2]), false);
+}
+
+int64_t sys_write(struct process *p, const uint64_t a[6]) {
+  int h = fd_host(p, (int)a[0]);
+  if (h < 0)
+    return h;
+  return stream_io(p, h, a[1], rw_count(a[2]), true);
+}
+
+int64_t sys_pread64(struct process *p, const uint64_t a[6]) {
+  int h = fd_host(p, (int)a[0]);
+  if (h < 0)
+    return h;
+  if ((int64_t)a[3] < 0)
+    return -EINVAL;
+  return read_into(p, h, a[1], rw_count(a[2]), (int64_t)a[3]);
+}
+
+int64_t sys_pwrite64(struct process *p, const uint64_t a[6]) {
+  int h = fd_host(p, (int)a[0]);
+  if (h < 0)
+    return h;
+  if ((int64_t)a[3] < 0)
+    return -EINVAL;
+  return write_from(p, h, a[1], rw_count(a[2]), (int64_t)a[3]);
+}
+
+/* The vectored forms: each iovec in turn, stopping at a short transfer
+ * (fs/read_write.c do_loop_readv_writev has the same visible effect). */
+static int64_t rw_vector(struct process *p, const uint64_t a[6], bool writing,
+                         int64_t pos) {
+  int h = fd_host(p, (int)a[0]);
+  if (h < 0)
+    return h;
+  if (a[2] > 1024) /* UIO_MAXIOV */
+    return -EINVAL;
+  struct iovec iov[1024];
+  if (a[2] && copy_from_guest(&p->mmu, iov, a[1], a[2] * sizeof *iov) < 0)
+    return -EFAULT;
+  for (uint64_t k = 0; k < a[2]; k++)
+    if ((int64_t)iov[k].iov_len < 0)
+      return -EINVAL;
+  int64_t total = 0;
+  for (uint64_t k = 0; k < a[2]; k++) {
+    uint64_t base = (uint64_t)(uintptr_t)iov[k].iov_base;
+    uint64_t len = rw_count(iov[k].iov_len);
+    int64_t at = pos < 0 ? -1 : pos + total;
+    int64_t r = at < 0    ? stream_io(p, h, base, len, writing)
+                : writing ? write_from(p, h, base, len, at)
+                          : read_into(p, h, base, len, at);
+    if (r < 0)
+      return total ? total : r;
+    total += r;
+    if ((uint64_t)r < len)
+      break;
+  }
+  return total;
+}
+
+int64_t sys_readv(struct process *p, const uint64_t a[6]) {
+  return rw_vector(p, a, false, -1);
+}
+
+int64_t sys_writev(struct process *p, const uint64_t a[6]) {
+  return rw_vector(p, a, true, -1);
+}
+
+int64_t sys_preadv(struct process *p, const uint64_t a[6]) {
+  if ((int64_t)a[3] < 0)
+    return -EINVAL;
+  return rw_vector(p, a, false, (int64_t)a[3]);
+}
+
+int64_t sys_pwritev(struct process *p, const uint64_t a[6]) {
+  if ((int64_t)a[3] < 0)
+    return -EINVAL;
+  return rw_vector(p, a, true, (int64_t)a[3]);
+}
+
+/* An optional in/out loff_t: NULL, or read now and written back. */
+static int get_off(struct process *p, uint64_t addr, int64_t *off,
+                   int64_t **ptr) {
+  *ptr = NULL;
+  if (!addr)
+    return 0;
+  if (copy_from_guest(&p->mmu, off, addr, sizeof *off) < 0)
+    return -EFAULT;
+  *ptr = off;
+  return 0;
+}
+
+int64_t sys_sendfile(struct process *p, const uint64_t a[6]) {
+  int out = fd_host(p, (int)a[0]), in = fd_host(p, (int)a[1]);
+  if (out < 0 || in < 0)
+    return -EBADF;
+  int64_t off, *offp;
+  if (get_off(p, a[2], &off, &offp) < 0)
+    return -EFAULT;
+  ssize_t r = sendfile(out, in, (off_t *)offp, rw_count(a[3]));
+  if (r < 0)
+    return -errno;
+  if (offp && copy_to_guest(&p->mmu, a[2], &off, sizeof off) < 0)
+    return -EFAULT;
+  return r;
+}
+
+int64_t sys_copy_file_range(struct process *p, const uint64_t a[6]) {
+  int in = fd_host(p, (int)a[0]), out = fd_host(p, (int)a[2]);
+  if (out < 0 || in < 0)
+    return -EBADF;
+  int64_t in_off, out_off, *in_p, *out_p;
+  if (get_off(p, a[1], &in_off, &in_p) < 0 ||
+      get_off(p, a[3], &out_off, &out_p) < 0)
+    return -EFAULT;
+  long r = syscall(SYS_copy_file_range, in, in_p, out, out_p, (size_t)a[4],
+                   (unsigned)a[5]);
+  if (r < 0)
+    return -errno;
+  if ((in_p && copy_to_guest(&p->mmu, a[1], in_p, 8) < 0) ||
+      (out_p && copy_to_guest(&p->mmu, a[3], out_p, 8) < 0))
+    return -EFAULT;
+  return r;
+}
