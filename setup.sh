@@ -21,8 +21,9 @@ PACKAGES=(cmake make gcc libc6-dev pkg-config libcapstone-dev libsdl2-dev
   # the host programs the issue-3 tests run under emu (tests/programs/),
   # and python3 for bench/
   gawk sed grep tar gzip bzip2 xz-utils sqlite3 lua5.4 perl python3
-  # the thread tests' Go program (program.go_goroutines), busybox's sh
-  golang-go busybox
+  # the thread tests' Go program (program.go_goroutines), busybox's sh,
+  # ripgrep -j4 and the JVM (program.ripgrep_j4, program.java_*)
+  golang-go busybox ripgrep openjdk-17-jdk-headless
   # bench/: GNU time for peak RSS, qemu-user for the emu/qemu column
   time qemu-user
   # the style check (tests/scripts/check_format.sh)

@@ -165,8 +165,9 @@ int kernel_run(struct process *p) {
   while (!p->exited && !thread_must_stop(p)) {
     struct trap *t = &p->cpu.trap;
     uint64_t budget = timers_budget(p);
+    uint64_t run = det_budget(p, budget);
     thread_to_user(p);
-    enum trap_kind kind = cpu_run(&p->cpu, budget);
+    enum trap_kind kind = cpu_run(&p->cpu, run);
     thread_from_user(p);
     switch (kind) {
     case TRAP_SYSCALL:
@@ -221,6 +222,7 @@ int kernel_run(struct process *p) {
       host_signals_drain(p);
     if (sigqueue_pending(p) & ~p->sigmask)
       signal_check(p);
+    det_maybe_switch(p); /* --deterministic: the quantum is over */
   }
   /* A thread that is not the last ends in thread_finish; the group's
    * end returns here, on the leader. */

@@ -283,6 +283,15 @@ struct process {
   struct emu_options *opt;
   struct thread_link *thread; /* its place among the process's threads */
   uint64_t start_cycles;      /* the cycle counter when the thread began */
+  /* --deterministic with threads (det_sched.c): the baton's hand-overs
+   * for this thread, whether it waits on one of emu's futex queues, the
+   * instruction count its quantum ends at, and the cycles other threads
+   * ran while it waited (not its own, for --stats). */
+  uint32_t det_turn;
+  bool det_blocked;
+  uint64_t det_quantum_end;
+  uint64_t det_skipped;
+  bool det_holding; /* kept the kernel lock into guest code */
   /* In a host call that sleeps, without the kernel lock: a host signal
    * that arrives on another thread kicks this one awake (thread.c). */
   volatile int host_sleeping;
@@ -398,6 +407,37 @@ static inline bool thread_must_stop(const struct process *p) {
   return p->sig->group_exit ||
          (p->sig->exec_zapper && p->sig->exec_zapper != p);
 }
+
+/* The guest's clock (virtual under --deterministic), in ns. */
+int64_t time_now_ns(struct process *p, int clock);
+
+/* --- syscalls/thread/det_sched.c: --deterministic with threads --- */
+bool det_threads(const struct process *p);
+void det_first(struct process *p); /* p holds the baton */
+void det_start(struct process *t); /* a new thread's first turn */
+uint64_t det_budget(struct process *p, uint64_t budget);
+void det_maybe_switch(struct process *p); /* at a quantum's end */
+void det_yield(struct process *p);        /* sched_yield */
+void det_sleep_begin(struct process *p);  /* around a host sleep */
+void det_arriving(void); /* before taking the kernel lock back */
+void det_sleep_end(struct process *p);
+void det_leave(struct process *p); /* p ends: the next thread runs */
+/* A sleep of ns on the timeline (*left_ns: what a signal left of it),
+ * and a wait until ready(ctx) or timeout_ns (-1: none); both 0, -EINTR,
+ * -ETIMEDOUT, or -EAGAIN when the wait must sleep on the host. */
+int64_t det_sleep(struct process *p, int64_t ns, uint64_t *left_ns);
+int64_t det_poll_wait(struct process *p, bool (*ready)(void *ctx), void *ctx,
+                      int64_t timeout_ns, uint64_t guest_mask);
+void det_kick(struct process *t); /* a signal ends t's futex wait */
+int64_t det_futex_wait(struct process *p, uint32_t *word, uint32_t val,
+                       uint32_t bitset, int64_t timeout_ns);
+int64_t det_futex_wake(uint32_t *word, uint32_t bitset, int n);
+int64_t det_futex_requeue(uint32_t *word, uint32_t *to, int wake, int move);
+int64_t det_futex_lock_pi(struct process *p, uint32_t *word, bool try,
+                          int64_t timeout_ns);
+int64_t det_futex_unlock_pi(struct process *p, uint32_t *word);
+int64_t det_futex_waitv(struct process *p, uint32_t **words,
+                        const uint32_t *vals, int n, int64_t timeout_ns);
 
 /* --- syscalls/process/vfork.c --- */
 void vfork_child_starts(struct process *p, int release_fd, bool shared_vm);

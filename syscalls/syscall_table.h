@@ -71,6 +71,7 @@ enum sc_arg {
   A_STACK_OUT,     /* out */
   A_FUTEX_OP,
   A_FUTEX_TAIL,  /* val, timeout, uaddr2, val3 as the operation uses them */
+  A_FUTEX_WAITV, /* futex_waitv's array, count = next argument */
   A_IOVEC_IN,    /* iovec array, count = next argument */
   A_IOVEC_OUT,   /* out: filled up to the result */
   A_PIPE_OUT,    /* out: [rfd, wfd] */

@@ -30,7 +30,8 @@ void trace_stats(struct process *p) {
   const struct signal_shared *s = p->sig;
   fprintf(out, "%s--- emu stats ---\n", prefix);
   stat_line(out, prefix, "instructions", c->instret + s->ended.instret);
-  stat_line(out, prefix, "cycles", c->cycles + s->ended.cycles);
+  stat_line(out, prefix, "cycles",
+            c->cycles - p->det_skipped + s->ended.cycles);
 #define X(name, text) stat_line(out, prefix, text, p->sig->stats.name);
   KERNEL_COUNTERS(X)
 #undef X

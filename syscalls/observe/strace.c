@@ -156,6 +156,49 @@ static void st_futex_op(struct process *p, uint64_t op) {
             op & FUTEX_CLOCK_REALTIME ? "|FUTEX_CLOCK_REALTIME" : "");
 }
 
+/* futex_waitv's waiters: {val=N, uaddr=0x..., flags=FUTEX_32|...}. */
+static void st_futex_waitv(struct process *p, uint64_t addr, uint64_t n) {
+  struct {
+    uint64_t val, uaddr;
+    uint32_t flags, reserved;
+  } w;
+  static const char *const sizes[] = {NULL, "FUTEX_16", "FUTEX_32", "FUTEX_64"};
+  if (!n) {
+    st_puts(p, "[]");
+    return;
+  }
+  if (!st_fetch(p, addr, &w, sizeof w))
+    return;
+  st_puts(p, "[");
+  for (uint64_t k = 0; k < n; k++) {
+    if (copy_from_guest(&p->mmu, &w, addr + k * sizeof w, sizeof w) < 0)
+      break;
+    if (k == STRACE_STRLEN) {
+      st_puts(p, ", ...");
+      break;
+    }
+    st_printf(p, "%s{val=%llu, uaddr=%#llx, flags=", k ? ", " : "",
+              (unsigned long long)w.val, (unsigned long long)w.uaddr);
+    const char *size = sizes[w.flags & 3];
+    uint32_t rest = w.flags & ~3u & ~(uint32_t)FUTEX_PRIVATE_FLAG;
+    const char *sep = "";
+    if (size) {
+      st_puts(p, size);
+      sep = "|";
+    }
+    if (w.flags & FUTEX_PRIVATE_FLAG) {
+      st_printf(p, "%sFUTEX_PRIVATE_FLAG", sep);
+      sep = "|";
+    }
+    if (rest || !*sep)
+      st_printf(p, *sep ? "%s%#x" : "%s%u", sep, rest);
+    if (w.reserved)
+      st_printf(p, ", __reserved=%#x", w.reserved);
+    st_puts(p, "}");
+  }
+  st_puts(p, "]");
+}
+
 static const struct flag_name prctl_names[] = {
     {PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"},
     {PR_GET_PDEATHSIG, "PR_GET_PDEATHSIG"},
@@ -525,6 +568,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_STACK_OUT: failed ? st_ptr(p, v) : st_stack(p, v); break;
   case A_FUTEX_OP: st_futex_op(p, v); break;
   case A_FUTEX_TAIL: st_futex(p, a); break;
+  case A_FUTEX_WAITV: st_futex_waitv(p, v, a[i + 1]); break;
   case A_IOVEC_IN: st_iovec(p, v, a[i + 1], -1); break;
   case A_IOVEC_OUT:
     if (failed)

@@ -52,8 +52,76 @@ static int64_t now_ns(int clock) {
   return to_ns(&t);
 }
 
+/* --deterministic: a wait for descriptors is a wait on the virtual
+ * timeline while other guest threads run (det_sched.c), readiness looked
+ * at on every hand-over; it sleeps on the host only when nothing else
+ * can run, and a timeout slept out moves the virtual clock on by it, as
+ * a sleep does. Returns 1 (ready: the real call, without a timeout,
+ * follows), 0 (timed out), -EINTR, or 2 (sleep on the host until *end,
+ * a cycle count; UINT64_MAX: no timeout). */
+enum { DET_READY = 1, DET_HOST = 2 };
+static int det_wait(struct process *p, bool (*ready)(void *ctx), void *ctx,
+                    const struct timespec *timeout, uint64_t guest_mask,
+                    uint64_t *end) {
+  *end = timeout ? p->cpu.cycles + (uint64_t)to_ns(timeout) : UINT64_MAX;
+  for (;;) {
+    if (host_wait_signalled(p, guest_mask))
+      return -EINTR;
+    if (ready(ctx))
+      return DET_READY;
+    if (p->cpu.cycles >= *end)
+      return 0;
+    if (!det_threads(p))
+      return DET_HOST;
+    int64_t left = *end == UINT64_MAX ? -1 : (int64_t)(*end - p->cpu.cycles);
+    int64_t r = det_poll_wait(p, ready, ctx, left, guest_mask);
+    if (r == -ETIMEDOUT)
+      return 0;
+    if (r == -EINTR || r == -EAGAIN)
+      return r == -EINTR ? -EINTR : DET_HOST;
+  }
+}
+
+/* What is left of the wait on the host, after det_wait said DET_HOST. */
+static const struct timespec *det_host_timeout(struct process *p, uint64_t end,
+                                               struct timespec *left) {
+  if (end == UINT64_MAX)
+    return NULL;
+  *left = from_ns(end > p->cpu.cycles ? (int64_t)(end - p->cpu.cycles) : 0);
+  return left;
+}
+
+/* A host wait that timed out took its time on the virtual clock too. */
+static void det_timed_out(struct process *p, uint64_t end) {
+  if (end != UINT64_MAX && p->cpu.cycles < end)
+    p->cpu.cycles = end;
+}
+
+struct poll_set {
+  struct pollfd *fds;
+  nfds_t n;
+};
+
+static bool pollfds_ready(void *ctx) {
+  struct poll_set *s = ctx;
+  return poll(s->fds, s->n, 0) != 0;
+}
+
+static const struct timespec zero_timeout;
+
 int host_ppoll(struct process *p, struct pollfd *fds, nfds_t n,
                const struct timespec *timeout, uint64_t guest_mask) {
+  uint64_t det_end = UINT64_MAX;
+  struct timespec det_left;
+  bool det = p->opt && p->opt->deterministic;
+  if (det) {
+    struct poll_set s = {fds, n};
+    int d = det_wait(p, pollfds_ready, &s, timeout, guest_mask, &det_end);
+    if (d == 0 || d == -EINTR)
+      return d;
+    timeout = d == DET_READY ? &zero_timeout
+                             : det_host_timeout(p, det_end, &det_left);
+  }
   int64_t deadline = timeout ? now_ns(CLOCK_MONOTONIC) + to_ns(timeout) : 0;
   sigset_t mask;
   int r;
@@ -77,11 +145,48 @@ int host_ppoll(struct process *p, struct pollfd *fds, nfds_t n,
     }
   }
   host_wait_end(p, &mask);
+  if (det && r == 0)
+    det_timed_out(p, det_end);
   return r;
+}
+
+struct select_set {
+  int nfds;
+  fd_set *sets[3];
+  fd_set want[3];
+};
+
+static bool selected_ready(void *ctx) {
+  struct select_set *s = ctx;
+  for (int k = 0; k < 3; k++)
+    *s->sets[k] = s->want[k];
+  int r =
+      pselect(s->nfds, s->sets[0], s->sets[1], s->sets[2], &zero_timeout, NULL);
+  for (int k = 0; k < 3 && r == 0; k++)
+    *s->sets[k] = s->want[k]; /* as the real call will want them */
+  return r != 0;
 }
 
 int host_pselect(struct process *p, int nfds, fd_set *sets[3],
                  const struct timespec *timeout, uint64_t guest_mask) {
+  uint64_t det_end = UINT64_MAX;
+  struct timespec det_left;
+  bool det = p->opt && p->opt->deterministic;
+  if (det) {
+    struct select_set s = {nfds, {sets[0], sets[1], sets[2]}, {}};
+    for (int k = 0; k < 3; k++)
+      s.want[k] = *sets[k];
+    int d = det_wait(p, selected_ready, &s, timeout, guest_mask, &det_end);
+    if (d == 0) {
+      for (int k = 0; k < 3; k++)
+        FD_ZERO(sets[k]);
+      return 0;
+    }
+    if (d == -EINTR)
+      return d;
+    timeout = d == DET_READY ? &zero_timeout
+                             : det_host_timeout(p, det_end, &det_left);
+  }
   int64_t deadline = timeout ? now_ns(CLOCK_MONOTONIC) + to_ns(timeout) : 0;
   fd_set saved[3];
   for (int s = 0; s < 3; s++)
@@ -110,6 +215,8 @@ int host_pselect(struct process *p, int nfds, fd_set *sets[3],
       *sets[s] = saved[s];
   }
   host_wait_end(p, &mask);
+  if (det && r == 0)
+    det_timed_out(p, det_end);
   return r;
 }
 

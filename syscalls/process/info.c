@@ -248,6 +248,18 @@ int64_t sys_sysinfo(struct process *p, const uint64_t a[6]) {
   struct sysinfo s;
   if (sysinfo(&s) < 0)
     return -errno;
+  if (p->opt && p->opt->deterministic) {
+    /* The host's load and free memory change from run to run: a
+     * deterministic machine is idle, its uptime is its virtual boot
+     * clock, and its free memory what the guest has not taken. */
+    uint64_t used = p->mmu.space->frames_used * 4096ull / s.mem_unit;
+    s.uptime = time_now_ns(p, CLOCK_BOOTTIME) / 1000000000;
+    memset(s.loads, 0, sizeof s.loads);
+    s.freeram = s.totalram > used ? s.totalram - used : 0;
+    s.sharedram = s.bufferram = 0;
+    s.freeswap = s.totalswap;
+    s.procs = (unsigned short)thread_count();
+  }
   return copy_to_guest(&p->mmu, a[0], &s, sizeof s) < 0 ? -EFAULT : 0;
 }
 
@@ -255,8 +267,11 @@ int64_t sys_sysinfo(struct process *p, const uint64_t a[6]) {
  * run another (a spinning thread waits for one that may share its
  * core). */
 int64_t sys_sched_yield(struct process *p, const uint64_t a[6]) {
-  (void)p;
   (void)a;
+  if (det_threads(p)) {
+    det_yield(p); /* --deterministic: the quantum ends here */
+    return 0;
+  }
   kernel_unlock();
   sched_yield();
   kernel_lock();

@@ -72,3 +72,17 @@ int64_t sys_sched_rr_get_interval(struct process *p, const uint64_t a[6]) {
     return -errno;
   return copy_to_guest(&p->mmu, a[1], &ts, sizeof ts) < 0 ? -EFAULT : 0;
 }
+
+/* getcpu: the host CPU the calling thread runs on now (a guest thread
+ * is a host thread); --deterministic runs report CPU 0, node 0. */
+int64_t sys_getcpu(struct process *p, const uint64_t a[6]) {
+  unsigned cpu = 0, node = 0;
+  if (!(p->opt && p->opt->deterministic) &&
+      syscall(SYS_getcpu, &cpu, &node, NULL) < 0)
+    return -errno;
+  if (a[0] && copy_to_guest(&p->mmu, a[0], &cpu, sizeof cpu) < 0)
+    return -EFAULT;
+  if (a[1] && copy_to_guest(&p->mmu, a[1], &node, sizeof node) < 0)
+    return -EFAULT;
+  return 0;
+}

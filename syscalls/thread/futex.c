@@ -136,6 +136,108 @@ static int64_t futex_sleep(struct process *p, int cmd, int hop, uint32_t *w,
   return ts ? -EINTR : -ERESTARTSYS;
 }
 
+/* --deterministic with threads: emu's own queues (det_sched.c), so that
+ * which waiter a wake picks depends on the guest alone, PI locks
+ * included; the requeue-to-PI pair (glibc does not use it) is not. */
+static int64_t det_futex(struct process *p, int cmd, int op, uint32_t *w,
+                         uint32_t *w2, const uint64_t a[6]) {
+  switch (cmd) {
+  case FUTEX_WAIT:
+  case FUTEX_WAIT_BITSET: {
+    uint32_t bitset =
+        cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : (uint32_t)a[5];
+    if (!bitset)
+      return -EINVAL;
+    int64_t timeout = -1;
+    if (a[3]) {
+      struct timespec ts;
+      if (copy_from_guest(&p->mmu, &ts, a[3], sizeof ts) < 0)
+        return -EFAULT;
+      if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+        return -EINVAL;
+      timeout = ts.tv_sec * 1000000000ll + ts.tv_nsec;
+      if (cmd == FUTEX_WAIT_BITSET) {
+        int clock =
+            op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+        timeout -= time_now_ns(p, clock);
+        if (timeout < 0)
+          timeout = 0;
+      }
+    }
+    int64_t r = det_futex_wait(p, w, (uint32_t)a[2], bitset, timeout);
+    if (r == -EINTR && !a[3])
+      return -ERESTARTSYS;
+    return r;
+  }
+  case FUTEX_WAKE:
+  case FUTEX_WAKE_BITSET: {
+    uint32_t bitset =
+        cmd == FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : (uint32_t)a[5];
+    return bitset ? det_futex_wake(w, bitset, (int)a[2]) : -EINVAL;
+  }
+  case FUTEX_CMP_REQUEUE:
+    if (__atomic_load_n(w, __ATOMIC_SEQ_CST) != (uint32_t)a[5])
+      return -EAGAIN;
+    /* fall through */
+  case FUTEX_REQUEUE: return det_futex_requeue(w, w2, (int)a[2], (int)a[3]);
+  case FUTEX_WAKE_OP: {
+    /* The operation on the second word, then the wakes (futex_wake_op):
+     * FUTEX_OP(op, oparg, cmp, cmparg) in val3. */
+    uint32_t e = (uint32_t)a[5];
+    int fop = (e >> 28) & 7, fcmp = (e >> 24) & 15;
+    /* Both arguments are 12-bit signed fields (futex_atomic_op_inuser). */
+    uint32_t oparg = (uint32_t)((int32_t)(e << 8) >> 20), cmparg = e & 0xfff;
+    if ((e >> 28) & 8)
+      oparg = 1u << (oparg & 31);
+    uint32_t old = __atomic_load_n(w2, __ATOMIC_SEQ_CST), nv;
+    switch (fop) {
+    case FUTEX_OP_SET: nv = oparg; break;
+    case FUTEX_OP_ADD: nv = old + oparg; break;
+    case FUTEX_OP_OR: nv = old | oparg; break;
+    case FUTEX_OP_ANDN: nv = old & ~oparg; break;
+    case FUTEX_OP_XOR: nv = old ^ oparg; break;
+    default: return -ENOSYS;
+    }
+    __atomic_store_n(w2, nv, __ATOMIC_SEQ_CST);
+    int64_t r = det_futex_wake(w, FUTEX_BITSET_MATCH_ANY, (int)a[2]);
+    int32_t o = (int32_t)old, c = (int32_t)((cmparg << 20) >> 20);
+    bool hit = fcmp == FUTEX_OP_CMP_EQ   ? o == c
+               : fcmp == FUTEX_OP_CMP_NE ? o != c
+               : fcmp == FUTEX_OP_CMP_LT ? o < c
+               : fcmp == FUTEX_OP_CMP_LE ? o <= c
+               : fcmp == FUTEX_OP_CMP_GT ? o > c
+               : fcmp == FUTEX_OP_CMP_GE ? o >= c
+                                         : false;
+    if (hit)
+      r += det_futex_wake(w2, FUTEX_BITSET_MATCH_ANY, (int)a[3]);
+    return r;
+  }
+  case FUTEX_LOCK_PI:
+  case FUTEX_LOCK_PI2:
+  case FUTEX_TRYLOCK_PI: {
+    /* LOCK_PI's timeout is absolute on CLOCK_REALTIME; LOCK_PI2's on
+     * the clock FUTEX_CLOCK_REALTIME names (futex_init_timeout). */
+    int64_t timeout = -1;
+    if (a[3] && cmd != FUTEX_TRYLOCK_PI) {
+      struct timespec ts;
+      if (copy_from_guest(&p->mmu, &ts, a[3], sizeof ts) < 0)
+        return -EFAULT;
+      if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+        return -EINVAL;
+      int clock = cmd == FUTEX_LOCK_PI || (op & FUTEX_CLOCK_REALTIME)
+                      ? CLOCK_REALTIME
+                      : CLOCK_MONOTONIC;
+      timeout = ts.tv_sec * 1000000000ll + ts.tv_nsec - time_now_ns(p, clock);
+      if (timeout < 0)
+        timeout = 0;
+    }
+    return det_futex_lock_pi(p, w, cmd == FUTEX_TRYLOCK_PI, timeout);
+  }
+  case FUTEX_UNLOCK_PI: return det_futex_unlock_pi(p, w);
+  default: return -ENOSYS;
+  }
+}
+
 int64_t sys_futex(struct process *p, const uint64_t a[6]) {
   int op = (int)a[1];
   int cmd = op & FUTEX_CMD_MASK;
@@ -146,6 +248,8 @@ int64_t sys_futex(struct process *p, const uint64_t a[6]) {
     return e;
   if (two_words(cmd) && (e = word(p, a[4], writes(cmd), &w2, NULL)))
     return e;
+  if (det_threads(p) && !shared)
+    return det_futex(p, cmd, op, w, w2, a);
   /* Private on the host unless the guest shares the word with others. */
   int hop = op & ~FUTEX_PRIVATE_FLAG;
   if ((op & FUTEX_PRIVATE_FLAG) || !shared)

@@ -190,16 +190,25 @@ void thread_interrupt_all(void) {
 
 void thread_sleep_begin(struct process *p) {
   p->host_sleeping = 1;
+  if (det_threads(p))
+    det_sleep_begin(p);
   kernel_unlock();
 }
 
 void thread_sleep_end(struct process *p) {
+  bool det = p->opt && p->opt->deterministic;
+  if (det)
+    det_arriving();
   kernel_lock();
   p->host_sleeping = 0;
+  if (det)
+    det_sleep_end(p);
 }
 
 void thread_kick(struct process *t) {
   kick_cpu(&t->cpu);
+  if (det_threads(t))
+    det_kick(t);
   if (t != this_task)
     send_kick(t);
 }
@@ -249,13 +258,17 @@ void thread_to_user(struct process *p) {
     q->flush = false;
     unlock_queue(q);
   }
-  kernel_unlock();
+  /* Deterministic: the baton's holder keeps the lock as it runs. */
+  p->det_holding = det_threads(p);
+  if (!p->det_holding)
+    kernel_unlock();
   mmu_enter_user(&p->mmu);
 }
 
 void thread_from_user(struct process *p) {
   mmu_leave_user(&p->mmu);
-  kernel_lock();
+  if (!p->det_holding)
+    kernel_lock();
 }
 
 /* --- creation --- */
@@ -281,7 +294,10 @@ static void *thread_main(void *arg) {
   if (err)
     return NULL;
   /* The creator holds the kernel lock until its clone returns. */
-  kernel_lock();
+  if (t->opt && t->opt->deterministic)
+    det_start(t);
+  else
+    kernel_lock();
   pthread_sigmask(SIG_UNBLOCK, host_signals_set(), NULL);
   kernel_run(t);
   return NULL; /* not reached: thread_finish ends the host thread */
@@ -424,6 +440,8 @@ int64_t thread_clone(struct process *p, const struct guest_clone_args *k) {
     thread_recycle(t);
     return e == EAGAIN ? -EAGAIN : -ENOMEM;
   }
+  if (p->opt && p->opt->deterministic && thread_count() == 1)
+    det_first(p); /* from now on one thread runs at a time */
   add_task(t);
   t->start_cycles = t->cpu.cycles;
   p->sig->ended.threads++;

@@ -31,7 +31,10 @@ static uint32_t *word_host(struct process *p, uint64_t addr) {
 
 static void futex_wake_word(struct process *p, uint64_t addr) {
   uint32_t *w = word_host(p, addr);
-  if (w) {
+  if (w && det_threads(p)) {
+    det_futex_wake(w, FUTEX_BITSET_MATCH_ANY, 1);        /* emu's own queues */
+    syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0); /* other processes */
+  } else if (w) {
     syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
     syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
   }
@@ -132,7 +135,11 @@ static _Noreturn void end_host_thread(struct process *p) {
   s->ended.tlb_hits += p->mmu.stats.tlb_hits;
   s->ended.tlb_misses += p->mmu.stats.tlb_misses;
   s->ended.page_walks += p->mmu.stats.page_walks;
+  s->ended.cycles -= p->det_skipped;
+  bool det = det_threads(p);
   thread_remove(p);
+  if (det)
+    det_leave(p);
   mmu_detach(&p->mmu);
   cpu_destroy(&p->cpu);
   thread_release_shared(p);
@@ -147,7 +154,10 @@ static _Noreturn void end_host_thread(struct process *p) {
 /* The leader's host thread is emu's main thread: out of the process's
  * threads (a zombie leader), it waits for the group to end. */
 static void leader_waits(struct process *p) {
+  bool det = det_threads(p);
   thread_remove(p);
+  if (det)
+    det_leave(p);
   mmu_detach(&p->mmu);
   kernel_unlock();
   while (!__atomic_load_n(&group_done, __ATOMIC_ACQUIRE))

@@ -49,6 +49,13 @@ static int clock_now(struct process *p, int id, struct timespec *ts) {
   }
 }
 
+int64_t time_now_ns(struct process *p, int clock) {
+  struct timespec ts;
+  if (clock_now(p, clock, &ts) < 0)
+    return 0;
+  return ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
 int64_t sys_clock_gettime(struct process *p, const uint64_t a[6]) {
   struct timespec ts;
   int r = clock_now(p, (int)a[0], &ts);
@@ -141,9 +148,20 @@ int time_sleep(struct process *p, int clock, int flags,
   int64_t ns = req->tv_sec * 1000000000ll + req->tv_nsec;
   if (flags & TIMER_ABSTIME)
     ns -= now.tv_sec * 1000000000ll + now.tv_nsec;
-  if (ns > 0)
+  if (ns <= 0)
+    return 0;
+  if (!det_threads(p)) {
     p->cpu.cycles += (uint64_t)ns;
-  return 0;
+    return 0;
+  }
+  /* Other threads run meanwhile, on the same timeline (det_sched.c). */
+  uint64_t left;
+  if (det_sleep(p, ns, &left) == 0)
+    return 0;
+  if (rem)
+    *rem = (struct timespec){(time_t)(left / 1000000000),
+                             (long)(left % 1000000000)};
+  return -EINTR;
 }
 
 /* An interrupted sleep (kernel/time/hrtimer.c: do_nanosleep): a
@@ -173,8 +191,15 @@ static int64_t do_sleep(struct process *p, const uint64_t a[6], uint64_t nr,
     return -EFAULT;
   if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000)
     return -EINVAL;
-  if (deterministic(p))
-    return time_sleep(p, clock, flags, &req, &rem);
+  if (deterministic(p)) {
+    /* Only with threads can a signal end a virtual sleep; a handler
+     * runs, so no restart: EINTR and what is left (hrtimer_nanosleep). */
+    int d = time_sleep(p, clock, flags, &req, &rem);
+    if (d == -EINTR && !(flags & TIMER_ABSTIME) && rem_addr &&
+        copy_to_guest(&p->mmu, rem_addr, &rem, sizeof rem) < 0)
+      return -EFAULT;
+    return d;
+  }
   int r = sleep_deadline(clock, flags, &req, &deadline);
   if (r == 0)
     r = sleep_until(p, clock, &deadline, &rem);

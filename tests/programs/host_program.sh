@@ -72,6 +72,11 @@ python3_threads|$R /usr/bin/python3 threads.py
 python3_multiprocessing|$R /usr/bin/python3 pool.py
 go_goroutines|GOCACHE=$PWD/gocache GOPATH=$PWD/gopath /usr/bin/go build -o gor gor.go && $R ./gor
 gcc_openmp|/usr/bin/gcc -fopenmp -O2 -o omp omp.c && $R ./omp
+ripgrep_j4|$R /usr/bin/rg -j4 --sort path -n 'fox|7$' rgdir; $R /usr/bin/rg -j4 -c line rgdir | sort
+sort_parallel|$R /usr/bin/sort --parallel=2 -S 1M -n shuffled.txt | md5sum; $R /usr/bin/sort --parallel=2 -S 64K -T . -k2,2 -t, pairs.txt | md5sum
+xz_T2|$R /usr/bin/xz -T2 -3 --block-size=256KiB -c big.txt > big.xz && $R /usr/bin/xz -T2 -dc big.xz | md5sum; xz -dc big.xz | md5sum
+java_version|$R /usr/bin/java -version 2>&1 | head -n 1 | cut -d'"' -f1
+java_threads|/usr/bin/javac -d . Par.java && $R /usr/bin/java Par
 TABLE
 }
 
@@ -130,6 +135,47 @@ int main(int argc, char **argv) {
 EOF
 # Fixtures of the thread cases: every line is the same however the
 # threads are scheduled (results joined in order, sums, sorted output).
+mkdir -p rgdir
+for i in 1 2 3 4 5 6; do seq $i 3 3000 | sed 's/^/line /' > rgdir/f$i.txt; done
+echo "the quick brown fox" >> rgdir/f4.txt
+seq 1 30000 | sort -R --random-source=lines.txt > shuffled.txt
+seq 1 20000 | awk '{ printf "%d,%d\n", $1, ($1 * 7919) % 1000 }' > pairs.txt
+# 2 MiB of compressible text, in 256 KiB blocks that xz -T2 shares out.
+seq 1 200000 | awk '{ print $1 * 31 % 9973, $1 }' > big.txt
+cat > Par.java <<'EOF'
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+// Threads of a pool, futures, an atomic, a parallel stream, and null
+// checks the JVM makes with SIGSEGV.
+public class Par {
+  public static void main(String[] a) throws Exception {
+    ExecutorService ex = Executors.newFixedThreadPool(4);
+    AtomicLong sum = new AtomicLong();
+    List<Future<Long>> fs = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      final int k = t;
+      fs.add(ex.submit(() -> {
+        long s = 0;
+        for (int i = 0; i < 200000; i++) s += (i ^ k) % 7;
+        sum.addAndGet(s);
+        return s;
+      }));
+    }
+    long total = 0;
+    for (Future<Long> f : fs) total += f.get();
+    ex.shutdown();
+    Object o = null;
+    int npe = 0;
+    for (int i = 0; i < 3; i++)
+      try { o.hashCode(); } catch (NullPointerException e) { npe++; }
+    int stream = IntStream.range(0, 1000).parallel().map(x -> x * 2).sum();
+    System.out.println("tasks " + total + " " + sum.get() + " npe " + npe + " stream " + stream);
+  }
+}
+EOF
 cat > threads.py <<'EOF'
 import queue, threading
 from concurrent.futures import ThreadPoolExecutor
