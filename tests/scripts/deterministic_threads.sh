@@ -13,8 +13,8 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
 # Ids appear as the "PID " column of -o FILE, a clone's or gettid's result, parent_tid=[N],
-# tgkill(N, N, ...), si_pid=N, "N +++"-less exit lines; and the execve
-# line shows the host's environ address.
+# tgkill(N, N, ...), si_pid=N; the result column (40) moves with their
+# digits; and the execve line shows the host's environ address.
 normalize() {
   perl -ne '
     BEGIN { %id = (); $n = 0 }
@@ -27,6 +27,7 @@ normalize() {
     s/\b(tkill|kill)\((\d+)(?=, \w+\))/"$1(" . id($2)/ge;
     s/si_pid=(\d+)/"si_pid=" . id($1)/ge;
     s/(futex\(0x[0-9a-f]+, FUTEX_WAIT[\w|]*, )(\d+)/$1 . (exists $id{$2} ? $id{$2} : $2)/e;
+    s/\) +(= |<unfinished)/) $1/; # the result column moves with the ids\x27 digits
     s/^((?:ID\d+ )?(?:clone3?|gettid|getpid|getppid|set_tid_address|vfork|fork)\(.*= )(\d+)$/$1 . id($2)/ge;
     s/^((?:ID\d+ )?<\.\.\. (?:clone3?|wait4) resumed>.*= )(\d+)$/$1 . id($2)/ge;
     print' "$1"
