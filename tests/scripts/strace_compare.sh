@@ -85,12 +85,13 @@ normalize() {
 }
 
 # A child's SIGCHLD arrives when the child ends, wherever the parent is:
-# its line, and the wait it interrupted and restarted, fall at a place
-# that depends on scheduling, natively as under emu. They are dropped.
+# its line, and the wait (or fork: ERESTARTNOINTR) it interrupted and
+# restarted, fall at a place that depends on scheduling, natively as
+# under emu. They are dropped.
 drop_sigchld() {
   awk '{ line[NR] = $0 }
     /^--- SIGCHLD / { skip[NR] = 1
-      if (line[NR-1] ~ /ERESTARTSYS \(To be restarted if SA_RESTART is set\)$/)
+      if (line[NR-1] ~ /= \? ERESTART(SYS|NOINTR) \(To be restarted( if SA_RESTART is set)?\)$/)
         skip[NR-1] = 1 }
     END { for (i = 1; i <= NR; i++) if (!skip[i]) print line[i] }'
 }

@@ -152,7 +152,9 @@ pid_names() {
 # (whose result is what the interrupted code had in RAX) and a call it cut
 # short just before (a pipe read "= ? ERESTARTSYS", restarted on the next
 # line: a traced process is woken even by a signal it ignores, strace's
-# and emu's alike), as strace_compare.sh does.
+# and emu's alike; or a fork "= ? ERESTARTNOINTR", which Linux's
+# copy_process gives up when a signal comes in the middle of it), as
+# strace_compare.sh does.
 normalize() {
   local names
   names=$(join_resumed <"$1" | tee "$1.joined" | pid_names)
@@ -177,7 +179,7 @@ normalize() {
       function flush() { if (have) print held; have = 0 }
       $2 == "---" && $3 == "SIGCHLD" {
         if (have && held_pid == $1 &&
-            held ~ /ERESTARTSYS \(To be restarted if SA_RESTART is set\)$/)
+            held ~ /= \? ERESTART(SYS|NOINTR) \(To be restarted( if SA_RESTART is set)?\)$/)
           have = 0
         flush(); drop = $1; next
       }
