@@ -28,6 +28,8 @@ void strace_stopped(struct process *p, int sig);
 void strace_killed(struct process *p, int sig);
 /* The process exited: +++ exited with N +++ */
 void strace_exited(struct process *p, int status);
+/* A host thread that ends gives back its line buffer (thread-local). */
+void strace_thread_done(void);
 
 /* fork's hooks: before the host fork (the parent), and first thing in
  * the child (which is traced only with -f, and whose clone does not

@@ -46,6 +46,11 @@ static void append(const char *s, size_t n) {
   line.col += (int)n;
 }
 
+void strace_thread_done(void) {
+  free(line.text);
+  line = (struct st_line){0};
+}
+
 /* Bytes to the trace in one write(2), so that processes and threads
  * sharing it never split one another's text. What emu wrote through the
  * stream before (--trace shares it) goes first. */

@@ -142,6 +142,9 @@ static _Noreturn void end_host_thread(struct process *p) {
     det_leave(p);
   mmu_detach(&p->mmu);
   cpu_destroy(&p->cpu);
+  free(p->pending.q); /* signals sent to the thread that it never took */
+  p->pending = (struct sigpending_queue){0};
+  strace_thread_done();
   thread_release_shared(p);
   if (p->thread->own_opt)
     free(p->opt);
