@@ -107,6 +107,8 @@ void evdev_fork_child(void);
 /* --- keymap.c --- */
 /* The Linux key code (KEY_*, BTN_*) of an SDL scancode, 0 when none. */
 int keymap_linux_key(int sdl_scancode);
+/* A key's name without KEY_ (for --strace), NULL when not a key. */
+const char *keymap_key_name(int code);
 /* Does the keyboard have this key (a code the map produces)? */
 bool keymap_is_key(int code);
 /* A key's Linux code from its name (KEY_A, A, ESC, ...), -1 when none. */

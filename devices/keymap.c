@@ -76,6 +76,13 @@ int keymap_linux_key(int sdl_scancode) {
   return 0;
 }
 
+const char *keymap_key_name(int code) {
+  for (unsigned k = 0; k < sizeof keys / sizeof *keys; k++)
+    if (keys[k].code == code)
+      return keys[k].name;
+  return NULL;
+}
+
 bool keymap_is_key(int code) {
   for (unsigned k = 0; k < sizeof keys / sizeof *keys; k++)
     if (keys[k].code == code)
