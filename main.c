@@ -186,8 +186,8 @@ int main(int argc, char **argv) {
       {"version", no_argument, 0, 'V'},
       {0, 0, 0, 0}};
   struct emu_options opt = {0};
-  opt.display =
-      getenv("DISPLAY") || getenv("WAYLAND_DISPLAY") ? DISPLAY_SDL : DISPLAY_NONE;
+  opt.display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY") ? DISPLAY_SDL
+                                                               : DISPLAY_NONE;
   const char *output = NULL;
   bool no_block_cache = false;
   int ch;

@@ -37,11 +37,11 @@ int bmp_write(const char *path, const uint8_t *pixels, uint32_t pitch,
   uint32_t size = 54 + row * yres;
   uint8_t head[54] = {'B', 'M'};
   put32(head + 2, size);
-  put32(head + 10, 54);  /* pixel data offset */
-  put32(head + 14, 40);  /* BITMAPINFOHEADER */
+  put32(head + 10, 54); /* pixel data offset */
+  put32(head + 14, 40); /* BITMAPINFOHEADER */
   put32(head + 18, xres);
   put32(head + 22, yres); /* positive: bottom-up */
-  put16(head + 26, 1);   /* planes */
+  put16(head + 26, 1);    /* planes */
   put16(head + 28, 24);
   put32(head + 34, row * yres);
   put32(head + 38, 2835); /* 72 dpi */

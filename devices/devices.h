@@ -25,8 +25,8 @@ struct process;
 struct fb_shared {
   pthread_mutex_t lock; /* process-shared; guards the fields below */
   struct fb_var_screeninfo var;
-  int blank;            /* FB_BLANK_* */
-  uint64_t smem_start;  /* guest physical address of video memory */
+  int blank;           /* FB_BLANK_* */
+  uint64_t smem_start; /* guest physical address of video memory */
   uint64_t smem_len;
   /* Bumped by every change of mode, pan or blank: the display then
    * shows the whole screen again. */
@@ -117,8 +117,7 @@ int keymap_key_by_name(const char *name);
 /* --- input_script.c: --input-script --- */
 /* Parse the script; NULL and a message in `why` when it is malformed. */
 struct input_script;
-struct input_script *input_script_load(const char *path, char *why,
-                                       size_t len);
+struct input_script *input_script_load(const char *path, char *why, size_t len);
 /* Feed the events that are due (frames reached, time passed); returns
  * the host CLOCK_MONOTONIC time in ns at which a `sleep` next makes
  * events due, or 0 when nothing waits on time. Call with input_lock. */

@@ -146,8 +146,8 @@ static void *display_main(void *arg) {
     bool dirty = take_dirty(first / PAGE_SIZE, last / PAGE_SIZE);
     if (dirty || changes != shown_changes) {
       if (win)
-        sdl_window_present(win, fb_memory() + first, pitch, var.xres,
-                           var.yres, var.bits_per_pixel, blank);
+        sdl_window_present(win, fb_memory() + first, pitch, var.xres, var.yres,
+                           var.bits_per_pixel, blank);
       __atomic_add_fetch(&frames_presented, 1, __ATOMIC_RELAXED);
       shown_changes = changes;
     }

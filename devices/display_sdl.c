@@ -68,7 +68,8 @@ void sdl_window_present(struct sdl_window *w, const uint8_t *pixels,
     if (w->texture)
       SDL_DestroyTexture(w->texture);
     w->texture = SDL_CreateTexture(
-        w->renderer, bpp == 16 ? SDL_PIXELFORMAT_RGB565 : SDL_PIXELFORMAT_RGB888,
+        w->renderer,
+        bpp == 16 ? SDL_PIXELFORMAT_RGB565 : SDL_PIXELFORMAT_RGB888,
         SDL_TEXTUREACCESS_STREAMING, (int)xres, (int)yres);
     w->width = xres;
     w->height = yres;
@@ -111,7 +112,9 @@ bool sdl_window_pump(struct sdl_window *w) {
       int code = keymap_linux_key(e.key.keysym.scancode);
       if (code)
         report(DEV_KEYBOARD, EV_KEY, (uint16_t)code,
-               e.type == SDL_KEYUP ? 0 : e.key.repeat ? 2 : 1);
+               e.type == SDL_KEYUP ? 0
+               : e.key.repeat      ? 2
+                                   : 1);
       break;
     }
     case SDL_MOUSEMOTION:

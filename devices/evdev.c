@@ -35,12 +35,12 @@
 
 struct client {
   int kind;
-  int write_fd;  /* emu's end */
-  uint64_t ino;  /* the guest's end, to find the client of a descriptor */
-  int access;    /* O_RDONLY, O_WRONLY, O_RDWR as opened */
-  int clock;     /* EVIOCSCLOCKID */
-  bool dropped;  /* a packet did not fit: SYN_DROPPED goes first */
-  bool revoked;  /* EVIOCREVOKE: no more events, calls fail with ENODEV */
+  int write_fd; /* emu's end */
+  uint64_t ino; /* the guest's end, to find the client of a descriptor */
+  int access;   /* O_RDONLY, O_WRONLY, O_RDWR as opened */
+  int clock;    /* EVIOCSCLOCKID */
+  bool dropped; /* a packet did not fit: SYN_DROPPED goes first */
+  bool revoked; /* EVIOCREVOKE: no more events, calls fail with ENODEV */
   struct client *next;
 };
 
@@ -181,8 +181,8 @@ static void pass(struct process *p, struct client *c, struct device *d) {
   stamp(p, c->clock, &t);
   int n = 0;
   if (c->dropped)
-    evs[n++] = (struct input_event){.time = t.time, .type = EV_SYN,
-                                    .code = SYN_DROPPED};
+    evs[n++] = (struct input_event){
+        .time = t.time, .type = EV_SYN, .code = SYN_DROPPED};
   for (int k = 0; k < d->queued; k++) {
     evs[n] = d->packet[k];
     evs[n++].time = t.time;
@@ -268,8 +268,7 @@ void evdev_fork_child(void) {
 
 /* --- read and write (evdev_read, evdev_write) --- */
 
-int64_t evdev_read(struct process *p, int host_fd, uint64_t buf,
-                   uint64_t len) {
+int64_t evdev_read(struct process *p, int host_fd, uint64_t buf, uint64_t len) {
   const uint64_t size = sizeof(struct input_event);
   input_lock();
   struct client *c = client_of(host_fd);
@@ -454,7 +453,9 @@ int64_t evdev_ioctl(struct process *p, int kind, int host_fd, uint64_t cmd,
     goto out;
   uint64_t size = _IOC_SIZE(cmd);
   switch (cmd & ~(uint64_t)(_IOC_SIZEMASK << _IOC_SIZESHIFT)) {
-  case EVIOCGPROP(0): r = put_bits(p, none, INPUT_PROP_MAX, size, arg); goto out;
+  case EVIOCGPROP(0):
+    r = put_bits(p, none, INPUT_PROP_MAX, size, arg);
+    goto out;
   case EVIOCGMTSLOTS(0): {
     unsigned code;
     r = copy_from_guest(&p->mmu, &code, arg, sizeof code) < 0 ? -EFAULT

@@ -31,15 +31,17 @@
 #include "fb_mode.h"
 
 static struct fb_shared *regs;
-static uint8_t *video;        /* host view of video memory */
-static int memory_fd = -1;    /* emu's own descriptor of the memfd */
+static uint8_t *video;     /* host view of video memory */
+static int memory_fd = -1; /* emu's own descriptor of the memfd */
 /* What guest mappings of video memory refer to: the window range (never
  * given back: this reference is never put) and the file /proc/PID/maps
  * names. */
 static struct shm_object object;
 static struct mapped_file node;
 
-struct fb_shared *fb_regs(void) { return regs; }
+struct fb_shared *fb_regs(void) {
+  return regs;
+}
 uint8_t *fb_memory(void) { return video; }
 bool fb_maps(const struct vma *v) { return regs && v->file == &node; }
 
@@ -68,8 +70,9 @@ int fb_init(struct process *p, uint32_t width, uint32_t height, uint32_t bpp) {
   uint64_t paddr = mmu_window_map(&p->mmu, memory_fd, 0, len, true);
   if (!paddr)
     return -ENOMEM;
-  void *shared = mmap(NULL, round_up(sizeof *regs, PAGE_SIZE),
-                      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  void *shared =
+      mmap(NULL, round_up(sizeof *regs, PAGE_SIZE), PROT_READ | PROT_WRITE,
+           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED)
     return -ENOMEM;
   regs = shared;
@@ -98,8 +101,7 @@ void fb_unlock(void) { pthread_mutex_unlock(&regs->lock); }
 
 void fb_mark_dirty(uint64_t first, uint64_t last) {
   for (uint64_t k = first; k <= last && k < FB_PAGES_MAX; k++)
-    __atomic_fetch_or(&regs->dirty[k / 64], 1ull << (k % 64),
-                      __ATOMIC_RELAXED);
+    __atomic_fetch_or(&regs->dirty[k / 64], 1ull << (k % 64), __ATOMIC_RELAXED);
 }
 
 /* A second open file of video memory, with the guest's access mode and
@@ -352,8 +354,8 @@ int fb_screenshot(const char *path) {
   bool blank = regs->blank != FB_BLANK_UNBLANK;
   fb_unlock();
   uint32_t pitch = fb_line_length(&var), bytes = var.bits_per_pixel / 8;
-  const uint8_t *first = video + (uint64_t)var.yoffset * pitch +
-                         (uint64_t)var.xoffset * bytes;
+  const uint8_t *first =
+      video + (uint64_t)var.yoffset * pitch + (uint64_t)var.xoffset * bytes;
   uint8_t *black = NULL;
   if (blank) { /* a blanked screen shows nothing */
     black = calloc(var.yres, pitch);
@@ -361,8 +363,7 @@ int fb_screenshot(const char *path) {
       return -ENOMEM;
     first = black;
   }
-  int r = bmp_write(path, first, pitch, var.xres, var.yres,
-                    var.bits_per_pixel);
+  int r = bmp_write(path, first, pitch, var.xres, var.yres, var.bits_per_pixel);
   free(black);
   return r;
 }

@@ -51,7 +51,8 @@ void fb_mode_default(struct fb_var_screeninfo *var, uint32_t width,
   uint64_t htotal = width + LEFT_MARGIN + RIGHT_MARGIN + HSYNC_LEN;
   uint64_t vtotal = height + UPPER_MARGIN + LOWER_MARGIN + VSYNC_LEN;
   /* picoseconds per pixel */
-  var->pixclock = (uint32_t)(1000000000000ull / (htotal * vtotal * FB_REFRESH_HZ));
+  var->pixclock =
+      (uint32_t)(1000000000000ull / (htotal * vtotal * FB_REFRESH_HZ));
   var->vmode = FB_VMODE_NONINTERLACED;
 }
 

@@ -30,8 +30,8 @@ enum op_kind { OP_FRAME, OP_SLEEP, OP_KEY, OP_MOVE, OP_BUTTON, OP_WHEEL };
 
 struct op {
   enum op_kind kind;
-  int code;     /* KEY_*, BTN_* */
-  int a, b;     /* frame, ms, value (0 up, 1 down, 2 repeat, 3 press), dx dy */
+  int code; /* KEY_*, BTN_* */
+  int a, b; /* frame, ms, value (0 up, 1 down, 2 repeat, 3 press), dx dy */
 };
 
 struct input_script {
@@ -42,10 +42,12 @@ struct input_script {
 
 static struct input_script *loaded;
 
-struct input_script *input_script_get(void) { return loaded; }
+struct input_script *input_script_get(void) {
+  return loaded;
+}
 
-static int parse_action(const char *word, const char *const names[],
-                        int count, int fallback) {
+static int parse_action(const char *word, const char *const names[], int count,
+                        int fallback) {
   if (!word[0])
     return fallback;
   for (int k = 0; k < count; k++)

@@ -15,7 +15,8 @@
  * The picture depends on the frame number and the input only, so a run
  * with --frames N and an --input-script gives the same screen every
  * time. At the end it prints one line: frames drawn, mode, and the
- * state the input left. */
+ * state the input left; with --hold S it then keeps the last picture
+ * on the screen for S seconds before it exits. */
 #include <fcntl.h>
 #include <linux/fb.h>
 #include <linux/input.h>
@@ -93,7 +94,9 @@ static void draw(const struct screen *s, uint8_t *buf, int frame,
        cursor);
 }
 
-static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+static int clamp(int v, int lo, int hi) {
+  return v < lo ? lo : v > hi ? hi : v;
+}
 
 static void handle(struct state *st, const struct input_event *ev,
                    const struct screen *s) {
@@ -130,12 +133,14 @@ static void poll_input(int fd, struct state *st, const struct screen *s) {
 }
 
 int main(int argc, char **argv) {
-  long frames = -1;
+  long frames = -1, hold = 0;
   for (int k = 1; k < argc; k++) {
     if (strcmp(argv[k], "--frames") == 0 && k + 1 < argc) {
       frames = strtol(argv[++k], NULL, 10);
+    } else if (strcmp(argv[k], "--hold") == 0 && k + 1 < argc) {
+      hold = strtol(argv[++k], NULL, 10);
     } else {
-      fprintf(stderr, "usage: fbdemo [--frames N]\n");
+      fprintf(stderr, "usage: fbdemo [--frames N] [--hold SECONDS]\n");
       return 2;
     }
   }
@@ -163,8 +168,8 @@ int main(int argc, char **argv) {
   }
   int keyboard = open("/dev/input/event0", O_RDONLY | O_NONBLOCK);
   int mouse = open("/dev/input/event1", O_RDONLY | O_NONBLOCK);
-  struct state st = {(int)s.var.xres / 2, (int)s.var.yres / 2, 8, 32, 32, 0,
-                     0, 0};
+  struct state st = {
+      (int)s.var.xres / 2, (int)s.var.yres / 2, 8, 32, 32, 0, 0, 0};
   int buffers = s.var.yres_virtual >= 2 * s.var.yres ? 2 : 1;
   long frame = 0;
   for (; frames < 0 || frame < frames; frame++) {
@@ -185,5 +190,8 @@ int main(int argc, char **argv) {
          "palette %d\n",
          frame, s.var.xres, s.var.yres, s.var.bits_per_pixel, st.mouse_x,
          st.mouse_y, st.square_x, st.square_y, st.palette);
+  fflush(stdout);
+  if (hold > 0)
+    sleep((unsigned)hold);
   return 0;
 }

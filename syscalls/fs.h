@@ -26,12 +26,12 @@ uint64_t *fd_dir_cursor(int guest_fd);
 /* --- fs_io.c: transfers between a host descriptor and guest memory
  * (pos < 0: at the file offset; fs_stream_io may block, interruptibly)
  * --- */
-int64_t fs_read_into(struct process *p, int host_fd, uint64_t buf,
-                     uint64_t len, int64_t pos);
+int64_t fs_read_into(struct process *p, int host_fd, uint64_t buf, uint64_t len,
+                     int64_t pos);
 int64_t fs_write_from(struct process *p, int host_fd, uint64_t buf,
                       uint64_t len, int64_t pos);
-int64_t fs_stream_io(struct process *p, int host_fd, uint64_t buf,
-                     uint64_t len, bool writing);
+int64_t fs_stream_io(struct process *p, int host_fd, uint64_t buf, uint64_t len,
+                     bool writing);
 
 /* --- fs_path.c --- */
 /* Copy a path from the guest: 0, -EFAULT or -ENAMETOOLONG. */

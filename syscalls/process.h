@@ -28,7 +28,7 @@ struct mapped_file {
   int host_fd;
   int refs;
   uint64_t dev, ino;
-  char *path; /* as /proc/self/maps shows it */
+  char *path;  /* as /proc/self/maps shows it */
   bool pfnmap; /* a device's memory (VM_PFNMAP): mremap cannot grow it */
 };
 
@@ -103,7 +103,7 @@ struct emu_options {
   uint64_t mem_limit; /* --mem-limit: RAM + swap in bytes, 0 for the host's */
   /* The display and input (devices/): --display, --screenshot, --fb,
    * --input-script. */
-  int display;       /* enum dev_display */
+  int display;        /* enum dev_display */
   bool display_asked; /* --display given: a window that fails is reported */
   const char *screenshot;
   const char *input_script;
@@ -335,8 +335,8 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
 /* mmap of a device's memory (a driver's mmap): `file` names it, and a
  * shared mapping's pages are `shm`'s (a private one copies them from
  * file->host_fd). The caller has checked the range and the access. */
-int64_t mm_map_device(struct process *p, uint64_t addr, uint64_t len,
-                      int prot, int flags, struct mapped_file *file,
+int64_t mm_map_device(struct process *p, uint64_t addr, uint64_t len, int prot,
+                      int flags, struct mapped_file *file,
                       struct shm_object *shm, uint64_t offset);
 int mm_unmap(struct process *p, uint64_t addr, uint64_t len);
 int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot);

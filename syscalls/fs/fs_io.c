@@ -18,8 +18,8 @@
 static uint8_t fs_bounce[FS_CHUNK];
 
 /* One read (pos < 0: at the file offset) into guest memory. */
-int64_t fs_read_into(struct process *p, int host_fd, uint64_t buf,
-                         uint64_t len, int64_t pos) {
+int64_t fs_read_into(struct process *p, int host_fd, uint64_t buf, uint64_t len,
+                     int64_t pos) {
   uint64_t done = 0;
   while (done < len) {
     size_t n = len - done < FS_CHUNK ? (size_t)(len - done) : FS_CHUNK;
@@ -45,7 +45,7 @@ static bool is_dev_null(int host_fd) {
 }
 
 int64_t fs_write_from(struct process *p, int host_fd, uint64_t buf,
-                          uint64_t len, int64_t pos) {
+                      uint64_t len, int64_t pos) {
   uint64_t done = 0;
   while (done < len) {
     size_t n = len - done < FS_CHUNK ? (size_t)(len - done) : FS_CHUNK;
@@ -71,8 +71,8 @@ int64_t fs_write_from(struct process *p, int host_fd, uint64_t buf,
  * control answers without waiting (tty_jobs.c). Interrupted before
  * anything moved, it restarts or fails with EINTR as the handler's
  * SA_RESTART says (pipe_read: -ERESTARTSYS). */
-int64_t fs_stream_io(struct process *p, int host_fd, uint64_t buf,
-                         uint64_t len, bool writing) {
+int64_t fs_stream_io(struct process *p, int host_fd, uint64_t buf, uint64_t len,
+                     bool writing) {
   bool background = !writing && tty_jobs_background(host_fd);
   if (!background && host_wait_fd(p, host_fd, writing ? POLLOUT : POLLIN) < 0)
     return -ERESTARTSYS;

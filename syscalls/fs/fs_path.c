@@ -165,8 +165,8 @@ int64_t sys_statx(struct process *p, const uint64_t a[6]) {
     memset(&sx, 0, sizeof sx);
     device_statx(&st, &sx);
   } else {
-    if (syscall(SYS_statx, hp.dirfd, hp.path, (int)a[2], (unsigned)a[3],
-                &sx) < 0)
+    if (syscall(SYS_statx, hp.dirfd, hp.path, (int)a[2], (unsigned)a[3], &sx) <
+        0)
       return -errno;
     if (e && e->dev) {
       dev_fstat(e->dev, &st);

@@ -201,8 +201,8 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
   return map_vma(p, &v, addr, len, flags, host_fd);
 }
 
-int64_t mm_map_device(struct process *p, uint64_t addr, uint64_t len,
-                      int prot, int flags, struct mapped_file *file,
+int64_t mm_map_device(struct process *p, uint64_t addr, uint64_t len, int prot,
+                      int flags, struct mapped_file *file,
                       struct shm_object *shm, uint64_t offset) {
   int type = flags & MAP_TYPE;
   if (len == 0 || (offset & ~PAGE_MASK))

@@ -16,51 +16,90 @@
 #define N(x)                                                                   \
   { x, #x }
 
-static const struct flag_name fb_names[] = {
-    N(FBIOGET_VSCREENINFO), N(FBIOPUT_VSCREENINFO), N(FBIOGET_FSCREENINFO),
-    N(FBIOGETCMAP),         N(FBIOPUTCMAP),         N(FBIOPAN_DISPLAY),
-    N(FBIO_CURSOR),         N(FBIOGET_CON2FBMAP),   N(FBIOPUT_CON2FBMAP),
-    N(FBIOBLANK),           N(FBIOGET_VBLANK),      N(FBIO_ALLOC),
-    N(FBIO_FREE),           N(FBIOGET_GLYPH),       N(FBIOGET_HWCINFO),
-    N(FBIOPUT_MODEINFO),    N(FBIOGET_DISPINFO),    N(FBIO_WAITFORVSYNC),
-    FLAG_END};
+static const struct flag_name fb_names[] = {N(FBIOGET_VSCREENINFO),
+                                            N(FBIOPUT_VSCREENINFO),
+                                            N(FBIOGET_FSCREENINFO),
+                                            N(FBIOGETCMAP),
+                                            N(FBIOPUTCMAP),
+                                            N(FBIOPAN_DISPLAY),
+                                            N(FBIO_CURSOR),
+                                            N(FBIOGET_CON2FBMAP),
+                                            N(FBIOPUT_CON2FBMAP),
+                                            N(FBIOBLANK),
+                                            N(FBIOGET_VBLANK),
+                                            N(FBIO_ALLOC),
+                                            N(FBIO_FREE),
+                                            N(FBIOGET_GLYPH),
+                                            N(FBIOGET_HWCINFO),
+                                            N(FBIOPUT_MODEINFO),
+                                            N(FBIOGET_DISPINFO),
+                                            N(FBIO_WAITFORVSYNC),
+                                            FLAG_END};
 
 static const struct flag_name evdev_names[] = {
-    N(EVIOCGVERSION),    N(EVIOCGID),         N(EVIOCGREP),
-    N(EVIOCSREP),        N(EVIOCGKEYCODE),    N(EVIOCGKEYCODE_V2),
-    N(EVIOCSKEYCODE),    N(EVIOCSKEYCODE_V2), N(EVIOCSFF),
-    N(EVIOCRMFF),        N(EVIOCGEFFECTS),    N(EVIOCGRAB),
-    N(EVIOCREVOKE),      N(EVIOCGMASK),       N(EVIOCSMASK),
-    N(EVIOCSCLOCKID),    FLAG_END};
+    N(EVIOCGVERSION), N(EVIOCGID),
+    N(EVIOCGREP),     N(EVIOCSREP),
+    N(EVIOCGKEYCODE), N(EVIOCGKEYCODE_V2),
+    N(EVIOCSKEYCODE), N(EVIOCSKEYCODE_V2),
+    N(EVIOCSFF),      N(EVIOCRMFF),
+    N(EVIOCGEFFECTS), N(EVIOCGRAB),
+    N(EVIOCREVOKE),   N(EVIOCGMASK),
+    N(EVIOCSMASK),    N(EVIOCSCLOCKID),
+    FLAG_END};
 
 static const struct flag_name ev_names[] = {
-    N(EV_SYN), N(EV_KEY), N(EV_REL), N(EV_ABS), N(EV_MSC),
-    N(EV_SW),  N(EV_LED), N(EV_SND), N(EV_REP), N(EV_FF),
+    N(EV_SYN), N(EV_KEY),       N(EV_REL), N(EV_ABS), N(EV_MSC),
+    N(EV_SW),  N(EV_LED),       N(EV_SND), N(EV_REP), N(EV_FF),
     N(EV_PWR), N(EV_FF_STATUS), FLAG_END};
 
-static const struct flag_name rel_names[] = {
-    N(REL_X),      N(REL_Y),     N(REL_Z),      N(REL_RX),
-    N(REL_RY),     N(REL_RZ),    N(REL_HWHEEL), N(REL_DIAL),
-    N(REL_WHEEL),  N(REL_MISC),  N(REL_RESERVED), N(REL_WHEEL_HI_RES),
-    N(REL_HWHEEL_HI_RES), FLAG_END};
+static const struct flag_name rel_names[] = {N(REL_X),
+                                             N(REL_Y),
+                                             N(REL_Z),
+                                             N(REL_RX),
+                                             N(REL_RY),
+                                             N(REL_RZ),
+                                             N(REL_HWHEEL),
+                                             N(REL_DIAL),
+                                             N(REL_WHEEL),
+                                             N(REL_MISC),
+                                             N(REL_RESERVED),
+                                             N(REL_WHEEL_HI_RES),
+                                             N(REL_HWHEEL_HI_RES),
+                                             FLAG_END};
 
 static const struct flag_name rep_names[] = {N(REP_DELAY), N(REP_PERIOD),
                                              FLAG_END};
 
-static const struct flag_name abs_names[] = {
-    N(ABS_X), N(ABS_Y), N(ABS_Z), N(ABS_RX), N(ABS_RY), N(ABS_RZ),
-    N(ABS_THROTTLE), N(ABS_RUDDER), N(ABS_WHEEL), N(ABS_GAS), N(ABS_BRAKE),
-    N(ABS_PRESSURE), N(ABS_DISTANCE), N(ABS_TILT_X), N(ABS_TILT_Y),
-    N(ABS_TOOL_WIDTH), N(ABS_VOLUME), N(ABS_MISC), N(ABS_MT_SLOT),
-    N(ABS_MT_POSITION_X), N(ABS_MT_POSITION_Y), FLAG_END};
+static const struct flag_name abs_names[] = {N(ABS_X),
+                                             N(ABS_Y),
+                                             N(ABS_Z),
+                                             N(ABS_RX),
+                                             N(ABS_RY),
+                                             N(ABS_RZ),
+                                             N(ABS_THROTTLE),
+                                             N(ABS_RUDDER),
+                                             N(ABS_WHEEL),
+                                             N(ABS_GAS),
+                                             N(ABS_BRAKE),
+                                             N(ABS_PRESSURE),
+                                             N(ABS_DISTANCE),
+                                             N(ABS_TILT_X),
+                                             N(ABS_TILT_Y),
+                                             N(ABS_TOOL_WIDTH),
+                                             N(ABS_VOLUME),
+                                             N(ABS_MISC),
+                                             N(ABS_MT_SLOT),
+                                             N(ABS_MT_POSITION_X),
+                                             N(ABS_MT_POSITION_Y),
+                                             FLAG_END};
 
 static const struct flag_name msc_names[] = {
-    N(MSC_SERIAL), N(MSC_PULSELED), N(MSC_GESTURE), N(MSC_RAW),
+    N(MSC_SERIAL), N(MSC_PULSELED),  N(MSC_GESTURE), N(MSC_RAW),
     N(MSC_SCAN),   N(MSC_TIMESTAMP), FLAG_END};
 
-static const struct flag_name button_names[] = {
-    N(BTN_LEFT), N(BTN_RIGHT), N(BTN_MIDDLE), N(BTN_SIDE), N(BTN_EXTRA),
-    FLAG_END};
+static const struct flag_name button_names[] = {N(BTN_LEFT),   N(BTN_RIGHT),
+                                                N(BTN_MIDDLE), N(BTN_SIDE),
+                                                N(BTN_EXTRA),  FLAG_END};
 
 bool st_ioctl_is_evdev(uint64_t cmd) { return _IOC_TYPE(cmd) == 'E'; }
 
@@ -88,9 +127,9 @@ void st_ioctl_cmd(struct process *p, uint64_t cmd,
   unsigned nr = _IOC_NR(cmd), size = _IOC_SIZE(cmd);
   if (_IOC_TYPE(cmd) == 'E' && _IOC_DIR(cmd) == _IOC_READ) {
     static const char *const sized[0x1c] = {
-        [0x06] = "EVIOCGNAME", [0x07] = "EVIOCGPHYS", [0x08] = "EVIOCGUNIQ",
+        [0x06] = "EVIOCGNAME", [0x07] = "EVIOCGPHYS",    [0x08] = "EVIOCGUNIQ",
         [0x09] = "EVIOCGPROP", [0x0a] = "EVIOCGMTSLOTS", [0x18] = "EVIOCGKEY",
-        [0x19] = "EVIOCGLED",  [0x1a] = "EVIOCGSND",  [0x1b] = "EVIOCGSW"};
+        [0x19] = "EVIOCGLED",  [0x1a] = "EVIOCGSND",     [0x1b] = "EVIOCGSW"};
     if (nr >= 0x20 && nr < 0x40) {
       st_puts(p, "EVIOCGBIT(");
       if (nr == 0x20)
@@ -123,8 +162,8 @@ void st_ioctl_cmd(struct process *p, uint64_t cmd,
 
 /* decode_bitset: the set bits among the first `ret` bytes (at most max
  * bits), four names and then "..." as strace abbreviates. */
-static void bitset(struct process *p, uint64_t addr, int64_t ret,
-                   unsigned max, void (*name)(struct process *, unsigned)) {
+static void bitset(struct process *p, uint64_t addr, int64_t ret, unsigned max,
+                   void (*name)(struct process *, unsigned)) {
   unsigned bits = ret > (int64_t)(max / 8) ? max : (unsigned)ret * 8;
   unsigned size = (bits + 63) / 64 * 8;
   if (!size) {
@@ -151,7 +190,9 @@ static void bitset(struct process *p, uint64_t addr, int64_t ret,
 }
 
 #define NAMER(fn, table, unknown)                                              \
-  static void fn(struct process *p, unsigned v) { st_xlat(p, table, v, unknown); }
+  static void fn(struct process *p, unsigned v) {                              \
+    st_xlat(p, table, v, unknown);                                             \
+  }
 NAMER(ev_name, ev_names, "EV_???")
 NAMER(rel_name, rel_names, "REL_???")
 NAMER(rep_name, rep_names, "REP_???")
