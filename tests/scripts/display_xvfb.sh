@@ -4,7 +4,9 @@
 # screen (xwd -root) holds the demo's last picture pixel for pixel: the
 # same as emu's own --screenshot of the framebuffer at exit. The window
 # is found by searching the screen for the picture. With --stats, the
-# frames the window showed are counted. Skipped without Xvfb or xwd.
+# frames the window showed are counted. Then closing the window (as a
+# window manager asks, WM_DELETE_WINDOW) hangs the guest up: SIGHUP,
+# status 129. Skipped without Xvfb or xwd.
 #
 # usage: display_xvfb.sh EMU [PNG]   (PNG: also keep the capture there)
 set -u
@@ -12,7 +14,8 @@ set -u
 . "$(dirname "$0")/common.sh"
 emu=$(realpath "$1")
 png=${2:-}
-image="python3 $(cd "$(dirname "$0")" && pwd)/fb_image.py"
+image_py="$(cd "$(dirname "$0")" && pwd)/fb_image.py"
+image="python3 $image_py"
 for tool in Xvfb xwd; do
   if ! command -v "$tool" >/dev/null; then
     echo "SKIP: $tool is not installed"
@@ -72,6 +75,27 @@ if [ "${presented:-0}" -ge 10 ]; then
   echo "ok: the window showed $presented frames"
 else
   echo "FAIL: the window showed '$presented' frames"
+  fail=1
+fi
+
+# Closing the window: SIGHUP, whose default action ends fbdemo.
+timeout -k 10 "$EMU_TIMEOUT" "$emu" --display sdl fbdemo >close.out 2>&1 &
+demo=$!
+closed=
+for _ in $(seq 100); do
+  sleep 0.2
+  if python3 "$(dirname "$image_py")/x_close_window.py" "emu /dev/fb0" \
+    >/dev/null 2>&1; then
+    closed=1
+    break
+  fi
+done
+wait "$demo" 2>/dev/null
+status=$?
+if [ -n "$closed" ] && [ "$status" = 129 ]; then
+  echo "ok: closing the window hung the guest up: $(describe_status "$status")"
+else
+  echo "FAIL: window closed: ${closed:-no}, status $(describe_status "$status")"
   fail=1
 fi
 [ -n "$png" ] && $image png screen.xwd "$png"
