@@ -163,7 +163,7 @@ END_TEST
  * is a mode the device can show from its memory. */
 START_TEST(random_requests_never_crash) {
   uint64_t seed = 12345;
-  for (int n = 0; n < 200000; n++) {
+  for (int n = 0; n < 50000; n++) {
     struct fb_var_screeninfo v = cur;
     uint32_t *w = (uint32_t *)&v;
     for (int k = 0; k < 4; k++) {
@@ -192,6 +192,7 @@ int main(void) {
   Suite *s = suite_create("fb_mode");
   TCase *tc = tcase_create("modes");
   tcase_add_checked_fixture(tc, setup, NULL);
+  tcase_set_timeout(tc, 60); /* the random requests, on a loaded machine */
   tcase_add_test(tc, default_mode);
   tcase_add_test(tc, rgb565_and_adjustments);
   tcase_add_test(tc, bad_depths);
