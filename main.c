@@ -317,10 +317,7 @@ int main(int argc, char **argv) {
     trace_stats(p);
   if (opt.trace)
     trace_instructions_stop(p);
-  /* The screen as the guest left it (the top process only: children
-   * forked by the guest end through other paths). */
-  if (!p->sig->is_child)
-    dev_machine_exit(p);
+  dev_machine_exit(p); /* the window closes; --screenshot */
   process_exit(p);
   symbolize_free_all();
   if (out != stderr)

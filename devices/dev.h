@@ -31,7 +31,8 @@ int dev_open(struct process *p, const char *path, int flags, int *kind);
  * which every process of the run then shares as one machine. 0, or
  * -errno when the host refuses (the device is then absent: ENODEV). */
 int dev_machine_init(struct process *p);
-/* At the run's end, in the process emu started: --screenshot. */
+/* At a process's end: its display thread stops (the window closes);
+ * in the process emu started, --screenshot. */
 void dev_machine_exit(struct process *p);
 /* In a forked child: the parent's display and input threads are not
  * there (only the process that opened the display shows it). */

@@ -71,6 +71,9 @@ void display_start(struct process *p);
 /* Another process shows it: this one only hands over the D bits of its
  * own page tables (started at its first mapping of video memory). */
 void display_start_scanner(struct process *p);
+/* Stop this process's display or scanner thread and wait for it (at
+ * the process's end: the window closes). */
+void display_stop(void);
 /* Is this process the one that shows the display? */
 bool display_is_owner(void);
 /* The thread's lock, taken around input delivery and client lists
@@ -92,6 +95,8 @@ void sdl_window_present(struct sdl_window *w, const uint8_t *pixels,
 /* Deliver the window's pending events to the input devices; false when
  * the window was closed. */
 bool sdl_window_pump(struct sdl_window *w);
+/* Close the window. */
+void sdl_window_close(struct sdl_window *w);
 
 /* --- evdev.c: /dev/input/event0 (keyboard) and event1 (mouse) --- */
 /* One input event into device kind (DEV_KEYBOARD or DEV_MOUSE), as the

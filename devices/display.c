@@ -33,6 +33,11 @@
 static pthread_mutex_t input_mutex = PTHREAD_MUTEX_INITIALIZER;
 static bool started, scanner, owner;
 static uint64_t frames_presented;
+/* The thread this process runs (display or scanner), stopped and joined
+ * before the process ends. */
+static pthread_t worker;
+static bool have_worker;
+static volatile int stopping;
 
 void input_lock(void) { pthread_mutex_lock(&input_mutex); }
 void input_unlock(void) { pthread_mutex_unlock(&input_mutex); }
@@ -55,7 +60,9 @@ static uint64_t now_ns(void) {
 static bool collect_dirty(void) {
   struct fb_shared *r = fb_regs();
   bool any = false;
-  kernel_lock();
+  /* Busy in the kernel for long (or ending): the next scan finds them. */
+  if (!kernel_lock_within(5))
+    return false;
   struct process *t = thread_find_index(0); /* any task: they share mm */
   for (int k = 0; t && k < t->mm->vmas.n; k++) {
     const struct vma *v = &t->mm->vmas.v[k];
@@ -107,10 +114,11 @@ static bool take_dirty(uint64_t first, uint64_t last) {
   return hit;
 }
 
-/* The scanner of a process that does not show the display. */
+/* The scanner of a process that does not show the display. It sleeps a
+ * frame at a time. */
 static void *scanner_main(void *arg) {
   (void)arg;
-  for (;;) {
+  while (!stopping) {
     collect_dirty();
     struct timespec tick = {0, 1000000000 / FB_REFRESH_HZ};
     nanosleep(&tick, NULL);
@@ -131,7 +139,7 @@ static void *display_main(void *arg) {
   uint64_t shown_changes = ~0ull;
   const uint64_t period = 1000000000ull / FB_REFRESH_HZ;
   uint64_t next = now_ns() + period;
-  for (;;) {
+  while (!stopping) {
     collect_dirty();
     fb_lock();
     struct fb_var_screeninfo var = r->var;
@@ -158,6 +166,7 @@ static void *display_main(void *arg) {
       if (!open) {
         /* Closing the window hangs the line up, as a terminal's does. */
         kill(getpid(), SIGHUP);
+        sdl_window_close(win);
         win = NULL; /* the rest of the run is headless */
       }
     }
@@ -175,23 +184,27 @@ static void *display_main(void *arg) {
                           (long)(next % 1000000000ull)};
     clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
   }
+  if (win)
+    sdl_window_close(win);
   return NULL;
 }
 
 /* A host thread that takes none of the guest's signals: they are for the
  * guest's threads (syscalls/signal/host_signal.c). */
-static bool spawn(void *(*fn)(void *), void *arg) {
+static void spawn(void *(*fn)(void *), void *arg) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  pthread_t t;
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  bool ok = pthread_create(&t, &attr, fn, arg) == 0;
-  pthread_attr_destroy(&attr);
+  have_worker = pthread_create(&worker, NULL, fn, arg) == 0;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
-  return ok;
+}
+
+void display_stop(void) {
+  if (!have_worker)
+    return;
+  stopping = 1;
+  pthread_join(worker, NULL);
+  have_worker = false;
 }
 
 void display_start(struct process *p) {
@@ -219,7 +232,8 @@ void dev_fork_child(struct process *p) {
   /* The parent's threads did not come along; its locks may have been
    * held by them. */
   pthread_mutex_init(&input_mutex, NULL);
-  started = scanner = owner = false;
+  started = scanner = owner = have_worker = false;
+  stopping = 0;
   frames_presented = 0;
   evdev_fork_child();
   for (int k = 0; k < p->mm->vmas.n; k++)

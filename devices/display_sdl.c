@@ -27,6 +27,7 @@ struct sdl_window *sdl_window_open(char *why, size_t len) {
   SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
   if (SDL_Init(SDL_INIT_VIDEO) < 0) {
     snprintf(why, len, "%s", SDL_GetError());
+    SDL_Quit();
     return NULL;
   }
   struct sdl_window *w = calloc(1, sizeof *w);
@@ -47,6 +48,7 @@ struct sdl_window *sdl_window_open(char *why, size_t len) {
     if (w->window)
       SDL_DestroyWindow(w->window);
     free(w);
+    SDL_Quit();
     return NULL;
   }
   return w;
@@ -134,10 +136,16 @@ bool sdl_window_pump(struct sdl_window *w) {
     case SDL_MOUSEWHEEL: report(DEV_MOUSE, EV_REL, REL_WHEEL, e.wheel.y); break;
     }
   }
-  if (!open) {
-    SDL_DestroyRenderer(w->renderer);
-    SDL_DestroyWindow(w->window);
-    free(w);
-  }
   return open;
+}
+
+/* SDL itself stays initialised until the process ends: SDL_Quit would
+ * unload Xlib, whose own leftovers LeakSanitizer could then not name
+ * (nor suppress). */
+void sdl_window_close(struct sdl_window *w) {
+  if (w->texture)
+    SDL_DestroyTexture(w->texture);
+  SDL_DestroyRenderer(w->renderer);
+  SDL_DestroyWindow(w->window);
+  free(w);
 }

@@ -32,7 +32,10 @@ int dev_machine_init(struct process *p) {
 }
 
 void dev_machine_exit(struct process *p) {
-  if (!p->opt || !p->opt->screenshot)
+  display_stop();
+  /* The screen as the guest left it: the top process only (a forked
+   * child ends its run through here too). */
+  if (p->sig->is_child || !p->opt || !p->opt->screenshot)
     return;
   int r = fb_screenshot(p->opt->screenshot);
   if (r < 0)

@@ -386,6 +386,9 @@ int64_t thread_clone(struct process *p, const struct guest_clone_args *k);
  * wait.c). */
 void kernel_lock(void);
 void kernel_unlock(void);
+/* For a host thread that is no task (devices/display.c): the kernel lock
+ * if it can be had within ms milliseconds. */
+bool kernel_lock_within(long ms);
 /* The transitions between guest code and the kernel. */
 void thread_to_user(struct process *p);
 void thread_from_user(struct process *p);

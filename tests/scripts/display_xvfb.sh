@@ -14,7 +14,10 @@ set -u
 . "$(dirname "$0")/common.sh"
 emu=$(realpath "$1")
 png=${2:-}
-image_py="$(cd "$(dirname "$0")" && pwd)/fb_image.py"
+here=$(cd "$(dirname "$0")" && pwd)
+image_py="$here/fb_image.py"
+# Under ASan: libdbus's globals, which SDL leaves to the process's end.
+export LSAN_OPTIONS="suppressions=$here/lsan_sdl.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 image="python3 $image_py"
 for tool in Xvfb xwd; do
   if ! command -v "$tool" >/dev/null; then

@@ -27,9 +27,13 @@ for mode in default 320x240x16; do
   status=$?
   echo "--- $mode: status $status"
   grep -v '^ok:' "$scratch/out"
+  # Under ASan, a child forked while the display thread ran is told that
+  # thread (its parent's) is not there to suspend: only a notice.
+  grep -v 'was not suspended. False leaks are possible' "$scratch/err" \
+    >"$scratch/err.real"
   sed 's/^/stderr: /' "$scratch/err"
   if [ "$status" != 0 ] || grep -q '^FAIL' "$scratch/out" ||
-    [ -s "$scratch/err" ]; then
+    [ -s "$scratch/err.real" ]; then
     echo "FAIL: the guest's checks ($mode)"
     fail=1
   fi
