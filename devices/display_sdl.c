@@ -8,6 +8,7 @@
 #include <linux/input.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dev.h"
 #include "devices.h"
@@ -25,8 +26,22 @@ struct sdl_window *sdl_window_open(char *why, size_t len) {
   /* emu's own handlers for SIGINT and SIGTERM stay: they are the
    * guest's signals. */
   SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+  /* The display --display sdl was chosen for (SDL_VIDEODRIVER, when
+   * set, still wins): no other backend is tried, nor its complaints
+   * printed. */
+  SDL_SetHint(SDL_HINT_VIDEODRIVER, getenv("WAYLAND_DISPLAY") ? "wayland,x11"
+                                    : getenv("DISPLAY")       ? "x11"
+                                                              : NULL);
   if (SDL_Init(SDL_INIT_VIDEO) < 0) {
     snprintf(why, len, "%s", SDL_GetError());
+    SDL_Quit();
+    return NULL;
+  }
+  const char *driver = SDL_GetCurrentVideoDriver();
+  if (!driver || strcmp(driver, "dummy") == 0 ||
+      strcmp(driver, "offscreen") == 0) {
+    snprintf(why, len, "no display (SDL video driver %s)",
+             driver ? driver : "none");
     SDL_Quit();
     return NULL;
   }
