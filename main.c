@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "devices/dev.h"
+#include "devices/devices.h"
 #include "loader/loader.h"
 #include "roms.h"
 #include "syscalls/process.h"
@@ -50,6 +52,18 @@ static void usage(FILE *out) {
           "                      allocation larger fails with ENOMEM, as\n"
           "                      Linux's overcommit heuristic does, and a\n"
           "                      guest touching more is killed (SIGKILL)\n"
+          "      --display sdl|none\n"
+          "                      show /dev/fb0 in an SDL window, or\n"
+          "                      nowhere (default: sdl when DISPLAY or\n"
+          "                      WAYLAND_DISPLAY is set)\n"
+          "      --screenshot FILE\n"
+          "                      at exit, write the visible framebuffer\n"
+          "                      to FILE as a BMP\n"
+          "      --fb WxH[xBPP]  the framebuffer's first mode (default\n"
+          "                      640x480x32; BPP 16 or 32)\n"
+          "      --input-script FILE\n"
+          "                      feed scripted key and mouse events to\n"
+          "                      /dev/input/event0 and event1\n"
           "  -h, --help          show this help\n"
           "  -V, --version       show the version\n"
           "\n"
@@ -123,6 +137,23 @@ static uint64_t parse_size(const char *text) {
   return (uint64_t)n << shift;
 }
 
+/* --fb WxH[xBPP]: a mode the framebuffer can start in (both screens of
+ * its double buffer in at most 64 MiB of video memory). */
+static bool parse_mode(const char *text, struct emu_options *opt) {
+  unsigned w, h, bpp = 32;
+  char end;
+  int n = sscanf(text, "%ux%ux%u%c", &w, &h, &bpp, &end);
+  if (n != 2 && n != 3)
+    return false;
+  if ((bpp != 16 && bpp != 32) || w < 8 || h < 8 || w > 16384 || h > 16384 ||
+      (uint64_t)w * h * (bpp / 8) * 2 > (64u << 20))
+    return false;
+  opt->fb_width = w;
+  opt->fb_height = h;
+  opt->fb_bpp = bpp;
+  return true;
+}
+
 int main(int argc, char **argv) {
   enum {
     OPT_TRACE = 256,
@@ -130,7 +161,11 @@ int main(int argc, char **argv) {
     OPT_DETERMINISTIC,
     OPT_SEED,
     OPT_NO_CACHE,
-    OPT_MEM_LIMIT
+    OPT_MEM_LIMIT,
+    OPT_DISPLAY,
+    OPT_SCREENSHOT,
+    OPT_FB,
+    OPT_INPUT_SCRIPT
   };
   static const struct option longopts[] = {
       {"strace", no_argument, 0, 's'},
@@ -143,10 +178,16 @@ int main(int argc, char **argv) {
       {"seed", required_argument, 0, OPT_SEED},
       {"no-block-cache", no_argument, 0, OPT_NO_CACHE},
       {"mem-limit", required_argument, 0, OPT_MEM_LIMIT},
+      {"display", required_argument, 0, OPT_DISPLAY},
+      {"screenshot", required_argument, 0, OPT_SCREENSHOT},
+      {"fb", required_argument, 0, OPT_FB},
+      {"input-script", required_argument, 0, OPT_INPUT_SCRIPT},
       {"help", no_argument, 0, 'h'},
       {"version", no_argument, 0, 'V'},
       {0, 0, 0, 0}};
   struct emu_options opt = {0};
+  opt.display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY") ? DISPLAY_SDL
+                                                               : DISPLAY_NONE;
   const char *output = NULL;
   bool no_block_cache = false;
   int ch;
@@ -172,6 +213,27 @@ int main(int argc, char **argv) {
         return 2;
       }
       break;
+    case OPT_DISPLAY:
+      if (strcmp(optarg, "sdl") != 0 && strcmp(optarg, "none") != 0) {
+        fprintf(stderr, "emu: --display: '%s' is not sdl or none\n", optarg);
+        usage(stderr);
+        return 2;
+      }
+      opt.display = optarg[0] == 's' ? DISPLAY_SDL : DISPLAY_NONE;
+      opt.display_asked = true;
+      break;
+    case OPT_SCREENSHOT: opt.screenshot = optarg; break;
+    case OPT_FB:
+      if (!parse_mode(optarg, &opt)) {
+        fprintf(stderr,
+                "emu: --fb: '%s' is not WxH or WxHxBPP (BPP 16 or 32, "
+                "at least 8x8, at most 64 MiB for two screens)\n",
+                optarg);
+        usage(stderr);
+        return 2;
+      }
+      break;
+    case OPT_INPUT_SCRIPT: opt.input_script = optarg; break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("emu %s\n", EMU_VERSION); return 0;
     default:
@@ -221,6 +283,17 @@ int main(int argc, char **argv) {
   }
   if (no_block_cache)
     cpu_set_block_cache(&p->cpu, false);
+  /* The machine's display and input, one for the whole run. Without
+   * them the devices are absent (ENODEV), as on a machine with none. */
+  dev_machine_init(p);
+  if (opt.input_script) {
+    char why[256];
+    if (!input_script_load(opt.input_script, why, sizeof why)) {
+      fprintf(stderr, "emu: --input-script %s: %s\n", opt.input_script, why);
+      process_destroy(p);
+      return 2;
+    }
+  }
   char why[512] = "";
   int e = loader_exec(p, path, &argv[optind], environ, why, sizeof why);
   if (e < 0) {
@@ -244,6 +317,7 @@ int main(int argc, char **argv) {
     trace_stats(p);
   if (opt.trace)
     trace_instructions_stop(p);
+  dev_machine_exit(p); /* the window closes; --screenshot */
   process_exit(p);
   symbolize_free_all();
   if (out != stderr)

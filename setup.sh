@@ -27,7 +27,10 @@ PACKAGES=(cmake make gcc libc6-dev pkg-config libcapstone-dev libsdl2-dev
   # bench/: GNU time for peak RSS, qemu-user for the emu/qemu column
   time qemu-user
   # the style check (tests/scripts/check_format.sh)
-  clang-format)
+  clang-format
+  # the display tests: Debian's fbset under emu, a virtual X server for
+  # the SDL2 window and xwd to capture its screen
+  fbset xvfb x11-apps)
 
 build_dir=build
 build_type=RelWithDebInfo

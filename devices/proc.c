@@ -14,6 +14,7 @@
 #include "../syscalls/fs.h"
 #include "../syscalls/process.h"
 #include "dev.h"
+#include "devices.h"
 #include "proc.h"
 #include "proc_view.h"
 
@@ -142,7 +143,10 @@ static const char *other_entry(struct process *p, const char *path, int *pid) {
   return end + 1;
 }
 
-int dev_open(struct process *p, const char *path, int flags) {
+int dev_open(struct process *p, const char *path, int flags, int *kind) {
+  int h = dev_node_open(p, path, flags, kind);
+  if (h != DEV_NOT_SPECIAL)
+    return h;
   const char *e = self_entry(p, path);
   if (e)
     return open_self(p, e, flags);

@@ -129,6 +129,10 @@ void mmu_detach(struct mmu *m);
  * running guest code flushes its TLB before this returns (Linux's
  * flush_tlb_mm_range IPIs). No-op with one CPU. */
 void mmu_shootdown(struct mmu *m);
+/* The same from a host thread that is no CPU of the space (the display's
+ * scan-out, which clears D bits): every CPU, the only one too, flushes
+ * before this returns or before it next runs guest code. */
+void mmu_shootdown_space(struct mmu_space *s);
 /* Before running guest code: flush when a shootdown happened since the
  * last flush. */
 void mmu_enter_user(struct mmu *m);

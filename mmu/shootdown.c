@@ -93,3 +93,21 @@ void mmu_enter_user(struct mmu *m) {
   __atomic_store_n(&m->in_user, 1, __ATOMIC_SEQ_CST);
   serve(m);
 }
+
+void mmu_shootdown_space(struct mmu_space *s) {
+  while (__atomic_exchange_n(&s->cpus_lock, 1, __ATOMIC_ACQUIRE))
+    sched_yield();
+  uint64_t e = __atomic_add_fetch(&s->epoch, 1, __ATOMIC_SEQ_CST);
+  for (int k = 0; k < s->ncpus; k++) {
+    struct mmu *o = s->cpus[k];
+    if (o->kick && __atomic_load_n(&o->in_user, __ATOMIC_SEQ_CST))
+      o->kick(o->kick_ctx);
+  }
+  for (int k = 0; k < s->ncpus; k++) {
+    struct mmu *o = s->cpus[k];
+    while (__atomic_load_n(&o->in_user, __ATOMIC_SEQ_CST) &&
+           __atomic_load_n(&o->seen_epoch, __ATOMIC_SEQ_CST) < e)
+      sched_yield();
+  }
+  __atomic_store_n(&s->cpus_lock, 0, __ATOMIC_RELEASE);
+}

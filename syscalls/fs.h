@@ -23,6 +23,16 @@ struct fd_entry *fd_entry_of(struct process *p, int guest_fd);
  * guest_fd; zero when the descriptor is installed. */
 uint64_t *fd_dir_cursor(int guest_fd);
 
+/* --- fs_io.c: transfers between a host descriptor and guest memory
+ * (pos < 0: at the file offset; fs_stream_io may block, interruptibly)
+ * --- */
+int64_t fs_read_into(struct process *p, int host_fd, uint64_t buf, uint64_t len,
+                     int64_t pos);
+int64_t fs_write_from(struct process *p, int host_fd, uint64_t buf,
+                      uint64_t len, int64_t pos);
+int64_t fs_stream_io(struct process *p, int host_fd, uint64_t buf, uint64_t len,
+                     bool writing);
+
 /* --- fs_path.c --- */
 /* Copy a path from the guest: 0, -EFAULT or -ENAMETOOLONG. */
 int fs_get_path(struct process *p, uint64_t addr, char out[FS_PATH_MAX]);
@@ -49,6 +59,9 @@ struct timespec;
 /* Sleep on `clock` (TIMER_ABSTIME in flags for a deadline): the host
  * sleeps, or the virtual clock advances with --deterministic. 0 or
  * -errno. */
+/* The guest's clock `id` (the virtual one with --deterministic): 0 or
+ * -EINVAL. */
+int time_clock_now(struct process *p, int id, struct timespec *ts);
 int time_sleep(struct process *p, int clock, int flags,
                const struct timespec *req, struct timespec *rem);
 

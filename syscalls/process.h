@@ -28,7 +28,8 @@ struct mapped_file {
   int host_fd;
   int refs;
   uint64_t dev, ino;
-  char *path; /* as /proc/self/maps shows it */
+  char *path;  /* as /proc/self/maps shows it */
+  bool pfnmap; /* a device's memory (VM_PFNMAP): mremap cannot grow it */
 };
 
 /* The memory of one MAP_SHARED mmap (syscalls/memory/shm.c): a range of the
@@ -75,6 +76,7 @@ struct vma_list {
 struct fd_entry {
   int host_fd;  /* -1 when the slot is free */
   int fd_flags; /* FD_CLOEXEC */
+  int dev;      /* a device of devices/ (enum dev_kind), 0 for a host file */
   char *path;   /* path opened, for /proc and diagnostics (may be NULL) */
 };
 
@@ -99,6 +101,13 @@ struct emu_options {
   FILE *trace_out;
   uint64_t seed;
   uint64_t mem_limit; /* --mem-limit: RAM + swap in bytes, 0 for the host's */
+  /* The display and input (devices/): --display, --screenshot, --fb,
+   * --input-script. */
+  int display;        /* enum dev_display */
+  bool display_asked; /* --display given: a window that fails is reported */
+  const char *screenshot;
+  const char *input_script;
+  uint32_t fb_width, fb_height, fb_bpp; /* 0: 640x480x32 */
 };
 
 struct guest_sigaction {
@@ -323,6 +332,12 @@ struct mapped_file *mapped_file_get(struct mapped_file *f);
 /* The core of mmap(2): host_fd < 0 for anonymous memory. */
 int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
                int flags, int host_fd, uint64_t offset);
+/* mmap of a device's memory (a driver's mmap): `file` names it, and a
+ * shared mapping's pages are `shm`'s (a private one copies them from
+ * file->host_fd). The caller has checked the range and the access. */
+int64_t mm_map_device(struct process *p, uint64_t addr, uint64_t len, int prot,
+                      int flags, struct mapped_file *file,
+                      struct shm_object *shm, uint64_t offset);
 int mm_unmap(struct process *p, uint64_t addr, uint64_t len);
 int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot);
 /* Linux's default overcommit heuristic (mm/util.c __vm_enough_memory,
@@ -371,6 +386,9 @@ int64_t thread_clone(struct process *p, const struct guest_clone_args *k);
  * wait.c). */
 void kernel_lock(void);
 void kernel_unlock(void);
+/* For a host thread that is no task (devices/display.c): the kernel lock
+ * if it can be had within ms milliseconds. */
+bool kernel_lock_within(long ms);
 /* The transitions between guest code and the kernel. */
 void thread_to_user(struct process *p);
 void thread_from_user(struct process *p);

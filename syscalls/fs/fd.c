@@ -87,6 +87,7 @@ static void fd_release(struct process *p, int guest_fd) {
   e->path = NULL;
   e->host_fd = -1;
   e->fd_flags = 0;
+  e->dev = 0;
 }
 
 int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd) {
@@ -97,6 +98,7 @@ int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd) {
       p->files->fds[k].host_fd = host_fd;
       p->files->fds[k].fd_flags = fd_flags & FD_CLOEXEC;
       p->files->fds[k].path = NULL;
+      p->files->fds[k].dev = 0;
       dir_cursors[k] = 0;
       return k;
     }
@@ -114,6 +116,7 @@ int fd_install_at(struct process *p, int guest_fd, int host_fd, int fd_flags) {
     fd_release(p, guest_fd);
   p->files->fds[guest_fd].host_fd = host_fd;
   p->files->fds[guest_fd].fd_flags = fd_flags & FD_CLOEXEC;
+  p->files->fds[guest_fd].dev = 0;
   dir_cursors[guest_fd] = 0;
   return guest_fd;
 }

@@ -42,6 +42,9 @@ int64_t sys_lseek(struct process *p, const uint64_t a[6]) {
   int h = fd_host(p, (int)a[0]);
   if (h < 0)
     return h;
+  struct fd_entry *e = fd_entry_of(p, (int)a[0]);
+  if (e->dev)
+    return dev_lseek(p, e, (int64_t)a[1], (int)a[2]);
   /* rewinddir/seekdir on a generated directory move its own cursor. */
   if (is_fd_dir(p, fd_entry_of(p, (int)a[0]))) {
     if ((int)a[2] != SEEK_SET || (int64_t)a[1] < 0)
@@ -59,7 +62,11 @@ static int64_t dup_to(struct process *p, int oldfd, int min_fd, int fd_flags) {
   int nh = fcntl(h, F_DUPFD_CLOEXEC, 3);
   if (nh < 0)
     return -errno;
-  return fd_install(p, nh, fd_flags, min_fd);
+  int dev = fd_entry_of(p, oldfd)->dev;
+  int fd = fd_install(p, nh, fd_flags, min_fd);
+  if (fd >= 0)
+    p->files->fds[fd].dev = dev;
+  return fd;
 }
 
 int64_t sys_dup(struct process *p, const uint64_t a[6]) {
@@ -75,7 +82,11 @@ static int64_t do_dup3(struct process *p, int oldfd, int newfd, int flags) {
   int nh = fcntl(h, F_DUPFD_CLOEXEC, 3);
   if (nh < 0)
     return -errno;
-  return fd_install_at(p, newfd, nh, flags & O_CLOEXEC ? FD_CLOEXEC : 0);
+  int dev = fd_entry_of(p, oldfd)->dev;
+  int fd = fd_install_at(p, newfd, nh, flags & O_CLOEXEC ? FD_CLOEXEC : 0);
+  if (fd >= 0)
+    p->files->fds[fd].dev = dev;
+  return fd;
 }
 
 int64_t sys_dup2(struct process *p, const uint64_t a[6]) {
@@ -200,6 +211,12 @@ int64_t sys_ioctl(struct process *p, const uint64_t a[6]) {
   switch (a[1]) {
   case FIOCLEX: e->fd_flags |= FD_CLOEXEC; return 0;
   case FIONCLEX: e->fd_flags &= ~FD_CLOEXEC; return 0;
+  case FIONBIO: break; /* every file's (do_vfs_ioctl) */
+  default:
+    if (e->dev) /* the driver's */
+      return dev_ioctl(p, e, a[1], a[2]);
+  }
+  switch (a[1]) {
   case TCGETS: out = 36; break; /* the kernel's struct termios */
   case TCSETS:
   case TCSETSW:

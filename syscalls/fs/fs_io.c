@@ -11,14 +11,15 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "../../devices/dev.h"
 #include "../fs.h"
 #include "../syscall_table.h"
 
 static uint8_t fs_bounce[FS_CHUNK];
 
 /* One read (pos < 0: at the file offset) into guest memory. */
-static int64_t read_into(struct process *p, int host_fd, uint64_t buf,
-                         uint64_t len, int64_t pos) {
+int64_t fs_read_into(struct process *p, int host_fd, uint64_t buf, uint64_t len,
+                     int64_t pos) {
   uint64_t done = 0;
   while (done < len) {
     size_t n = len - done < FS_CHUNK ? (size_t)(len - done) : FS_CHUNK;
@@ -43,8 +44,8 @@ static bool is_dev_null(int host_fd) {
          st.st_rdev == makedev(1, 3);
 }
 
-static int64_t write_from(struct process *p, int host_fd, uint64_t buf,
-                          uint64_t len, int64_t pos) {
+int64_t fs_write_from(struct process *p, int host_fd, uint64_t buf,
+                      uint64_t len, int64_t pos) {
   uint64_t done = 0;
   while (done < len) {
     size_t n = len - done < FS_CHUNK ? (size_t)(len - done) : FS_CHUNK;
@@ -70,15 +71,15 @@ static int64_t write_from(struct process *p, int host_fd, uint64_t buf,
  * control answers without waiting (tty_jobs.c). Interrupted before
  * anything moved, it restarts or fails with EINTR as the handler's
  * SA_RESTART says (pipe_read: -ERESTARTSYS). */
-static int64_t stream_io(struct process *p, int host_fd, uint64_t buf,
-                         uint64_t len, bool writing) {
+int64_t fs_stream_io(struct process *p, int host_fd, uint64_t buf, uint64_t len,
+                     bool writing) {
   bool background = !writing && tty_jobs_background(host_fd);
   if (!background && host_wait_fd(p, host_fd, writing ? POLLOUT : POLLIN) < 0)
     return -ERESTARTSYS;
   sigset_t saved;
   bool quiet = tty_jobs_quiet_begin(p, &saved); /* tty_jobs.c */
-  int64_t r = writing ? write_from(p, host_fd, buf, len, -1)
-                      : read_into(p, host_fd, buf, len, -1);
+  int64_t r = writing ? fs_write_from(p, host_fd, buf, len, -1)
+                      : fs_read_into(p, host_fd, buf, len, -1);
   tty_jobs_quiet_end(quiet, &saved);
   return r == -EINTR ? -ERESTARTSYS : r;
 }
@@ -88,36 +89,44 @@ static uint64_t rw_count(uint64_t len) {
   return len > 0x7ffff000 ? 0x7ffff000 : len;
 }
 
+/* One transfer on guest fd `fd` (pos < 0: at its offset, which may
+ * block): a device's own read or write, or the host file's. */
+static int64_t transfer(struct process *p, int fd, uint64_t buf, uint64_t len,
+                        int64_t pos, bool writing) {
+  struct fd_entry *e = fd_entry_of(p, fd);
+  if (!e)
+    return -EBADF;
+  if (e->dev)
+    return writing ? dev_write(p, e, buf, len, pos)
+                   : dev_read(p, e, buf, len, pos);
+  if (pos < 0)
+    return fs_stream_io(p, e->host_fd, buf, len, writing);
+  return writing ? fs_write_from(p, e->host_fd, buf, len, pos)
+                 : fs_read_into(p, e->host_fd, buf, len, pos);
+}
+
 int64_t sys_read(struct process *p, const uint64_t a[6]) {
-  int h = fd_host(p, (int)a[0]);
-  if (h < 0)
-    return h;
-  return stream_io(p, h, a[1], rw_count(a[2]), false);
+  return transfer(p, (int)a[0], a[1], rw_count(a[2]), -1, false);
 }
 
 int64_t sys_write(struct process *p, const uint64_t a[6]) {
-  int h = fd_host(p, (int)a[0]);
-  if (h < 0)
-    return h;
-  return stream_io(p, h, a[1], rw_count(a[2]), true);
+  return transfer(p, (int)a[0], a[1], rw_count(a[2]), -1, true);
 }
 
 int64_t sys_pread64(struct process *p, const uint64_t a[6]) {
-  int h = fd_host(p, (int)a[0]);
-  if (h < 0)
-    return h;
+  if (fd_host(p, (int)a[0]) < 0)
+    return -EBADF;
   if ((int64_t)a[3] < 0)
     return -EINVAL;
-  return read_into(p, h, a[1], rw_count(a[2]), (int64_t)a[3]);
+  return transfer(p, (int)a[0], a[1], rw_count(a[2]), (int64_t)a[3], false);
 }
 
 int64_t sys_pwrite64(struct process *p, const uint64_t a[6]) {
-  int h = fd_host(p, (int)a[0]);
-  if (h < 0)
-    return h;
+  if (fd_host(p, (int)a[0]) < 0)
+    return -EBADF;
   if ((int64_t)a[3] < 0)
     return -EINVAL;
-  return write_from(p, h, a[1], rw_count(a[2]), (int64_t)a[3]);
+  return transfer(p, (int)a[0], a[1], rw_count(a[2]), (int64_t)a[3], true);
 }
 
 /* The vectored forms: each iovec in turn, stopping at a short transfer
@@ -140,9 +149,7 @@ static int64_t rw_vector(struct process *p, const uint64_t a[6], bool writing,
     uint64_t base = (uint64_t)(uintptr_t)iov[k].iov_base;
     uint64_t len = rw_count(iov[k].iov_len);
     int64_t at = pos < 0 ? -1 : pos + total;
-    int64_t r = at < 0    ? stream_io(p, h, base, len, writing)
-                : writing ? write_from(p, h, base, len, at)
-                          : read_into(p, h, base, len, at);
+    int64_t r = transfer(p, (int)a[0], base, len, at, writing);
     if (r < 0)
       return total ? total : r;
     total += r;
@@ -184,10 +191,18 @@ static int get_off(struct process *p, uint64_t addr, int64_t *off,
   return 0;
 }
 
+/* A device takes no part in sendfile or copy_file_range: it has no
+ * splice_read/splice_write, and is not a regular file. */
+static bool either_device(struct process *p, int fd1, int fd2) {
+  return fd_entry_of(p, fd1)->dev || fd_entry_of(p, fd2)->dev;
+}
+
 int64_t sys_sendfile(struct process *p, const uint64_t a[6]) {
   int out = fd_host(p, (int)a[0]), in = fd_host(p, (int)a[1]);
   if (out < 0 || in < 0)
     return -EBADF;
+  if (either_device(p, (int)a[0], (int)a[1]))
+    return -EINVAL;
   int64_t off, *offp;
   if (get_off(p, a[2], &off, &offp) < 0)
     return -EFAULT;
@@ -203,6 +218,8 @@ int64_t sys_copy_file_range(struct process *p, const uint64_t a[6]) {
   int in = fd_host(p, (int)a[0]), out = fd_host(p, (int)a[2]);
   if (out < 0 || in < 0)
     return -EBADF;
+  if (either_device(p, (int)a[0], (int)a[2]))
+    return -EINVAL;
   int64_t in_off, out_off, *in_p, *out_p;
   if (get_off(p, a[1], &in_off, &in_p) < 0 ||
       get_off(p, a[3], &out_off, &out_p) < 0)

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "../../devices/dev.h"
@@ -48,15 +49,18 @@ static int64_t do_openat(struct process *p, int64_t dirfd, uint64_t path,
   int r = fs_host_path(p, dirfd, path, &hp);
   if (r < 0)
     return r;
-  int h = dev_open(p, hp.path, (int)flags);
+  int kind = DEV_NONE;
+  int h = dev_open(p, hp.path, (int)flags, &kind);
   if (h == DEV_NOT_SPECIAL)
     h = (int)fs_host_ret(syscall(SYS_openat, hp.dirfd, hp.path, (int)flags,
                                  (unsigned)mode & 07777));
   if (h < 0)
     return h;
   int fd = fd_install(p, h, flags & O_CLOEXEC ? FD_CLOEXEC : 0, 0);
-  if (fd >= 0)
+  if (fd >= 0) {
     p->files->fds[fd].path = strdup(hp.path);
+    p->files->fds[fd].dev = kind;
+  }
   return fd;
 }
 
@@ -79,7 +83,8 @@ static int64_t do_fstatat(struct process *p, int64_t dirfd, uint64_t path,
   int r = fs_host_path(p, dirfd, path, &hp);
   if (r < 0)
     return r;
-  if (fstatat(hp.dirfd, hp.path, &st, flags) < 0)
+  if (dev_stat(hp.path, &st) == DEV_NOT_SPECIAL &&
+      fstatat(hp.dirfd, hp.path, &st, flags) < 0)
     return -errno;
   /* glibc's struct stat is the x86-64 kernel's (asm/stat.h). */
   return copy_to_guest(&p->mmu, buf, &st, sizeof st) < 0 ? -EFAULT : 0;
@@ -96,6 +101,8 @@ int64_t sys_newfstatat(struct process *p, const uint64_t a[6]) {
         return h;
       if (fstat(h, &st) < 0)
         return -errno;
+      if (fd_entry_of(p, (int)a[0])->dev)
+        dev_fstat(fd_entry_of(p, (int)a[0])->dev, &st);
       return copy_to_guest(&p->mmu, a[2], &st, sizeof st) < 0 ? -EFAULT : 0;
     }
   }
@@ -117,21 +124,55 @@ int64_t sys_fstat(struct process *p, const uint64_t a[6]) {
     return h;
   if (fstat(h, &st) < 0)
     return -errno;
+  if (fd_entry_of(p, (int)a[0])->dev)
+    dev_fstat(fd_entry_of(p, (int)a[0])->dev, &st);
   return copy_to_guest(&p->mmu, a[1], &st, sizeof st) < 0 ? -EFAULT : 0;
+}
+
+/* A device node's statx: its stat's basic fields over the host file's
+ * (times, mount id), or alone for a node with no host file. */
+static void device_statx(const struct stat *st, struct statx *sx) {
+  sx->stx_mask |= STATX_BASIC_STATS;
+  sx->stx_mode = (uint16_t)st->st_mode;
+  sx->stx_ino = st->st_ino;
+  sx->stx_nlink = (uint32_t)st->st_nlink;
+  sx->stx_uid = st->st_uid;
+  sx->stx_gid = st->st_gid;
+  sx->stx_size = 0;
+  sx->stx_blocks = 0;
+  sx->stx_blksize = (uint32_t)st->st_blksize;
+  sx->stx_rdev_major = major(st->st_rdev);
+  sx->stx_rdev_minor = minor(st->st_rdev);
+  sx->stx_dev_major = major(st->st_dev);
+  sx->stx_dev_minor = minor(st->st_dev);
 }
 
 int64_t sys_statx(struct process *p, const uint64_t a[6]) {
   struct host_path hp;
   struct statx sx;
+  struct stat st;
   int r = fs_host_path(p, (int64_t)a[0], a[1], &hp);
   if (r == -EBADF && (a[2] & AT_EMPTY_PATH))
     return -EBADF;
   if (r < 0)
     return r;
-  if (hp.path[0] == 0 && (a[2] & AT_EMPTY_PATH))
+  struct fd_entry *e = NULL;
+  if (hp.path[0] == 0 && (a[2] & AT_EMPTY_PATH)) {
     hp.dirfd = fs_dirfd(p, (int64_t)a[0]);
-  if (syscall(SYS_statx, hp.dirfd, hp.path, (int)a[2], (unsigned)a[3], &sx) < 0)
-    return -errno;
+    e = fd_entry_of(p, (int)a[0]);
+  }
+  if (dev_stat(hp.path, &st) == 0) {
+    memset(&sx, 0, sizeof sx);
+    device_statx(&st, &sx);
+  } else {
+    if (syscall(SYS_statx, hp.dirfd, hp.path, (int)a[2], (unsigned)a[3], &sx) <
+        0)
+      return -errno;
+    if (e && e->dev) {
+      dev_fstat(e->dev, &st);
+      device_statx(&st, &sx);
+    }
+  }
   return copy_to_guest(&p->mmu, a[4], &sx, sizeof sx) < 0 ? -EFAULT : 0;
 }
 
@@ -163,6 +204,9 @@ static int64_t do_faccessat(struct process *p, int64_t dirfd, uint64_t path,
   int r = fs_host_path(p, dirfd, path, &hp);
   if (r < 0)
     return r;
+  struct stat st;
+  if (dev_stat(hp.path, &st) == 0) /* rw for its owner and group */
+    return (mode & X_OK) ? -EACCES : 0;
   if (flags)
     return fs_host_ret(
         syscall(SYS_faccessat2, hp.dirfd, hp.path, (int)mode, (int)flags));

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "../../devices/dev.h"
 #include "../core_handlers.h"
+#include "../fs.h"
 #include "../process.h"
 
 int64_t sys_mmap(struct process *p, const uint64_t a[6]) {
@@ -14,6 +16,9 @@ int64_t sys_mmap(struct process *p, const uint64_t a[6]) {
     host_fd = fd_host(p, (int)a[4]);
     if (host_fd < 0)
       return -EBADF;
+    struct fd_entry *e = fd_entry_of(p, (int)a[4]);
+    if (e->dev) /* the driver's mmap */
+      return dev_mmap(p, e, a[0], a[1], (int)a[2], flags, a[5]);
   }
   return mm_map(p, a[0], a[1], (int)a[2], flags, host_fd, a[5]);
 }
@@ -74,6 +79,10 @@ int64_t sys_mremap(struct process *p, const uint64_t a[6]) {
       vma_remove_range(p, old + new_len, old + old_len);
     return (int64_t)old;
   }
+  /* A device's memory (VM_PFNMAP | VM_DONTEXPAND) cannot grow
+   * (mm/mremap.c vma_to_resize). */
+  if (v->file && v->file->pfnmap)
+    return -EFAULT;
   /* Growing accounted memory charges the difference, in place or moved
    * (mm/mremap.c: vma_expandable's caller, move_vma). */
   if (v->accounted && mm_enough_memory(p, new_len - old_len) < 0)

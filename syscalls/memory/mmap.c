@@ -154,6 +154,9 @@ static void populate(struct process *p, uint64_t start, uint64_t end,
   }
 }
 
+static int64_t map_vma(struct process *p, struct vma *vp, uint64_t addr,
+                       uint64_t len, int flags, int host_fd);
+
 int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
                int flags, int host_fd, uint64_t offset) {
   int type = flags & MAP_TYPE;
@@ -195,17 +198,52 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
       v.file_size = (uint64_t)st.st_size;
     }
   }
+  return map_vma(p, &v, addr, len, flags, host_fd);
+}
 
+int64_t mm_map_device(struct process *p, uint64_t addr, uint64_t len, int prot,
+                      int flags, struct mapped_file *file,
+                      struct shm_object *shm, uint64_t offset) {
+  int type = flags & MAP_TYPE;
+  if (len == 0 || (offset & ~PAGE_MASK))
+    return -EINVAL;
+  if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+    return -EINVAL;
+  len = page_up(len);
+  if (len == 0 || len > USER_TOP)
+    return -ENOMEM;
+  struct vma v = {0};
+  v.prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+  v.flags = (flags & ~(MAP_SHARED_VALIDATE | MAP_ANONYMOUS)) |
+            (type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED);
+  v.offset = offset;
+  v.file = mapped_file_get(file);
+  v.shm = type == MAP_PRIVATE ? NULL : shm_get(shm);
+  struct stat st;
+  v.file_size = fstat(file->host_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+  return map_vma(p, &v, addr, len, flags, file->host_fd);
+}
+
+/* Place a VMA made ready by mm_map or mm_map_device (its file and shm
+ * references taken), charge it and insert it; it owns those references
+ * from here, even on failure. */
+static int64_t map_vma(struct process *p, struct vma *vp, uint64_t addr,
+                       uint64_t len, int flags, int host_fd) {
+  struct vma v = *vp;
+  int type = flags & MAP_TYPE;
+  uint64_t offset = v.offset;
   uint64_t start;
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if ((addr & ~PAGE_MASK) || addr + len > USER_TOP || addr + len < addr ||
         addr < MMAP_MIN_ADDR) {
       mapped_file_put(v.file);
+      shm_put(p, v.shm);
       return (addr & ~PAGE_MASK) ? -EINVAL : -EPERM;
     }
     if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
         !range_free(p, addr, addr + len)) {
       mapped_file_put(v.file);
+      shm_put(p, v.shm);
       return -EEXIST;
     }
     start = addr;
@@ -220,6 +258,7 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
       start = mm_find_free(p, len);
     if (!start) {
       mapped_file_put(v.file);
+      shm_put(p, v.shm);
       return -ENOMEM;
     }
   }
@@ -228,9 +267,10 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
   bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
   if (charge_mapping(p, &v, fixed) < 0) {
     mapped_file_put(v.file);
+    shm_put(p, v.shm);
     return -ENOMEM;
   }
-  if (type != MAP_PRIVATE) {
+  if (type != MAP_PRIVATE && !v.shm) {
     /* Shared memory is host shared memory, so that it stays shared with
      * the children forked after this (syscalls/memory/shm.c). */
     bool writable =
@@ -249,7 +289,7 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
     return -ENOMEM;
   }
   if (flags & MAP_POPULATE)
-    populate(p, start, start + len, prot);
+    populate(p, start, start + len, v.prot);
   return (int64_t)start;
 }
 

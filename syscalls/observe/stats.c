@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "../../devices/dev.h"
 #include "../trace.h"
 
 static void stat_line(FILE *out, const char *prefix, const char *label,
@@ -44,6 +45,9 @@ void trace_stats(struct process *p) {
     stat_line(out, prefix, "threads started",
               (unsigned long long)s->ended.threads);
   stat_line(out, prefix, "frames in use", p->mmu.space->frames_used);
+  uint64_t shown;
+  if (dev_frames_presented(&shown)) /* this process showed the display */
+    stat_line(out, prefix, "frames presented", shown);
   fclose(out);
   fflush(stderr);
   for (size_t done = 0; done < len;) {

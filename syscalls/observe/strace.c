@@ -528,7 +528,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
       st_printf(p, "%d", (int)v);
     }
     break;
-  case A_IOCTL_CMD: st_xlat(p, ioctl_names, v, NULL); break;
+  case A_IOCTL_CMD: st_ioctl_cmd(p, v, ioctl_names); break;
   case A_IOCTL_ARG: st_ioctl_arg(p, a[1], v, ret); break;
   case A_STAT_OUT: failed ? st_ptr(p, v) : st_stat(p, v); break;
   case A_STATX_OUT: failed ? st_ptr(p, v) : st_statx(p, v); break;

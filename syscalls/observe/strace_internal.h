@@ -161,6 +161,13 @@ void st_sysinfo(struct process *p, uint64_t addr);
 void st_tms(struct process *p, uint64_t addr);
 void st_rusage(struct process *p, uint64_t addr);
 void st_ioctl_arg(struct process *p, uint64_t cmd, uint64_t addr, int64_t ret);
+/* strace_evdev.c: the display's and input devices' requests. */
+void st_ioctl_cmd(struct process *p, uint64_t cmd,
+                  const struct flag_name *names);
+bool st_ioctl_is_evdev(uint64_t cmd);
+void st_ioctl_evdev_arg(struct process *p, uint64_t cmd, uint64_t addr,
+                        int64_t ret);
+bool st_ioctl_fb_arg(struct process *p, uint64_t cmd, uint64_t addr);
 bool st_ioctl_has_arg(uint64_t cmd);
 void st_flock(struct process *p, uint64_t addr, bool with_pid);
 /* strace_sched.c */

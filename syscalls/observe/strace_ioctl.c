@@ -78,6 +78,12 @@ static void st_termios(struct process *p, uint64_t addr) {
 }
 
 void st_ioctl_arg(struct process *p, uint64_t cmd, uint64_t addr, int64_t ret) {
+  if (st_ioctl_fb_arg(p, cmd, addr))
+    return;
+  if (st_ioctl_is_evdev(cmd)) {
+    st_ioctl_evdev_arg(p, cmd, addr, ret);
+    return;
+  }
   if (ret < 0 && (cmd == TCGETS || cmd == TIOCGWINSZ || cmd == FIONREAD ||
                   cmd == TIOCGPGRP || cmd == TIOCGSID || cmd == TIOCGPTN ||
                   cmd == TIOCOUTQ || cmd == TIOCGEXCL || cmd == TIOCGETD)) {

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../../devices/dev.h"
 #include "../../devices/proc_view.h"
 #include "../process.h"
 #include "../strace.h"
@@ -53,6 +54,7 @@
 static void child_starts(struct process *p, const struct guest_clone_args *k) {
   p->pid = p->tid = (int)getpid();
   thread_fork_child(p);
+  dev_fork_child(p);
   host_signals_fork_child(p);
   timers_fork_child(p);
   p->ppid = (int)getppid();

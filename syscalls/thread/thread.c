@@ -29,6 +29,15 @@ static pthread_mutex_t big_lock = PTHREAD_MUTEX_INITIALIZER;
 void kernel_lock(void) { pthread_mutex_lock(&big_lock); }
 void kernel_unlock(void) { pthread_mutex_unlock(&big_lock); }
 
+bool kernel_lock_within(long ms) {
+  struct timespec at;
+  clock_gettime(CLOCK_REALTIME, &at);
+  at.tv_nsec += ms * 1000000;
+  at.tv_sec += at.tv_nsec / 1000000000;
+  at.tv_nsec %= 1000000000;
+  return pthread_mutex_timedlock(&big_lock, &at) == 0;
+}
+
 /* The live tasks of this process. Changed under the kernel lock; the
  * host signal handler reads it without (thread_interrupt_all), so a
  * task's memory is never freed, only reused (the spare list). */

@@ -131,6 +131,10 @@ static int sleep_until(struct process *p, int clock,
   return r;
 }
 
+int time_clock_now(struct process *p, int id, struct timespec *ts) {
+  return clock_now(p, id, ts);
+}
+
 /* A sleep: the host really sleeps, interruptibly (host_wait.c), unless
  * deterministic, where the virtual clock simply moves on by the
  * requested time. Returns 0 or -errno (EINTR with *rem set). */
