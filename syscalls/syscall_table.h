@@ -127,24 +127,46 @@ enum sc_arg {
   A_CLONE_ARGS,      /* clone: printed as a whole (strace_process.c) */
   A_CLONE3_ARGS,     /* clone3: the struct and its size */
   A_MFD_FLAGS,       /* MFD_CLOEXEC|MFD_ALLOW_SEALING|... */
+  /* Sockets (strace_socket.c, strace_msghdr.c). A kind that prints two
+   * arguments (an address and its length) is followed by A_SOCKLEN,
+   * which prints nothing. */
+  A_SOCKADDR_IN,      /* bind, connect, sendto: length = next argument */
+  A_SOCKNAME_OUT,     /* accept, getsockname: address and [length] */
+  A_SOCKNAME_FROM,    /* recvfrom's source and [length] */
+  A_SOCKLEN,          /* printed with the previous argument */
+  A_ACCEPT_FLAGS,     /* SOCK_CLOEXEC|SOCK_NONBLOCK */
+  A_MSG_FLAGS,        /* MSG_* */
+  A_SOCKBUF_OUT,      /* out: recvfrom's data, up to the result */
+  A_SOCKOPT_LEVEL,    /* SOL_* */
+  A_SOCKOPT_NAME_GET, /* SO_*, TCP_*... by level, getsockopt's names */
+  A_SOCKOPT_NAME_SET,
+  A_SOCKOPT_IN,       /* setsockopt's value */
+  A_SOCKOPT_OUT,      /* out: getsockopt's value and [length] */
+  A_MSGHDR_IN,        /* struct msghdr (sendmsg) */
+  A_MSGHDR_OUT,       /* out: recvmsg's */
+  A_MMSGHDR_SEND,     /* out: sendmmsg's array, msg_len set */
+  A_MMSGHDR_RECV,     /* out: recvmmsg's */
+  A_RECVMMSG_TIMEOUT, /* the timeout as it was on entry */
+  A_SHUTDOWN_HOW,     /* SHUT_RD... */
   A_ARG_KINDS
 };
 
 /* How the tracer prints the result. */
 enum sc_ret {
-  R_DEC,     /* decimal, or -1 ERRNO (message) */
-  R_HEX,     /* 0x..., addresses (mmap, brk) */
-  R_OCT,     /* umask */
-  R_NONE,    /* exit, exit_group: "= ?" */
-  R_FCNTL,   /* F_GETFD/F_GETFL decode their flags */
-  R_TIME,    /* time(): seconds and an ISO date */
-  R_PRCTL,   /* PR_GET_DUMPABLE names its answer */
-  R_POLL,    /* poll: "0 (Timeout)" or the ready descriptors */
-  R_PPOLL,   /* ppoll: the same, and the timeout left */
-  R_SELECT,  /* select: "(in [3], out [4], left {...})" or "(Timeout)" */
-  R_PSELECT, /* pselect6: the same with a timespec */
-  R_SIGNAL,  /* a signal number: "10 (SIGUSR1)" */
-  R_POLICY,  /* sched_getscheduler: "0 (SCHED_OTHER)" */
+  R_DEC,      /* decimal, or -1 ERRNO (message) */
+  R_HEX,      /* 0x..., addresses (mmap, brk) */
+  R_OCT,      /* umask */
+  R_NONE,     /* exit, exit_group: "= ?" */
+  R_FCNTL,    /* F_GETFD/F_GETFL decode their flags */
+  R_TIME,     /* time(): seconds and an ISO date */
+  R_PRCTL,    /* PR_GET_DUMPABLE names its answer */
+  R_POLL,     /* poll: "0 (Timeout)" or the ready descriptors */
+  R_PPOLL,    /* ppoll: the same, and the timeout left */
+  R_SELECT,   /* select: "(in [3], out [4], left {...})" or "(Timeout)" */
+  R_PSELECT,  /* pselect6: the same with a timespec */
+  R_SIGNAL,   /* a signal number: "10 (SIGUSR1)" */
+  R_POLICY,   /* sched_getscheduler: "0 (SCHED_OTHER)" */
+  R_RECVMMSG, /* "0 (Timeout)", "2 (left {...})" */
 };
 
 struct syscall_desc {

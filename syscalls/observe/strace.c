@@ -16,6 +16,7 @@
 #include "../strace.h"
 #include "../syscall_table.h"
 #include "strace_internal.h"
+#include "strace_net.h"
 
 /* What a call's entry leaves for its exit, per task (a guest thread
  * traces its own calls). In/out values read on entry (sendfile's
@@ -66,11 +67,19 @@ static bool arg_present(int kind, const uint64_t a[6], int i) {
   case A_IOCTL_ARG: return st_ioctl_has_arg(a[1]);
   case A_MREMAP_ADDR: /* MREMAP_MAYMOVE | MREMAP_FIXED */
     return (a[3] & 3) == 3;
+  case A_SOCKLEN: return false;
   default: return true;
   }
 }
 
-static bool arg_is_out(int kind, const uint64_t a[6]) {
+static bool is_net_kind(int kind) {
+  return kind >= A_SOCKADDR_IN && kind <= A_SHUTDOWN_HOW;
+}
+
+static bool arg_is_out(struct process *p, int kind, const uint64_t a[6],
+                       int i) {
+  if (is_net_kind(kind))
+    return st_net_is_out(p, kind, a, i);
   switch (kind) {
   case A_CLONE_ARGS:
   case A_CLONE3_ARGS:
@@ -474,12 +483,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
     break;
   case A_PATH: st_guest_path(p, v); break;
   case A_PATH_OUT: failed ? st_ptr(p, v) : st_guest_path(p, v); break;
-  case A_SOCK_PROTO: /* strace names protocol 0 for the IP families */
-    if (v == 0 && (a[0] == 2 || a[0] == 10))
-      st_puts(p, "IPPROTO_IP");
-    else
-      st_printf(p, "%d", (int)v);
-    break;
+  case A_SOCK_PROTO: st_sock_proto(p, a[0], v); break;
   case A_STR_IN: st_guest_buf(p, v, a[i + 1], QUOTE_PLAIN); break;
   case A_STR_OUT:
   case A_HEX_OUT:
@@ -681,14 +685,8 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
     failed ? st_ptr(p, v) : st_epoll_events(p, v, ret);
     break;
   case A_EFD_FLAGS: st_efd_flags(p, v); break;
-  case A_SOCK_DOMAIN: st_xlat(p, af_names, v, "AF_???"); break;
-  case A_SOCK_TYPE:
-    st_xlat(p, sock_type_names, v & 0xf, "SOCK_???");
-    if (v & ~0xfull) {
-      st_puts(p, "|");
-      st_flags(p, sock_flag_names, v & ~0xfull, NULL);
-    }
-    break;
+  case A_SOCK_DOMAIN: st_xlat(p, af_names, v & 0xffffffffull, "AF_???"); break;
+  case A_SOCK_TYPE: st_sock_type(p, v); break;
   case A_STATFS_OUT: failed ? st_ptr(p, v) : st_statfs(p, v); break;
   case A_PRCTL_OP: st_xlat(p, prctl_names, v, "PR_???"); break;
   case A_PRCTL_TAIL: st_prctl_tail(p, a, ret); break;
@@ -740,7 +738,12 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
     st_flags(p, t, v, NULL);
     break;
   }
-  default: st_printf(p, "%#llx", (unsigned long long)v); break;
+  default:
+    if (is_net_kind(kind))
+      st_net_arg(p, kind, a, i, ret);
+    else
+      st_printf(p, "%#llx", (unsigned long long)v);
+    break;
   }
 }
 
@@ -753,7 +756,7 @@ static int print_args(struct process *p, const struct syscall_desc *d,
   int i = from;
   for (; i < n; i++) {
     int kind = d ? d->args[i] : A_HEX;
-    if (entering && arg_is_out(kind, a)) {
+    if (entering && arg_is_out(p, kind, a, i)) {
       st_resume_comma = i && arg_present(kind, a, i);
       if (st_resume_comma)
         st_puts(p, ", ");
@@ -774,9 +777,12 @@ void strace_enter(struct process *p, uint64_t nr, const uint64_t a[6]) {
     st_printf(p, "%s(", d->name);
   else
     st_printf(p, "syscall_%#llx(", (unsigned long long)nr);
-  for (int i = 0; d && i < 6; i++)
+  for (int i = 0; d && i < 6; i++) {
     if (d->args[i] == A_LOFF_INOUT)
       st_loff_entry(i, p, a[i]);
+    else if (is_net_kind(d->args[i]))
+      st_net_enter(p, d->args[i], a, i);
+  }
   st_resume_comma = false;
   st_resume = print_args(p, d, a, 0, true, 0);
   st_clone_half = CLONE_HALF_NONE;
@@ -855,6 +861,7 @@ static void print_result(struct process *p, const struct syscall_desc *d,
     }
     break;
   case R_POLICY: st_sched_policy_result(p, ret); break;
+  case R_RECVMMSG: st_recvmmsg_result(p, a, ret); break;
   case R_FCNTL:
     if (a[1] == F_GETFD && ret) {
       st_printf(p, "%#llx (flags ", (unsigned long long)ret);

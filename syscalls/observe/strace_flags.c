@@ -484,10 +484,6 @@ const struct flag_name statx_sync_names[] = {
 const struct flag_name rusage_who_names[] = {N(RUSAGE_SELF), N(RUSAGE_CHILDREN),
                                              N(RUSAGE_THREAD), FLAG_END};
 
-const struct flag_name af_names[] = {
-    {0, "AF_UNSPEC"},   {1, "AF_UNIX"},    {2, "AF_INET"}, {10, "AF_INET6"},
-    {16, "AF_NETLINK"}, {17, "AF_PACKET"}, FLAG_END};
-
 const struct flag_name sock_type_names[] = {
     {1, "SOCK_STREAM"},    {2, "SOCK_DGRAM"},
     {3, "SOCK_RAW"},       {4, "SOCK_RDM"},
