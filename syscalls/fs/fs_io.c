@@ -13,6 +13,7 @@
 
 #include "../../devices/dev.h"
 #include "../fs.h"
+#include "../net/net.h"
 #include "../syscall_table.h"
 
 static uint8_t fs_bounce[FS_CHUNK];
@@ -90,7 +91,10 @@ static uint64_t rw_count(uint64_t len) {
 }
 
 /* One transfer on guest fd `fd` (pos < 0: at its offset, which may
- * block): a device's own read or write, or the host file's. */
+ * block): a device's own read or write, or the host file's. read and
+ * write on a socket are recv and send without flags (net/socket.c:
+ * sock_read_iter, sock_write_iter), which wait as the socket calls do
+ * (net/sock_wait.c). */
 static int64_t transfer(struct process *p, int fd, uint64_t buf, uint64_t len,
                         int64_t pos, bool writing) {
   struct fd_entry *e = fd_entry_of(p, fd);
@@ -99,6 +103,10 @@ static int64_t transfer(struct process *p, int fd, uint64_t buf, uint64_t len,
   if (e->dev)
     return writing ? dev_write(p, e, buf, len, pos)
                    : dev_read(p, e, buf, len, pos);
+  if (pos < 0 && sock_is_socket(e->host_fd)) {
+    struct guest_iovec v = {buf, len};
+    return sock_rw(p, e->host_fd, &v, 1, writing);
+  }
   if (pos < 0)
     return fs_stream_io(p, e->host_fd, buf, len, writing);
   return writing ? fs_write_from(p, e->host_fd, buf, len, pos)
@@ -144,6 +152,18 @@ static int64_t rw_vector(struct process *p, const uint64_t a[6], bool writing,
   for (uint64_t k = 0; k < a[2]; k++)
     if ((int64_t)iov[k].iov_len < 0)
       return -EINVAL;
+  if (pos < 0 && !fd_entry_of(p, (int)a[0])->dev && sock_is_socket(h)) {
+    struct guest_iovec g[1024];
+    uint64_t sum = 0;
+    for (uint64_t k = 0; k < a[2]; k++) {
+      uint64_t len = rw_count(iov[k].iov_len);
+      if (len > 0x7ffff000 - sum)
+        len = 0x7ffff000 - sum;
+      g[k] = (struct guest_iovec){(uint64_t)(uintptr_t)iov[k].iov_base, len};
+      sum += len;
+    }
+    return sock_rw(p, h, g, a[2], writing);
+  }
   int64_t total = 0;
   for (uint64_t k = 0; k < a[2]; k++) {
     uint64_t base = (uint64_t)(uintptr_t)iov[k].iov_base;

@@ -5,7 +5,8 @@
 # stdout to a fresh empty file in both runs (its fstat is traced). Only
 # what must differ is normalized: the pid (set_tid_address, getpid,
 # gettid) and its children's (CHILDn), getrandom's bytes, execve's envp pointer, getrusage's CPU
-# times and the number of a pty the host allocates; and the native run's
+# times, the number of a pty the host allocates and the ports the kernel
+# chooses (bind to port 0); and the native run's
 # own "skip: ITEM: REASON" lines on stderr (the items it answered with the model's value, tests/guest/host_model.h).
 # Then the traces are diffed; stdout and exit status must match too. (No trace shows the vDSO's address itself; if emu placed it
 # differently, every mmap after it would move, which is a real difference.)
@@ -80,6 +81,7 @@ normalize() {
     -e 's/(ru_[us]time=)\{tv_sec=[0-9]+, tv_usec=[0-9]+\}/\1{TIME}/g' \
     -e 's/(TIOCGPTN, )\[[0-9]+\]/\1[N]/' \
     -e 's|"/dev/pts/[0-9]+"|"/dev/pts/N"|g' \
+    -e 's/(sin6?_port=htons\()[1-9][0-9]*\)/\1PORT)/g' \
     -e '/^write\(2, "skip: /d' \
     "$1" | drop_sigchld
 }
