@@ -77,6 +77,12 @@ sort_parallel|$R /usr/bin/sort --parallel=2 -S 1M -n shuffled.txt | md5sum; $R /
 xz_T2|$R /usr/bin/xz -T2 -3 --block-size=256KiB -c big.txt > big.xz && $R /usr/bin/xz -T2 -dc big.xz | md5sum; xz -dc big.xz | md5sum
 java_version|$R /usr/bin/java -version 2>&1 | head -n 1 | cut -d'"' -f1
 java_threads|/usr/bin/javac -d . Par.java && $R /usr/bin/java Par
+python3_asyncio|$R /usr/bin/python3 echo.py
+python3_http_server|$R /usr/bin/python3 web.py
+python3_unix_sockets|$R /usr/bin/python3 unixsock.py
+python3_selectors_10mb|$R /usr/bin/python3 sel.py
+python3_udp_refused|$R /usr/bin/python3 udp.py
+perl_io_socket|$R /usr/bin/perl iosock.pl
 TABLE
 }
 
@@ -372,6 +378,190 @@ open(my $g, "|-", "tr a-z A-Z") or die; print $g "write pipe\n"; close $g;
 print system("exit 2") >> 8, "\n"; print `echo backticks`; print $? >> 8, "\n";
 if (!fork()) { exec "/bin/echo", "exec-ed" } wait; print "$?\n";
 system("kill -TERM \$\$"); print $? & 127, "\n";
+EOF
+
+# Fixtures of the socket cases (127.0.0.1 and AF_UNIX only, ports the
+# kernel chooses): what they print never depends on ports, pids or
+# which connection the event loop serves first.
+cat > echo.py <<'EOF'
+import asyncio, os, tempfile
+async def handle(reader, writer):
+    while data := await reader.readline():
+        writer.write(data.upper())
+        await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+async def talk(reader, writer, lines):
+    got = []
+    for line in lines:
+        writer.write(line)
+        await writer.drain()
+        back = await reader.readline()
+        got.append((len(back), back[:20]))
+    writer.close()
+    await writer.wait_closed()
+    return got
+async def main():
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        conns = [await asyncio.open_connection("127.0.0.1", port) for _ in range(3)]
+        for got in await asyncio.gather(
+                *(talk(r, w, [b"client %d\n" % k, b"x" * 50000 + b"\n"])
+                  for k, (r, w) in enumerate(conns))):
+            print(got)
+    path = os.path.join(tempfile.mkdtemp(), "echo.sock")
+    userver = await asyncio.start_unix_server(handle, path)
+    async with userver:
+        print(await talk(*await asyncio.open_unix_connection(path),
+                         [b"over unix\n"]))
+    os.unlink(path)
+    os.rmdir(os.path.dirname(path))
+    print("gather", await asyncio.gather(*(asyncio.sleep(0.01, result=i) for i in range(5))))
+    try:
+        await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+    except ConnectionRefusedError:
+        print("closed server refuses")
+asyncio.run(main())
+EOF
+cat > web.py <<'EOF'
+import os, subprocess, sys, urllib.error, urllib.request
+os.makedirs("www", exist_ok=True)
+with open("www/hello.txt", "w") as f:
+    f.write("hello over http\n")
+server = subprocess.Popen(
+    [sys.executable, "-u", "-m", "http.server", "--bind", "127.0.0.1",
+     "--directory", "www", "0"],
+    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+port = int(server.stdout.readline().split()[5])
+base = f"http://127.0.0.1:{port}/"
+print(urllib.request.urlopen(base + "hello.txt", timeout=30).read().decode(), end="")
+with urllib.request.urlopen(base, timeout=30) as r:
+    print("listing", r.status, "hello.txt" in r.read().decode())
+try:
+    urllib.request.urlopen(base + "missing", timeout=30)
+except urllib.error.HTTPError as e:
+    print("missing", e.code)
+server.terminate()
+print("server", server.wait())
+EOF
+cat > unixsock.py <<'EOF'
+import os, socket, tempfile, threading
+a, b = socket.socketpair()
+r, w = os.pipe()
+socket.send_fds(a, [b"two fds"], [r, w])
+msg, fds, flags, addr = socket.recv_fds(b, 100, 4)
+print(msg, len(fds), flags)
+os.write(fds[1], b"through a passed pipe")
+print(os.read(fds[0], 100))
+for fd in fds + [r, w]:
+    os.close(fd)
+a.close(); b.close()
+d = tempfile.mkdtemp()
+path = os.path.join(d, "stream.sock")
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path); srv.listen()
+def serve():
+    c, _ = srv.accept()
+    with c:
+        while data := c.recv(1024):
+            c.sendall(data[::-1])
+t = threading.Thread(target=serve); t.start()
+cl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+cl.connect(path)
+for word in [b"stream", b"unix socket"]:
+    cl.sendall(word); print(cl.recv(1024))
+cl.close(); t.join(); srv.close()
+dg = os.path.join(d, "dgram.sock")
+s1 = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s1.bind(dg)
+s2 = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+for m in [b"one", b"two two", b""]:
+    s2.sendto(m, dg)
+print([s1.recv(100) for _ in range(3)])
+s2.bind(os.path.join(d, "reply.sock"))
+s2.sendto(b"who am i", dg)
+data, sender = s1.recvfrom(100)
+print(data, os.path.basename(sender))
+ab = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+ab.bind("\0emu-test-%d" % os.getpid())
+s2.sendto(b"abstract", "\0emu-test-%d" % os.getpid())
+print(ab.recv(100), ab.getsockname().startswith(b"\0emu-test"))
+for s in (s1, s2, ab): s.close()
+os.unlink(path); os.unlink(dg); os.unlink(os.path.join(d, "reply.sock")); os.rmdir(d)
+EOF
+cat > sel.py <<'EOF'
+import hashlib, selectors, socket
+N = 10 * 1024 * 1024
+payload = bytes(range(256)) * (N // 256)
+sel = selectors.DefaultSelector()
+lst = socket.socket(); lst.bind(("127.0.0.1", 0)); lst.listen()
+cli = socket.socket(); cli.setblocking(False)
+cli.connect_ex(lst.getsockname())
+srv, _ = lst.accept(); srv.setblocking(False)
+sent = 0; got = bytearray()
+sel.register(cli, selectors.EVENT_WRITE, "send")
+sel.register(srv, selectors.EVENT_READ, "recv")
+while len(got) < N:
+    for key, ev in sel.select(timeout=30):
+        if key.data == "send":
+            sent += cli.send(payload[sent:sent + 1 << 20])
+            if sent == N:
+                sel.unregister(cli); cli.shutdown(socket.SHUT_WR)
+        else:
+            chunk = srv.recv(1 << 18)
+            got += chunk
+print(sent, len(got), hashlib.sha256(got).hexdigest() == hashlib.sha256(payload).hexdigest())
+print("eof", srv.recv(10) == b"" if sel.select(timeout=30) else "timeout")
+EOF
+cat > udp.py <<'EOF'
+import errno, socket
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(("127.0.0.1", 0))
+w = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for m in [b"udp one", b"udp two"]:
+    w.sendto(m, r.getsockname())
+    data, src = r.recvfrom(100)
+    print(data, src[0], src[1] == w.getsockname()[1])
+r.sendto(b"reply", w.getsockname()); print(w.recv(100))
+closed = socket.socket(); closed.bind(("127.0.0.1", 0)); port = closed.getsockname()[1]; closed.close()
+try:
+    socket.create_connection(("127.0.0.1", port), timeout=10)
+except ConnectionRefusedError as e:
+    print("tcp refused", errno.errorcode[e.errno])
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0)); up = u.getsockname()[1]; u.close()
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); c.connect(("127.0.0.1", up)); c.settimeout(10)
+c.send(b"nobody")
+try:
+    c.recv(10)
+except ConnectionRefusedError as e:
+    print("udp refused", errno.errorcode[e.errno])
+r.settimeout(0.05)
+try:
+    r.recv(10)
+except socket.timeout:
+    print("timeout")
+EOF
+cat > iosock.pl <<'EOF'
+use strict; use warnings; use IO::Socket::INET;
+my $srv = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 5, ReuseAddr => 1) or die "listen: $!";
+my $port = $srv->sockport;
+my $pid = fork() // die;
+if ($pid == 0) {
+  my $c = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port, Proto => "tcp") or die "connect: $!";
+  print $c "line one\nline two\n"; $c->shutdown(1);
+  my @back = <$c>; print "child got: ", @back; exit 0;
+}
+my $conn = $srv->accept or die "accept: $!";
+my @lines = <$conn>;
+print "server got ", scalar(@lines), " lines from ", $conn->peerhost, "\n";
+print $conn map { uc } @lines; close $conn;
+waitpid($pid, 0); print "child status ", $? >> 8, "\n";
+my $u = IO::Socket::INET->new(LocalAddr => "127.0.0.1", Proto => "udp") or die;
+my $v = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $u->sockport, Proto => "udp") or die;
+$v->send("perl datagram"); my $d; $u->recv($d, 100); print "udp: $d\n";
+my $none = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port, Proto => "tcp");
+close $srv;
+$none = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port, Proto => "tcp");
+print "refused: ", ($none ? "no" : ($!{ECONNREFUSED} ? "ECONNREFUSED" : "$!")), "\n";
 EOF
 
 export LC_ALL=C TZ=UTC
