@@ -12,6 +12,7 @@
 
 #include "../../devices/dev.h"
 #include "../fs.h"
+#include "../net/net.h"
 #include "../syscall_table.h"
 
 static bool is_fd_dir(struct process *p, struct fd_entry *e) {
@@ -249,7 +250,10 @@ int64_t sys_ioctl(struct process *p, const uint64_t a[6]) {
       return -errno;
     return fd_install(p, h, (a[2] & O_CLOEXEC) ? FD_CLOEXEC : 0, 0);
   }
-  default: return -ENOTTY;
+  default: {
+    int64_t r;
+    return sock_ioctl(p, e->host_fd, a[1], a[2], &r) ? r : -ENOTTY;
+  }
   }
   if (in && copy_from_guest(&p->mmu, arg, a[2], in) < 0)
     return -EFAULT;

@@ -101,6 +101,11 @@ int sock_iov_read(struct process *p, uint64_t addr, uint64_t n,
 int64_t sock_rw(struct process *p, int h, const struct guest_iovec *iov,
                 uint64_t n, bool sending);
 
+/* --- sock_ioctl.c --- */
+/* A socket's ioctl request: true when it is one (its result in *ret). */
+bool sock_ioctl(struct process *p, int h, uint64_t req, uint64_t addr,
+                int64_t *ret);
+
 /* --- scm.c: control messages --- */
 /* The guest's control data (len bytes at addr) for the host: SCM_RIGHTS
  * descriptors become host ones. *out is malloc'd (NULL when len is 0).
