@@ -73,11 +73,27 @@ struct vma_list {
 
 #define FD_MAX 1024
 
+struct process;
+/* A descriptor whose file emu implements itself over a host descriptor
+ * that stands for its readiness (signalfd, a --deterministic timerfd):
+ * shared by the slots dup made from one, as an open file is. */
+struct fd_special {
+  int refs;
+  const struct fd_special_ops *ops;
+};
+struct fd_special_ops {
+  /* read(2) of len bytes at buf (the host descriptor is h) */
+  int64_t (*read)(struct process *p, struct fd_special *s, int h, uint64_t buf,
+                  uint64_t len);
+  void (*release)(struct fd_special *s); /* the last reference went */
+};
+
 struct fd_entry {
   int host_fd;  /* -1 when the slot is free */
   int fd_flags; /* FD_CLOEXEC */
   int dev;      /* a device of devices/ (enum dev_kind), 0 for a host file */
   char *path;   /* path opened, for /proc and diagnostics (may be NULL) */
+  struct fd_special *special; /* NULL for a host file */
 };
 
 /* Counters for --stats: one X-macro list. */
@@ -555,6 +571,10 @@ static inline uint64_t sigqueue_pending(const struct process *p) {
   return p->pending.mask | p->sig->shared_pending.mask;
 }
 
+/* --- syscalls/signal/signalfd.c --- */
+/* The pending signals changed: every signalfd's readiness follows. */
+void signalfd_notify(struct process *p);
+
 /* --- syscalls/signal/restart.c: ERESTART* as Linux's signal delivery sees it
  */
 /* A handler (sa_flags) runs after an interrupted call: *rax and *rip,
@@ -642,7 +662,12 @@ bool timers_host_signal(struct process *p, struct guest_siginfo *info);
  * itimer expiry (UINT64_MAX when none), and expiring the due ones. */
 uint64_t timers_budget(struct process *p);
 void timers_expire(struct process *p);
-void timers_exec(struct process *p);       /* execve: POSIX timers go */
+void timers_exec(struct process *p); /* execve: POSIX timers go */
+/* --- syscalls/time/timerfd.c: --deterministic timerfds (see the file) */
+/* Cycles the CPU may run before the next timerfd expiry (UINT64_MAX:
+ * none armed), and making the expired ones readable. */
+uint64_t timerfd_budget(struct process *p);
+void timerfd_expire(struct process *p);
 void timers_fork_child(struct process *p); /* none are inherited */
 
 /* --- syscalls/signal/sigsend.c: signals to other processes, the host's --- */
@@ -681,6 +706,13 @@ int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd);
 int fd_host(struct process *p, int guest_fd); /* -EBADF when not open */
 int fd_close(struct process *p, int guest_fd);
 void fd_close_on_exec(struct process *p);
+/* The emulated file behind a descriptor (NULL for a host file), and
+ * giving a new slot the file of another (dup, F_DUPFD) or its own. */
+struct fd_special *fd_special(struct process *p, int guest_fd);
+void fd_set_special(struct process *p, int guest_fd, struct fd_special *s);
+/* A copied table (fork keeps the memory; CLONE without CLONE_FILES):
+ * one more reference for each of its slots. */
+void fd_special_copied(struct files *f);
 /* Give the guest every descriptor emu inherited from its parent (0, 1,
  * 2 and any other), as Linux children inherit them; emu's own files,
  * opened later, stay invisible. Call from process_init. */

@@ -148,6 +148,14 @@ enum sc_arg {
   A_MMSGHDR_RECV,     /* out: recvmmsg's */
   A_RECVMMSG_TIMEOUT, /* the timeout as it was on entry */
   A_SHUTDOWN_HOW,     /* SHUT_RD... */
+  A_SFD_FLAGS,        /* SFD_CLOEXEC|SFD_NONBLOCK */
+  A_TFD_FLAGS,        /* TFD_TIMER_ABSTIME|TFD_CLOEXEC... */
+  A_ITIMERSPEC_IN,    /* {it_interval={...}, it_value={...}} */
+  A_ITIMERSPEC_OUT,   /* out */
+  A_INOTIFY_MASK,     /* IN_MODIFY|IN_CREATE... */
+  A_INOTIFY_INIT,     /* IN_NONBLOCK|IN_CLOEXEC */
+  A_SPLICE_FLAGS,     /* SPLICE_F_MOVE... */
+  A_INT64_IN,         /* NULL or [N] (splice's offsets, as on entry) */
   A_ARG_KINDS
 };
 

@@ -88,6 +88,28 @@ static void fd_release(struct process *p, int guest_fd) {
   e->host_fd = -1;
   e->fd_flags = 0;
   e->dev = 0;
+  fd_set_special(p, guest_fd, NULL);
+}
+
+struct fd_special *fd_special(struct process *p, int guest_fd) {
+  struct fd_entry *e = fd_entry_of(p, guest_fd);
+  return e ? e->special : NULL;
+}
+
+void fd_set_special(struct process *p, int guest_fd, struct fd_special *s) {
+  struct fd_entry *e = &p->files->fds[guest_fd];
+  struct fd_special *old = e->special;
+  if (s)
+    s->refs++;
+  e->special = s;
+  if (old && --old->refs == 0)
+    old->ops->release(old);
+}
+
+void fd_special_copied(struct files *f) {
+  for (int k = 0; k < FD_MAX; k++)
+    if (f->fds[k].special)
+      f->fds[k].special->refs++;
 }
 
 int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd) {
@@ -99,6 +121,7 @@ int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd) {
       p->files->fds[k].fd_flags = fd_flags & FD_CLOEXEC;
       p->files->fds[k].path = NULL;
       p->files->fds[k].dev = 0;
+      p->files->fds[k].special = NULL;
       dir_cursors[k] = 0;
       return k;
     }

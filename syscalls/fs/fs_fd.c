@@ -65,8 +65,10 @@ static int64_t dup_to(struct process *p, int oldfd, int min_fd, int fd_flags) {
     return -errno;
   int dev = fd_entry_of(p, oldfd)->dev;
   int fd = fd_install(p, nh, fd_flags, min_fd);
-  if (fd >= 0)
+  if (fd >= 0) {
     p->files->fds[fd].dev = dev;
+    fd_set_special(p, fd, fd_special(p, oldfd));
+  }
   return fd;
 }
 
@@ -84,9 +86,16 @@ static int64_t do_dup3(struct process *p, int oldfd, int newfd, int flags) {
   if (nh < 0)
     return -errno;
   int dev = fd_entry_of(p, oldfd)->dev;
+  struct fd_special *s = fd_special(p, oldfd);
+  if (s)
+    s->refs++; /* the slot newfd's release may drop oldfd's file */
   int fd = fd_install_at(p, newfd, nh, flags & O_CLOEXEC ? FD_CLOEXEC : 0);
-  if (fd >= 0)
+  if (fd >= 0) {
     p->files->fds[fd].dev = dev;
+    fd_set_special(p, fd, s);
+  }
+  if (s && --s->refs == 0)
+    s->ops->release(s);
   return fd;
 }
 

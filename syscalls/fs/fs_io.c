@@ -1,12 +1,12 @@
-/* Data transfer: read, write, their vectored and positioned forms,
- * sendfile and copy_file_range. Data goes through a bounded host buffer
- * and copy_to_guest/copy_from_guest; a bad guest buffer is -EFAULT, and
- * a fault after some bytes moved returns the bytes moved, as Linux does. */
+/* Data transfer: read, write and their vectored and positioned forms
+ * (on a socket, the socket calls': net/sock_io.c; sendfile and
+ * copy_file_range are in splice.c). Data goes through a bounded host
+ * buffer and copy_to_guest/copy_from_guest; a bad guest buffer is
+ * -EFAULT, and a fault after some bytes moved returns the bytes moved,
+ * as Linux does. */
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -74,6 +74,11 @@ int64_t fs_write_from(struct process *p, int host_fd, uint64_t buf,
  * SA_RESTART says (pipe_read: -ERESTARTSYS). */
 int64_t fs_stream_io(struct process *p, int host_fd, uint64_t buf, uint64_t len,
                      bool writing) {
+  /* Nothing to move: the file answers at once (0 for a pipe, EAGAIN or
+   * EINVAL for some), without waiting. */
+  if (!len)
+    return fs_host_ret(writing ? write(host_fd, fs_bounce, 0)
+                               : read(host_fd, fs_bounce, 0));
   bool background = !writing && tty_jobs_background(host_fd);
   if (!background && host_wait_fd(p, host_fd, writing ? POLLOUT : POLLIN) < 0)
     return -ERESTARTSYS;
@@ -103,6 +108,13 @@ static int64_t transfer(struct process *p, int fd, uint64_t buf, uint64_t len,
   if (e->dev)
     return writing ? dev_write(p, e, buf, len, pos)
                    : dev_read(p, e, buf, len, pos);
+  /* emu's own file (signalfd, a --deterministic timerfd): no write
+   * (EINVAL) and no positioned read (ESPIPE), as their anon inodes. */
+  if (e->special)
+    return writing ? -EINVAL
+           : pos >= 0
+               ? -ESPIPE
+               : e->special->ops->read(p, e->special, e->host_fd, buf, len);
   if (pos < 0 && sock_is_socket(e->host_fd)) {
     struct guest_iovec v = {buf, len};
     return sock_rw(p, e->host_fd, &v, 1, writing);
@@ -152,6 +164,13 @@ static int64_t rw_vector(struct process *p, const uint64_t a[6], bool writing,
   for (uint64_t k = 0; k < a[2]; k++)
     if ((int64_t)iov[k].iov_len < 0)
       return -EINVAL;
+  if (fd_special(p, (int)a[0])) { /* one read into the first buffer */
+    for (uint64_t k = 0; k < a[2]; k++)
+      if (iov[k].iov_len)
+        return transfer(p, (int)a[0], (uint64_t)(uintptr_t)iov[k].iov_base,
+                        rw_count(iov[k].iov_len), pos, writing);
+    return writing ? -EINVAL : 0;
+  }
   if (pos < 0 && !fd_entry_of(p, (int)a[0])->dev && sock_is_socket(h)) {
     struct guest_iovec g[1024];
     uint64_t sum = 0;
@@ -197,59 +216,4 @@ int64_t sys_pwritev(struct process *p, const uint64_t a[6]) {
   if ((int64_t)a[3] < 0)
     return -EINVAL;
   return rw_vector(p, a, true, (int64_t)a[3]);
-}
-
-/* An optional in/out loff_t: NULL, or read now and written back. */
-static int get_off(struct process *p, uint64_t addr, int64_t *off,
-                   int64_t **ptr) {
-  *ptr = NULL;
-  if (!addr)
-    return 0;
-  if (copy_from_guest(&p->mmu, off, addr, sizeof *off) < 0)
-    return -EFAULT;
-  *ptr = off;
-  return 0;
-}
-
-/* A device takes no part in sendfile or copy_file_range: it has no
- * splice_read/splice_write, and is not a regular file. */
-static bool either_device(struct process *p, int fd1, int fd2) {
-  return fd_entry_of(p, fd1)->dev || fd_entry_of(p, fd2)->dev;
-}
-
-int64_t sys_sendfile(struct process *p, const uint64_t a[6]) {
-  int out = fd_host(p, (int)a[0]), in = fd_host(p, (int)a[1]);
-  if (out < 0 || in < 0)
-    return -EBADF;
-  if (either_device(p, (int)a[0], (int)a[1]))
-    return -EINVAL;
-  int64_t off, *offp;
-  if (get_off(p, a[2], &off, &offp) < 0)
-    return -EFAULT;
-  ssize_t r = sendfile(out, in, (off_t *)offp, rw_count(a[3]));
-  if (r < 0)
-    return -errno;
-  if (offp && copy_to_guest(&p->mmu, a[2], &off, sizeof off) < 0)
-    return -EFAULT;
-  return r;
-}
-
-int64_t sys_copy_file_range(struct process *p, const uint64_t a[6]) {
-  int in = fd_host(p, (int)a[0]), out = fd_host(p, (int)a[2]);
-  if (out < 0 || in < 0)
-    return -EBADF;
-  if (either_device(p, (int)a[0], (int)a[2]))
-    return -EINVAL;
-  int64_t in_off, out_off, *in_p, *out_p;
-  if (get_off(p, a[1], &in_off, &in_p) < 0 ||
-      get_off(p, a[3], &out_off, &out_p) < 0)
-    return -EFAULT;
-  long r = syscall(SYS_copy_file_range, in, in_p, out, out_p, (size_t)a[4],
-                   (unsigned)a[5]);
-  if (r < 0)
-    return -errno;
-  if ((in_p && copy_to_guest(&p->mmu, a[1], in_p, 8) < 0) ||
-      (out_p && copy_to_guest(&p->mmu, a[3], out_p, 8) < 0))
-    return -EFAULT;
-  return r;
 }

@@ -112,6 +112,7 @@ static bool arg_is_out(struct process *p, int kind, const uint64_t a[6],
   case A_LOFF_INOUT:
   case A_SIGSET_PENDING:
   case A_SCHED_PRIO_OUT:
+  case A_ITIMERSPEC_OUT:
   case A_SIGINFO_OUT: return true;
   case A_FCNTL_ARG: return a[1] == F_GETLK || a[1] == F_OFD_GETLK;
   case A_ARCH_ADDR: return a[0] == ARCH_GET_FS || a[0] == ARCH_GET_GS;
@@ -685,6 +686,14 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
     failed ? st_ptr(p, v) : st_epoll_events(p, v, ret);
     break;
   case A_EFD_FLAGS: st_efd_flags(p, v); break;
+  case A_SFD_FLAGS: st_sfd_flags(p, v); break;
+  case A_TFD_FLAGS: st_tfd_flags(p, v); break;
+  case A_ITIMERSPEC_IN: st_itimerspec(p, v); break;
+  case A_ITIMERSPEC_OUT: failed ? st_ptr(p, v) : st_itimerspec(p, v); break;
+  case A_INOTIFY_MASK: st_inotify_mask(p, v); break;
+  case A_INOTIFY_INIT: st_inotify_init_flags(p, v); break;
+  case A_SPLICE_FLAGS: st_splice_flags(p, v); break;
+  case A_INT64_IN: st_int64_in(p, v); break;
   case A_SOCK_DOMAIN: st_xlat(p, af_names, v & 0xffffffffull, "AF_???"); break;
   case A_SOCK_TYPE: st_sock_type(p, v); break;
   case A_STATFS_OUT: failed ? st_ptr(p, v) : st_statfs(p, v); break;

@@ -62,4 +62,13 @@ void st_mmsghdrs(struct process *p, uint64_t addr, unsigned vlen,
                  unsigned with_len, bool use_len, const int *namelens,
                  unsigned n_namelens);
 
+/* --- strace_evfd.c: signalfd, timerfd, inotify, splice --- */
+void st_sfd_flags(struct process *p, uint64_t v);
+void st_tfd_flags(struct process *p, uint64_t v);
+void st_inotify_mask(struct process *p, uint64_t v);
+void st_inotify_init_flags(struct process *p, uint64_t v);
+void st_splice_flags(struct process *p, uint64_t v);
+void st_itimerspec(struct process *p, uint64_t addr);
+void st_int64_in(struct process *p, uint64_t addr);
+
 #endif

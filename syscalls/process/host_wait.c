@@ -64,18 +64,32 @@ static int det_wait(struct process *p, bool (*ready)(void *ctx), void *ctx,
                     const struct timespec *timeout, uint64_t guest_mask,
                     uint64_t *end) {
   *end = timeout ? p->cpu.cycles + (uint64_t)to_ns(timeout) : UINT64_MAX;
+  /* A timerfd's expiry before the end (timerfd.c) is a deadline on the
+   * timeline too, once per wait: the timerfd may not be among what is
+   * waited for, and a periodic one would move time on for ever. */
+  bool timerfd_seen = false;
   for (;;) {
     if (host_wait_signalled(p, guest_mask))
       return -EINTR;
+    timerfd_expire(p);
     if (ready(ctx))
       return DET_READY;
     if (p->cpu.cycles >= *end)
       return 0;
-    if (!det_threads(p))
-      return DET_HOST;
-    int64_t left = *end == UINT64_MAX ? -1 : (int64_t)(*end - p->cpu.cycles);
+    uint64_t until = *end, tf = timerfd_budget(p);
+    if (!timerfd_seen && tf != UINT64_MAX && p->cpu.cycles + tf < until) {
+      until = p->cpu.cycles + tf;
+      timerfd_seen = true;
+    }
+    if (!det_threads(p)) {
+      if (until == *end)
+        return DET_HOST;
+      p->cpu.cycles = until; /* nothing else runs: time jumps to it */
+      continue;
+    }
+    int64_t left = until == UINT64_MAX ? -1 : (int64_t)(until - p->cpu.cycles);
     int64_t r = det_poll_wait(p, ready, ctx, left, guest_mask);
-    if (r == -ETIMEDOUT)
+    if (r == -ETIMEDOUT && until == *end)
       return 0;
     if (r == -EINTR || r == -EAGAIN)
       return r == -EINTR ? -EINTR : DET_HOST;

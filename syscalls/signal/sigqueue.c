@@ -54,6 +54,7 @@ int sigqueue_send(struct process *p, const struct guest_siginfo *info,
       info->code != SI_USER)
     return -EAGAIN;
   q->mask |= BIT(sig);
+  signalfd_notify(p);
   return 0;
 }
 
@@ -104,8 +105,10 @@ int sigqueue_dequeue(struct process *p, uint64_t blocked,
     q = &p->sig->shared_pending;
     sig = next_signal(q->mask & ~blocked);
   }
-  if (sig)
+  if (sig) {
     collect(q, sig, info);
+    signalfd_notify(p);
+  }
   return sig;
 }
 
@@ -121,6 +124,7 @@ static void flush_queue(struct sigpending_queue *q, uint64_t set) {
 void sigqueue_flush(struct process *p, uint64_t set) {
   flush_queue(&p->pending, set);
   flush_queue(&p->sig->shared_pending, set);
+  signalfd_notify(p);
 }
 
 void sigqueue_free(struct process *p) {

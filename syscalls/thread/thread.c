@@ -330,6 +330,7 @@ static struct files *copy_files(const struct files *f) {
   for (int k = 0; k < FD_MAX; k++)
     if (n->fds[k].path)
       n->fds[k].path = strdup(n->fds[k].path);
+  fd_special_copied(n);
   return n;
 }
 

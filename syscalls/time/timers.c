@@ -117,7 +117,7 @@ int64_t sys_alarm(struct process *p, const uint64_t a[6]) {
 uint64_t timers_budget(struct process *p) {
   if (!deterministic(p))
     return UINT64_MAX;
-  uint64_t left = UINT64_MAX;
+  uint64_t left = timerfd_budget(p);
   for (int k = 0; k < 3; k++) {
     uint64_t next = p->sig->timers.cycles[k].next;
     if (next && next - p->cpu.cycles < left)
@@ -131,6 +131,7 @@ uint64_t timers_budget(struct process *p) {
 void timers_expire(struct process *p) {
   if (!deterministic(p))
     return;
+  timerfd_expire(p);
   for (int k = 0; k < 3; k++) {
     uint64_t *next = &p->sig->timers.cycles[k].next;
     uint64_t interval = p->sig->timers.cycles[k].interval;

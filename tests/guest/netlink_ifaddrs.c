@@ -104,9 +104,9 @@ static void dump(void) {
                  .nlmsg_seq = 1},
            .i = {.ifi_family = AF_UNSPEC}};
   struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-  printf("sendto: %d\n", sendto(s, &req, sizeof req, 0,
-                                (struct sockaddr *)&kernel, sizeof kernel) ==
-                             sizeof req);
+  printf("sendto: %d\n",
+         sendto(s, &req, sizeof req, 0, (struct sockaddr *)&kernel,
+                sizeof kernel) == sizeof req);
   static char buf[65536];
   int done = 0, lo = 0, seq_ok = 1, from_kernel = 1;
   while (!done) {

@@ -95,8 +95,8 @@ static void unix_pairs(void) {
   close(got[0]);
 
   int one = 1;
-  show("SO_PASSCRED", setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one,
-                                 sizeof one));
+  show("SO_PASSCRED",
+       setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof one));
   show("send", send(sv[0], "cred", 4, 0));
   union {
     struct cmsghdr h;
@@ -199,7 +199,8 @@ static void tcp(void) {
   printf("port chosen %d\n", ntohs(a.sin_port) != 0);
   show("listen", listen(l, 8));
   int c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-  show("TCP_NODELAY", setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one));
+  show("TCP_NODELAY",
+       setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one));
   show("connect", connect(c, (struct sockaddr *)&a, sizeof a));
   struct sockaddr_in peer;
   socklen_t pl = sizeof peer;
@@ -209,8 +210,8 @@ static void tcp(void) {
   show("sendto", sendto(c, "ping", 4, 0, NULL, 0));
   char buf[64] = {0};
   show("recv peek", recv(s, buf, sizeof buf, MSG_PEEK));
-  show("recvfrom", recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *)&peer,
-                            &pl));
+  show("recvfrom",
+       recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *)&peer, &pl));
   printf("%s, source length %u\n", buf, (unsigned)pl);
   show("recv nothing", recv(s, buf, sizeof buf, MSG_DONTWAIT));
   struct iovec iov[3] = {{"one ", 4}, {"two ", 4}, {"three", 5}};
@@ -267,8 +268,8 @@ static void udp(void) {
   show("sendto", sendto(w, "datagram", 8, 0, (struct sockaddr *)&a, sizeof a));
   char buf[64] = {0};
   socklen_t fl = sizeof from;
-  show("recvfrom", recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&from,
-                            &fl));
+  show("recvfrom",
+       recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl));
   printf("%s from 127.0.0.1 %d\n", buf,
          from.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
   show("connect", connect(w, (struct sockaddr *)&a, sizeof a));
