@@ -681,7 +681,9 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_CPUSET_IN: st_cpuset(p, v, (int64_t)a[1]); break;
   case A_EPOLL_CREATE_FLAGS: st_epoll_create_flags(p, v); break;
   case A_EPOLL_OP: st_epoll_op(p, v); break;
-  case A_EPOLL_EVENT_IN: st_epoll_event(p, v); break;
+  case A_EPOLL_EVENT_IN: /* EPOLL_CTL_DEL reads no event: its address */
+    (uint32_t) a[1] == 2 ? st_ptr(p, v) : st_epoll_event(p, v);
+    break;
   case A_EPOLL_EVENTS_OUT:
     failed ? st_ptr(p, v) : st_epoll_events(p, v, ret);
     break;
