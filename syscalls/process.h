@@ -89,7 +89,7 @@ struct fd_special_ops {
 };
 
 struct fd_entry {
-  int host_fd;  /* -1 when the slot is free */
+  int host_fd;  /* -1 when the slot is free, FD_RESERVED */
   int fd_flags; /* FD_CLOEXEC */
   int dev;      /* a device of devices/ (enum dev_kind), 0 for a host file */
   char *path;   /* path opened, for /proc and diagnostics (may be NULL) */
@@ -706,6 +706,14 @@ int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd);
 int fd_host(struct process *p, int guest_fd); /* -EBADF when not open */
 int fd_close(struct process *p, int guest_fd);
 void fd_close_on_exec(struct process *p);
+/* A number taken before the file exists, as Linux's accept takes it
+ * before it sleeps (get_unused_fd_flags): no other call gets it, and
+ * calls on it fail with EBADF until it is installed or given back. */
+#define FD_RESERVED (-2)
+int fd_reserve(struct process *p); /* the slot, or -EMFILE */
+void fd_unreserve(struct process *p, int guest_fd);
+int fd_install_reserved(struct process *p, int guest_fd, int host_fd,
+                        int fd_flags);
 /* The emulated file behind a descriptor (NULL for a host file), and
  * giving a new slot the file of another (dup, F_DUPFD) or its own. */
 struct fd_special *fd_special(struct process *p, int guest_fd);

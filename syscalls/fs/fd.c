@@ -116,7 +116,7 @@ int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd) {
   if (min_fd < 0)
     min_fd = 0;
   for (int k = min_fd; k < FD_MAX; k++) {
-    if (p->files->fds[k].host_fd < 0) {
+    if (p->files->fds[k].host_fd == -1) {
       p->files->fds[k].host_fd = host_fd;
       p->files->fds[k].fd_flags = fd_flags & FD_CLOEXEC;
       p->files->fds[k].path = NULL;
@@ -130,10 +130,40 @@ int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd) {
   return min_fd >= FD_MAX ? -EINVAL : -EMFILE;
 }
 
+int fd_reserve(struct process *p) {
+  for (int k = 0; k < FD_MAX; k++)
+    if (p->files->fds[k].host_fd == -1) {
+      p->files->fds[k].host_fd = FD_RESERVED;
+      return k;
+    }
+  return -EMFILE;
+}
+
+void fd_unreserve(struct process *p, int guest_fd) {
+  if (p->files->fds[guest_fd].host_fd == FD_RESERVED)
+    p->files->fds[guest_fd].host_fd = -1;
+}
+
+int fd_install_reserved(struct process *p, int guest_fd, int host_fd,
+                        int fd_flags) {
+  struct fd_entry *e = &p->files->fds[guest_fd];
+  e->host_fd = host_fd;
+  e->fd_flags = fd_flags & FD_CLOEXEC;
+  e->path = NULL;
+  e->special = NULL;
+  dir_cursors[guest_fd] = 0;
+  return guest_fd;
+}
+
 int fd_install_at(struct process *p, int guest_fd, int host_fd, int fd_flags) {
   if (guest_fd < 0 || guest_fd >= FD_MAX) {
     host_close(host_fd);
     return -EBADF;
+  }
+  /* A number another thread's accept holds (do_dup2: EBUSY). */
+  if (p->files->fds[guest_fd].host_fd == FD_RESERVED) {
+    host_close(host_fd);
+    return -EBUSY;
   }
   if (p->files->fds[guest_fd].host_fd >= 0)
     fd_release(p, guest_fd);

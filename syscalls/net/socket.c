@@ -130,7 +130,9 @@ int64_t sys_connect(struct process *p, const uint64_t a[6]) {
 
 /* accept cannot be asked not to block: a blocking one waits for a
  * connection first (sock_wait), then takes it without the kernel lock
- * (another process sharing the socket may have taken it meanwhile). */
+ * (another process sharing the socket may have taken it meanwhile).
+ * The descriptor number is taken before the wait, as Linux takes it, so
+ * that other threads' new descriptors are numbered as on Linux. */
 static int64_t do_accept(struct process *p, const uint64_t a[6], int flags) {
   if (flags & ~SOCK_FLAGS)
     return -EINVAL;
@@ -149,23 +151,30 @@ static int64_t do_accept(struct process *p, const uint64_t a[6], int flags) {
   socklen_t *slp = a[1] ? &sl : NULL;
   int hflags = (flags & SOCK_NONBLOCK) | SOCK_CLOEXEC;
   struct sock_deadline d = {.option = SO_RCVTIMEO_OLD};
+  int g = fd_reserve(p);
+  if (g < 0)
+    return g;
   int nh;
   if (sock_nonblocking(h)) {
     nh = accept4(h, sap, slp, hflags);
   } else {
     for (;;) {
       int w = sock_wait(p, h, POLLIN, false, &d);
-      if (w < 0)
+      if (w < 0) {
+        fd_unreserve(p, g);
         return w;
+      }
       nh = (int)SOCK_UNLOCKED(p, accept4(h, sap, slp, hflags));
       if (nh >= 0 || errno != EINTR)
         break;
     }
   }
-  if (nh < 0)
+  if (nh < 0) {
+    fd_unreserve(p, g);
     return -errno;
-  int g = fd_install(p, nh, guest_fd_flags(flags), 0);
-  if (g < 0 || !a[1])
+  }
+  fd_install_reserved(p, g, nh, guest_fd_flags(flags));
+  if (!a[1])
     return g;
   int e = sock_addr_out(p, &sa, sl, a[1], a[2]);
   if (e) {
