@@ -793,6 +793,8 @@ void strace_enter(struct process *p, uint64_t nr, const uint64_t a[6]) {
       st_loff_entry(i, p, a[i]);
     else if (is_net_kind(d->args[i]))
       st_net_enter(p, d->args[i], a, i);
+    else if (d->args[i] == A_IOCTL_ARG)
+      st_sock_ioctl_enter(p, a);
   }
   st_resume_comma = false;
   st_resume = print_args(p, d, a, 0, true, 0);

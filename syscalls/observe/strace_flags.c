@@ -400,6 +400,19 @@ const struct flag_name ioctl_names[] = {
     N(TIOCSETD),
     N(TCSBRK),
     N(TCSBRKP),
+    {0x8905, "SIOCATMARK"},
+    {0x8910, "SIOCGIFNAME"},
+    {0x8912, "SIOCGIFCONF"},
+    {0x8913, "SIOCGIFFLAGS"},
+    {0x8915, "SIOCGIFADDR"},
+    {0x8917, "SIOCGIFDSTADDR"},
+    {0x8919, "SIOCGIFBRDADDR"},
+    {0x891b, "SIOCGIFNETMASK"},
+    {0x891d, "SIOCGIFMETRIC"},
+    {0x8921, "SIOCGIFMTU"},
+    {0x8927, "SIOCGIFHWADDR"},
+    {0x8933, "SIOCGIFINDEX"},
+    {0x8942, "SIOCGIFTXQLEN"},
     FLAG_END};
 
 const struct flag_name rlimit_names[] = {

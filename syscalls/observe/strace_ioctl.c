@@ -4,6 +4,7 @@
 #include <termios.h>
 
 #include "strace_internal.h"
+#include "strace_net.h"
 
 #define N(x)                                                                   \
   { x, #x }
@@ -84,6 +85,8 @@ void st_ioctl_arg(struct process *p, uint64_t cmd, uint64_t addr, int64_t ret) {
     st_ioctl_evdev_arg(p, cmd, addr, ret);
     return;
   }
+  if (st_sock_ioctl_arg(p, cmd, addr, ret))
+    return;
   if (ret < 0 && (cmd == TCGETS || cmd == TIOCGWINSZ || cmd == FIONREAD ||
                   cmd == TIOCGPGRP || cmd == TIOCGSID || cmd == TIOCGPTN ||
                   cmd == TIOCOUTQ || cmd == TIOCGEXCL || cmd == TIOCGETD)) {

@@ -62,6 +62,12 @@ void st_mmsghdrs(struct process *p, uint64_t addr, unsigned vlen,
                  unsigned with_len, bool use_len, const int *namelens,
                  unsigned n_namelens);
 
+/* --- strace_sockioctl.c: the interface ioctls --- */
+void st_sock_ioctl_enter(struct process *p, const uint64_t a[6]);
+/* True when cmd is a socket request it printed. */
+bool st_sock_ioctl_arg(struct process *p, uint64_t cmd, uint64_t addr,
+                       int64_t ret);
+
 /* --- strace_evfd.c: signalfd, timerfd, inotify, splice --- */
 void st_sfd_flags(struct process *p, uint64_t v);
 void st_tfd_flags(struct process *p, uint64_t v);
