@@ -277,23 +277,26 @@ static int64_t msg_in(struct process *p, uint64_t addr, struct guest_msghdr *g,
                       bool sending) {
   if (copy_from_guest(&p->mmu, g, addr, sizeof *g) < 0)
     return -EFAULT;
-  if ((int32_t)g->namelen < 0)
+  /* __copy_msghdr: no name is length 0; a longer one is cut to a
+   * sockaddr_storage. */
+  uint32_t namelen = g->name ? g->namelen : 0;
+  if ((int32_t)namelen < 0)
     return -EINVAL;
+  if (namelen > sizeof m->name)
+    namelen = sizeof m->name;
   int e = sock_iov_read(p, g->iov, g->iovlen, iov, &m->total);
   if (e)
     return e;
   m->iov = iov;
   m->iovlen = g->iovlen;
-  if (g->controllen > 0x7fffffff)
-    return -ENOBUFS;
   if (sending) {
-    if (g->name) {
-      if (g->namelen > sizeof m->name)
-        return -EINVAL;
-      e = sock_addr_in(p, g->name, g->namelen, &m->name);
+    if (g->controllen > 0x7fffffff)
+      return -ENOBUFS;
+    if (namelen) {
+      e = sock_addr_in(p, g->name, namelen, &m->name);
       if (e)
         return e;
-      m->namelen = g->namelen;
+      m->namelen = namelen;
     }
     if (g->controllen) {
       e = scm_to_host(p, g->control, g->controllen, &m->control);
