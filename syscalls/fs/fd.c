@@ -150,6 +150,7 @@ int fd_install_reserved(struct process *p, int guest_fd, int host_fd,
   e->host_fd = host_fd;
   e->fd_flags = fd_flags & FD_CLOEXEC;
   e->path = NULL;
+  e->dev = 0;
   e->special = NULL;
   dir_cursors[guest_fd] = 0;
   return guest_fd;
