@@ -243,16 +243,18 @@ static void st_int_at(struct process *p, uint64_t addr) {
     st_printf(p, "[%d]", v);
 }
 
-static void st_linger(struct process *p, uint64_t addr, int len) {
-  struct linger l = {0, 0};
-  if (len > (int)sizeof l)
-    len = sizeof l;
-  if (!st_fetch(p, addr, &l, (size_t)len))
+/* Not inlined: gcc 12 at -O2/-O3 reports a false -Wdangling-pointer for
+ * this local when st_linger is inlined into st_net_arg's switch. */
+__attribute__((noinline)) static void st_linger(struct process *p,
+                                                uint64_t addr, int len) {
+  int32_t v[2]; /* l_onoff, l_linger */
+  if (len > (int)sizeof v)
+    len = sizeof v;
+  if (!st_fetch(p, addr, v, (size_t)len))
     return;
-  int onoff = l.l_onoff, linger = l.l_linger;
-  st_printf(p, "{l_onoff=%d", onoff);
+  st_printf(p, "{l_onoff=%d", (int)v[0]);
   if (len >= 8)
-    st_printf(p, ", l_linger=%d", linger);
+    st_printf(p, ", l_linger=%d", (int)v[1]);
   st_puts(p, "}");
 }
 
