@@ -92,8 +92,11 @@ static void *taker(void *arg) {
   pthread_sigmask(SIG_UNBLOCK, &s, NULL);
   atomic_store(&taker_tid, (long)syscall(SYS_gettid));
   atomic_store(&taker_ready, 1);
+  /* Polled, not pause(): a signal taken between the check and pause()
+   * would leave pause() waiting forever (natively too, in a narrower
+   * window: under emu on a loaded machine a run hung, CI 2026-12-03). */
   while (!atomic_load(&handled_by))
-    pause();
+    usleep(1000);
   return arg;
 }
 
