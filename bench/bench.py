@@ -104,23 +104,26 @@ def build_workloads(build, cc):
     return made
 
 
-def make_fixtures(build):
-    rnd = os.path.join(build, "random16m.bin")
+def make_fixtures(build, scale=1):
+    """A 16 MiB pseudo-random file and an 8 MiB text of words and numbers
+    (divided by `scale`: --callgrind runs smaller inputs)."""
+    suffix = "" if scale == 1 else f"-{scale}"
+    rnd = os.path.join(build, f"random16m{suffix}.bin")
     if not os.path.exists(rnd):
         with open(rnd, "wb") as f:
             x = 0x12345678
             out = bytearray()
-            for _ in range((16 << 20) // 4):
+            for _ in range((16 << 20) // 4 // scale):
                 x = (x * 1103515245 + 12345) & 0xffffffff
                 out += x.to_bytes(4, "little")
             f.write(out)
-    text = os.path.join(build, "text8m.txt")
+    text = os.path.join(build, f"text8m{suffix}.txt")
     if not os.path.exists(text):
         words = ["emu", "page", "table", "walk", "cycle", "decode", "block",
                  "kernel", "signal", "fault", "tlb", "x86", "linux", "guest"]
         with open(text, "w") as f:
             n, i = 0, 0
-            while n < (8 << 20):
+            while n < (8 << 20) // scale:
                 line = " ".join(words[(i * 7 + k * 3) % len(words)] for k in range(12)) + f" {i}\n"
                 f.write(line)
                 n += len(line)
@@ -128,23 +131,75 @@ def make_fixtures(build):
     return rnd, text
 
 
-def real_programs(build, quick):
-    rnd, text = make_fixtures(build)
+# The host programs, each (name, argv); `scale` divides the work.
+AWK_SUM = "{ s += $NF } END { print s }"
+LUA_FIB = ("local function fib(n) if n < 2 then return n end "
+           "return fib(n - 1) + fib(n - 2) end print(fib({n}))")
+
+
+def real_programs(build, quick, scale=1):
+    rnd, text = make_fixtures(build, scale)
+    big, small = f"{16 / scale:g} MiB", f"{8 / scale:g} MiB"
     progs = []
-    if shutil.which("sha256sum"):
-        progs.append(("sha256sum 16 MiB", [shutil.which("sha256sum"), rnd], None))
-    if shutil.which("gzip"):
-        progs.append(("gzip -6 8 MiB text", [shutil.which("gzip"), "-6", "-c", text], None))
-    awk = shutil.which("mawk") or shutil.which("gawk") or shutil.which("awk")
-    if awk:
-        progs.append(("awk sum over 8 MiB", [awk, "{ s += $NF } END { print s }", text], None))
-    lua = shutil.which("lua5.4")
+    which = shutil.which
+    if which("sha256sum"):
+        progs.append((f"sha256sum {big}", [which("sha256sum"), rnd], None))
+    if which("gzip"):
+        progs.append((f"gzip -6 {small} text", [which("gzip"), "-6", "-c", text], None))
+    if which("mawk"):
+        progs.append((f"mawk sum over {small}", [which("mawk"), AWK_SUM, text], None))
+    if which("gawk"):
+        progs.append((f"gawk sum over {small}", [which("gawk"), AWK_SUM, text], None))
+    if which("busybox"):
+        progs.append((f"busybox awk sum over {small}", [which("busybox"), "awk", AWK_SUM, text], None))
+    lua = which("lua5.4")
     if lua:
-        progs.append(("lua5.4 loop", [lua, "-e", "local s=0 for i=1,3000000 do s=s+i%7 end print(s)"], None))
-    if shutil.which("python3"):
-        py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
-        progs.append(("python3 loop", [py, "-c", "print(sum(i % 7 for i in range(300000)))"], None))
+        n = 3000000 // scale
+        progs.append(("lua5.4 loop", [lua, "-e", f"local s=0 for i=1,{n} do s=s+i%7 end print(s)"], None))
+        progs.append(("lua5.4 fib", [lua, "-e", LUA_FIB.replace("{n}", "30" if scale == 1 else "25")], None))
+    if which("python3"):
+        py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else which("python3")
+        n = 300000 // scale
+        progs.append(("python3 loop", [py, "-c", f"print(sum(i % 7 for i in range({n})))"], None))
     return progs
+
+
+def geomean(xs):
+    import math
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
+
+
+def callgrind(emu, args):
+    """Host instructions per guest instruction: emu --stats under
+    valgrind's callgrind (exact counts, unlike wall time on a shared
+    machine), on inputs divided by --scale."""
+    work = [(n, [exe]) for n, exe in build_workloads(args.build, args.cc)
+            if n.endswith("(static)") and not n.startswith(("fork", "writes"))]
+    work += [(n, argv) for n, argv, _ in real_programs(args.build, False, args.scale)]
+    work.append(("/bin/true", ["/bin/true"]))
+    print(f"{'workload':28} {'guest insns':>12} {'host insns':>14} {'host/guest':>10}")
+    out_dir = args.build
+    for name, argv in work:
+        if args.only and args.only not in name:
+            continue
+        prof = os.path.join(out_dir, "callgrind." + "".join(ch if ch.isalnum() else "_" for ch in name))
+        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={prof}"]
+        if args.dump_instr:
+            cmd.append("--dump-instr=yes")
+        r = subprocess.run(cmd + [emu, "--stats"] + argv, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        err = r.stderr.decode(errors="replace")
+        host = None
+        for line in err.splitlines():
+            if "Collected :" in line:
+                host = int(line.split()[-1])
+        guest = stats_instructions(r.stderr)
+        if not args.dump_instr:
+            os.unlink(prof)
+        if host and guest:
+            print(f"{name:28} {guest:12d} {host:14d} {host / guest:10.2f}", flush=True)
+        else:
+            print(f"{name:28} failed (status {r.returncode})", flush=True)
 
 
 def median(xs):
@@ -177,10 +232,18 @@ def main():
     ap.add_argument("--cc", default="gcc")
     ap.add_argument("--only", help="run only workloads whose name contains this")
     ap.add_argument("--quick", action="store_true", help="one run each, smaller sets")
+    ap.add_argument("--callgrind", action="store_true",
+                    help="host instructions per guest instruction under callgrind (emu only)")
+    ap.add_argument("--scale", type=int, default=8,
+                    help="with --callgrind: divide the host programs' work by this")
+    ap.add_argument("--dump-instr", action="store_true",
+                    help="with --callgrind: keep the profiles (--dump-instr=yes) in --build")
     args = ap.parse_args()
     if args.quick:
         args.runs = 1
     emu = os.path.abspath(args.emu)
+    if args.callgrind:
+        return callgrind(emu, args)
     qemu = shutil.which("qemu-x86_64")
     work = [(n, [exe], None) for n, exe in build_workloads(args.build, args.cc)]
     work += real_programs(args.build, args.quick)
@@ -223,12 +286,15 @@ def main():
         rs = f"{rss['native'] / 1024:.0f}/{rss['emu'] / 1024:.0f}/" + (f"{rss['qemu'] / 1024:.0f}" if qemu else "-")
         print(f"{name:28} {nat:9.3f} {em:9.3f} {em / nat:8.1f} {qs} {qr} {mips:7.1f} {rs:>22} {'yes' if ok else 'NO'}", flush=True)
     c_rows = [r for r in rows if "(static)" in r[0] or "(dynamic)" in r[0]]
-    if c_rows:
-        import math
-        g = math.exp(sum(math.log(r[2] / r[1]) for r in c_rows) / len(c_rows))
-        print(f"\ngeometric-mean slowdown emu/native over {len(c_rows)} C workloads: {g:.1f}x")
+    host_rows = [r for r in rows if r not in c_rows and not r[0].startswith("/bin/true")]
+    for label, group in (("C workloads", c_rows), ("host programs", host_rows)):
+        if not group:
+            continue
+        g = geomean([r[2] / r[1] for r in group])
+        print(f"\ngeometric-mean slowdown emu/native over {len(group)} {label}: {g:.1f}x"
+              f" (worst {max(r[2] / r[1] for r in group):.1f}x)")
         if qemu:
-            gq = math.exp(sum(math.log(r[2] / r[3]) for r in c_rows) / len(c_rows))
+            gq = geomean([r[2] / r[3] for r in group])
             print(f"geometric-mean emu/qemu over the same: {gq:.2f}x")
     strace_overhead(emu, work, args)
     bad = [r[0] for r in rows if not r[4]]

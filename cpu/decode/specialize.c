@@ -3,7 +3,7 @@
  * again at run time: operand size, register or memory, how the address
  * is made, the ALU operation and condition code. Forms that the copies
  * do not cover keep the generic handler: AH..BH registers, 16-bit
- * operands. Memory operands with a segment base, 32-bit addressing or
+ * shifts and imul. Memory operands with a segment base, 32-bit addressing or
  * an absolute address take cpu_ea (FORM_EA). */
 #include "specialize.h"
 #include "../exec/chain.h"
@@ -29,9 +29,12 @@ static bool byte_regs_plain(const struct insn *in, const struct op_desc *d,
                             int form) {
   if (in->rex)
     return true;
-  bool reg_used =
-      (d->decode & D_OPREG) || ((d->decode & D_MODRM) && d->group == NG);
-  if (reg_used && in->reg >= 4)
+  /* ModRM.reg names a byte register only at operand size 1: movzx and
+   * movsx read a byte from r/m into a wider register. */
+  bool reg_byte =
+      in->opsize == 1 &&
+      ((d->decode & D_OPREG) || ((d->decode & D_MODRM) && d->group == NG));
+  if (reg_byte && in->reg >= 4)
     return false;
   return form != FORM_REG || !(d->decode & D_MODRM) || in->rm < 4;
 }

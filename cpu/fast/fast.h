@@ -32,6 +32,19 @@ enum fast_form {
   FORM_COUNT
 };
 
+/* The operand sizes the copies are made for, as an index into their
+ * tables: 1, 2, 4, 8 -> 0..3, anything else -1. */
+#define FAST_SIZES 4
+static inline int fast_size_index(int size) {
+  switch (size) {
+  case 1: return 0;
+  case 2: return 1;
+  case 4: return 2;
+  case 8: return 3;
+  default: return -1;
+  }
+}
+
 /* A general register at size 1 (low byte; callers never specialise the
  * AH..BH forms), 2, 4 or 8 (SDM vol. 1, 3.4.1.1). */
 FAST_INLINE uint64_t fast_get(const struct cpu *c, unsigned r, int size) {
@@ -236,44 +249,98 @@ FAST_INLINE uint64_t fast_cf(struct cpu *c) {
   }
 }
 
-/* Condition code `cc` (a compile-time constant in the callers) from the
+/* Condition code `cc` from eager flags (SDM vol. 1, appendix B). */
+FAST_INLINE int fast_cond_eager(uint64_t f, unsigned cc) {
+  bool sf = f & FLAG_SF, of = f & FLAG_OF;
+  int r;
+  switch (cc >> 1) {
+  case 0: r = of; break;
+  case 1: r = (f & FLAG_CF) != 0; break;
+  case 2: r = (f & FLAG_ZF) != 0; break;
+  case 3: r = (f & (FLAG_CF | FLAG_ZF)) != 0; break;
+  case 4: r = sf; break;
+  case 5: r = (f & FLAG_PF) != 0; break;
+  case 6: r = sf != of; break;
+  default: r = (f & FLAG_ZF) || sf != of; break;
+  }
+  return r ^ (int)(cc & 1);
+}
+
+/* Condition code `cc` (a compile-time constant in most callers) from the
  * lazy record: SDM vol. 1, appendix B. Values are shifted to the top of
- * the register so that one compare serves every operand size. ZF and SF
- * come from the result for every lazy kind; CF and OF from the operands
- * of a compare, and are 0 after a logic operation. Returns -1 for the
- * rest (O, P, eager flags, the rarer kinds): the caller then tail-calls
- * its generic handler, which asks cpu_cond. */
+ * the register so that one compare serves every operand size. ZF, SF
+ * and PF come from the result for every lazy kind; CF and OF from an
+ * override when the record has one, else from the operands of an add,
+ * a compare or inc/dec, and are 0 after a logic operation. Returns -1
+ * for the rest (CF or OF of adc/sbb): the caller then tail-calls its
+ * generic handler, which asks cpu_cond. */
 FAST_INLINE int fast_cond(const struct cpu *c, unsigned cc) {
   const struct lazy_flags *l = &c->flags;
   unsigned kind = cc >> 1;
   int r;
-  if (kind == 0 || kind == 5 || l->op == FLAGS_EAGER)
-    return -1;
-  if (l->override && kind != 2 && kind != 4)
-    return -1; /* CF/OF replaced: cpu_cond knows */
+  if (l->op == FLAGS_EAGER)
+    return fast_cond_eager(c->rflags, cc);
   unsigned sh = 64 - 8u * l->size;
   uint64_t res = l->res << sh;
   if (kind == 2) {
     r = res == 0;
   } else if (kind == 4) {
     r = (int64_t)res < 0;
-  } else if (l->op == FLAGS_SUB) {
+  } else if (kind == 5) {
+    r = !__builtin_parity((unsigned)(uint8_t)l->res);
+  } else if (!l->override && l->op == FLAGS_SUB) {
     uint64_t a = l->src1 << sh, b = l->src2 << sh;
     switch (kind) {
+    case 0: r = (int64_t)((a ^ b) & (a ^ res)) < 0; break;
     case 1: r = a < b; break;
     case 3: r = a <= b; break;
     case 6: r = (int64_t)a < (int64_t)b; break;
     default: r = (int64_t)a <= (int64_t)b; break; /* 7 */
     }
-  } else if (l->op == FLAGS_LOGIC) {
+  } else if (!l->override && l->op == FLAGS_LOGIC) {
     switch (kind) { /* CF = OF = 0 */
+    case 0:
     case 1: r = 0; break;
     case 3: r = res == 0; break;
     case 6: r = (int64_t)res < 0; break;
     default: r = (int64_t)res <= 0; break; /* 7: ZF or SF */
     }
   } else {
-    return -1;
+    /* CF and OF one by one: -1 when unknown here. */
+    uint64_t a = l->src1 << sh, b = l->src2 << sh;
+    int cf = -1, of = -1;
+    if (l->override & LAZY_HAS_CF)
+      cf = (l->override & LAZY_CF) != 0;
+    else if (l->op == FLAGS_SUB)
+      cf = a < b;
+    else if (l->op == FLAGS_ADD)
+      cf = res < a;
+    else if (l->op == FLAGS_LOGIC)
+      cf = 0;
+    else if (l->op == FLAGS_INC || l->op == FLAGS_DEC)
+      cf = (c->rflags & FLAG_CF) != 0;
+    if (l->override & LAZY_HAS_OF)
+      of = (l->override & LAZY_OF) != 0;
+    else if (l->op == FLAGS_SUB)
+      of = (int64_t)((a ^ b) & (a ^ res)) < 0;
+    else if (l->op == FLAGS_ADD)
+      of = (int64_t)((a ^ res) & (b ^ res)) < 0;
+    else if (l->op == FLAGS_LOGIC)
+      of = 0;
+    else if (l->op == FLAGS_INC) /* the result is the sign bit alone */
+      of = res == 1ull << 63;
+    else if (l->op == FLAGS_DEC) /* the operand was the sign bit alone */
+      of = res + (1ull << sh) == 1ull << 63;
+    bool sf = (int64_t)res < 0;
+    switch (kind) {
+    case 0: r = of; break;
+    case 1: r = cf; break;
+    case 3: r = cf < 0 ? -1 : cf || res == 0; break;
+    case 6: r = of < 0 ? -1 : sf != of; break;
+    default: r = of < 0 ? -1 : res == 0 || sf != of; break; /* 7 */
+    }
+    if (r < 0)
+      return -1;
   }
   return r ^ (int)(cc & 1);
 }

@@ -221,8 +221,6 @@ FAST_INLINE bool imul_fast(struct cpu *c, const struct insn *i, int size,
 
 /* --- instantiation: one function per (operation, size, form) --- */
 
-#define SZ_IDX(s) ((s) == 1 ? 0 : (s) == 4 ? 1 : 2)
-
 #define FALLBACK(c, i, fused)                                                  \
   ((fused) ? chain_fused_generic(c, i) : chain_generic(c, i))
 
@@ -242,7 +240,8 @@ FAST_INLINE bool imul_fast(struct cpu *c, const struct insn *i, int size,
   ALU_FN(V, OP, SZ, 2)                                                         \
   ALU_FN(V, OP, SZ, 3) ALU_FN(V, OP, SZ, 4) ALU_FN(V, OP, SZ, 5)
 #define ALU_SIZES(V, OP)                                                       \
-  ALU_FORMS(V, OP, 1) ALU_FORMS(V, OP, 4) ALU_FORMS(V, OP, 8)
+  ALU_FORMS(V, OP, 1)                                                          \
+  ALU_FORMS(V, OP, 2) ALU_FORMS(V, OP, 4) ALU_FORMS(V, OP, 8)
 #define ALU_OPS(V)                                                             \
   ALU_SIZES(V, 0)                                                              \
   ALU_SIZES(V, 1)                                                              \
@@ -261,8 +260,8 @@ ALU_OPS(5)
         alu_##V##_##OP##_##SZ##_4, alu_##V##_##OP##_##SZ##_5                   \
   }
 #define ALU_ENT(V, OP)                                                         \
-  [OP] = {ALU_ENT_FORMS(V, OP, 1), ALU_ENT_FORMS(V, OP, 4),                    \
-          ALU_ENT_FORMS(V, OP, 8)}
+  [OP] = {ALU_ENT_FORMS(V, OP, 1), ALU_ENT_FORMS(V, OP, 2),                    \
+          ALU_ENT_FORMS(V, OP, 4), ALU_ENT_FORMS(V, OP, 8)}
 #define ALU_TABLE(V)                                                           \
   {                                                                            \
     ALU_ENT(V, 0), ALU_ENT(V, 1), ALU_ENT(V, 4), ALU_ENT(V, 5), ALU_ENT(V, 6), \
@@ -270,7 +269,7 @@ ALU_OPS(5)
   }
 
 /* [variant][alu op][size index][form]; adc/sbb stay generic (NULL). */
-static const cpu_handler alu_table[6][8][3][FORM_COUNT] = {
+static const cpu_handler alu_table[6][8][FAST_SIZES][FORM_COUNT] = {
     ALU_TABLE(0), ALU_TABLE(1), ALU_TABLE(2),
     ALU_TABLE(3), ALU_TABLE(4), ALU_TABLE(5)};
 
@@ -290,11 +289,12 @@ static const cpu_handler alu_table[6][8][3][FORM_COUNT] = {
     NAME##_##SZ##_0, NAME##_##SZ##_1, NAME##_##SZ##_2, NAME##_##SZ##_3,        \
         NAME##_##SZ##_4, NAME##_##SZ##_5                                       \
   }
-#define THREE_SIZES(NAME, BODY_MACRO)                                          \
+#define ALL_SIZES(NAME, BODY_MACRO)                                            \
   ALL_FORMS(NAME, BODY_MACRO, 1)                                               \
+  ALL_FORMS(NAME, BODY_MACRO, 2)                                               \
   ALL_FORMS(NAME, BODY_MACRO, 4) ALL_FORMS(NAME, BODY_MACRO, 8)
 #define SIZE_TABLE(NAME)                                                       \
-  { FORM_ROW(NAME, 1), FORM_ROW(NAME, 4), FORM_ROW(NAME, 8) }
+  { FORM_ROW(NAME, 1), FORM_ROW(NAME, 2), FORM_ROW(NAME, 4), FORM_ROW(NAME, 8) }
 
 /* A handler body: `done` is the fast copy's verdict. */
 #define THEN_NEXT(done)                                                        \
@@ -313,17 +313,17 @@ static const cpu_handler alu_table[6][8][3][FORM_COUNT] = {
 #define TEST_I_JCC(SZ, F) THEN_FUSED(test_fast(c, i, SZ, F, 1, 1))
 #define INC(SZ, F) THEN_NEXT(incdec_fast(c, i, 0, SZ, F))
 #define DEC(SZ, F) THEN_NEXT(incdec_fast(c, i, 1, SZ, F))
-THREE_SIZES(test_r, TEST_R)
-THREE_SIZES(test_i, TEST_I)
-THREE_SIZES(test_r_jcc, TEST_R_JCC)
-THREE_SIZES(test_i_jcc, TEST_I_JCC)
-THREE_SIZES(inc, INC)
-THREE_SIZES(dec, DEC)
-static const cpu_handler test_table[4][3][FORM_COUNT] = {
+ALL_SIZES(test_r, TEST_R)
+ALL_SIZES(test_i, TEST_I)
+ALL_SIZES(test_r_jcc, TEST_R_JCC)
+ALL_SIZES(test_i_jcc, TEST_I_JCC)
+ALL_SIZES(inc, INC)
+ALL_SIZES(dec, DEC)
+static const cpu_handler test_table[4][FAST_SIZES][FORM_COUNT] = {
     SIZE_TABLE(test_r), SIZE_TABLE(test_i), SIZE_TABLE(test_r_jcc),
     SIZE_TABLE(test_i_jcc)};
-static const cpu_handler incdec_table[2][3][FORM_COUNT] = {SIZE_TABLE(inc),
-                                                           SIZE_TABLE(dec)};
+static const cpu_handler incdec_table[2][FAST_SIZES][FORM_COUNT] = {
+    SIZE_TABLE(inc), SIZE_TABLE(dec)};
 
 /* The commonest fused pairs, cmp and test before a Jcc, made per condition
  * code too, so that the branch is one host compare: [variant][size][form]
@@ -347,6 +347,7 @@ static const cpu_handler incdec_table[2][3][FORM_COUNT] = {SIZE_TABLE(inc),
   CC16(FN, V, SZ, 4)
 #define PER_CC_SIZES(FN, V) \
   PER_CC_FORMS(FN, V, 1)    \
+  PER_CC_FORMS(FN, V, 2)    \
   PER_CC_FORMS(FN, V, 4)    \
   PER_CC_FORMS(FN, V, 8)
 #define PER_CC_FORM_ROW(P, V, SZ)                                              \
@@ -356,8 +357,8 @@ static const cpu_handler incdec_table[2][3][FORM_COUNT] = {SIZE_TABLE(inc),
   }
 #define PER_CC_SIZE_ROW(P, V)                                                  \
   {                                                                            \
-    PER_CC_FORM_ROW(P, V, 1), PER_CC_FORM_ROW(P, V, 4),                        \
-        PER_CC_FORM_ROW(P, V, 8)                                               \
+    PER_CC_FORM_ROW(P, V, 1), PER_CC_FORM_ROW(P, V, 2),                        \
+        PER_CC_FORM_ROW(P, V, 4), PER_CC_FORM_ROW(P, V, 8)                     \
   }
 // clang-format on
 PER_CC_SIZES(CMPJ_FN, 0)
@@ -365,22 +366,22 @@ PER_CC_SIZES(CMPJ_FN, 1)
 PER_CC_SIZES(CMPJ_FN, 2)
 PER_CC_SIZES(TESTJ_FN, 0)
 PER_CC_SIZES(TESTJ_FN, 1)
-static const cpu_handler cmpj_table[3][3][FORM_COUNT][16] = {
+static const cpu_handler cmpj_table[3][FAST_SIZES][FORM_COUNT][16] = {
     PER_CC_SIZE_ROW(cmpj, 0), PER_CC_SIZE_ROW(cmpj, 1),
     PER_CC_SIZE_ROW(cmpj, 2)};
-static const cpu_handler testj_table[2][3][FORM_COUNT][16] = {
+static const cpu_handler testj_table[2][FAST_SIZES][FORM_COUNT][16] = {
     PER_CC_SIZE_ROW(testj, 0), PER_CC_SIZE_ROW(testj, 1)};
 
-/* imul: sizes 4 and 8 only (index 1 and 2; index 0 unused). */
+/* imul: sizes 4 and 8 only. */
 #define IMUL2(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 0))
 #define IMUL3(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 1))
 ALL_FORMS(imul2, IMUL2, 4)
 ALL_FORMS(imul2, IMUL2, 8)
 ALL_FORMS(imul3, IMUL3, 4)
 ALL_FORMS(imul3, IMUL3, 8)
-static const cpu_handler imul_table[2][3][FORM_COUNT] = {
-    {{0}, FORM_ROW(imul2, 4), FORM_ROW(imul2, 8)},
-    {{0}, FORM_ROW(imul3, 4), FORM_ROW(imul3, 8)}};
+static const cpu_handler imul_table[2][FAST_SIZES][FORM_COUNT] = {
+    {{0}, {0}, FORM_ROW(imul2, 4), FORM_ROW(imul2, 8)},
+    {{0}, {0}, FORM_ROW(imul3, 4), FORM_ROW(imul3, 8)}};
 
 #define SHIFT_FN(OP, SZ, ONE)                                                  \
   static void shift_##OP##_##SZ##_##ONE(struct cpu *c, const struct insn *i) { \
@@ -405,9 +406,9 @@ static const cpu_handler shift_table[5][2][2] = {
 cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
                                 int form) {
   int size = i->opsize;
-  if (size != 1 && size != 4 && size != 8)
+  int s = fast_size_index(size);
+  if (s < 0)
     return NULL;
-  int s = SZ_IDX(size);
   unsigned cc = i[1].arg & 15; /* the Jcc follows in the block */
   bool cmp = (i->arg & 7) == ALU_CMP;
   if (cmp && (generic == op_alu_rm_r || generic == op_alu_r_rm ||
@@ -443,9 +444,9 @@ cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
 
 cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form) {
   int size = i->opsize;
-  if (size != 1 && size != 4 && size != 8)
+  int s = fast_size_index(size);
+  if (s < 0)
     return NULL;
-  int s = SZ_IDX(size);
   if (generic == op_alu_rm_r)
     return alu_table[V_RM_R][i->arg & 7][s][form];
   if (generic == op_alu_r_rm)
@@ -462,11 +463,11 @@ cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form) {
     return form == FORM_REG ? test_table[1][s][form] : NULL;
   if (generic == op_inc_dec)
     return incdec_table[i->arg ? 1 : 0][s][form];
-  if (generic == op_imul2 && size != 1)
+  if (generic == op_imul2)
     return imul_table[0][s][form];
-  if (generic == op_imul3 && size != 1)
+  if (generic == op_imul3)
     return imul_table[1][s][form];
-  if (generic == op_shift && form == FORM_REG && size != 1 &&
+  if (generic == op_shift && form == FORM_REG && size >= 4 &&
       (i->arg >> 3) != 1 /* not by CL */) {
     int by_one = (i->arg >> 3) == 0;
     if (!by_one && ((unsigned)i->imm & (size == 8 ? 63 : 31)) == 0)

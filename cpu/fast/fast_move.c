@@ -72,7 +72,8 @@ FAST_INLINE bool mov_fast(struct cpu *c, const struct insn *i, int kind,
   MOV_FN(K, SZ, 4)       \
   MOV_FN(K, SZ, 5)
 // clang-format on
-#define MOV_SIZES(K) MOV_FORMS(K, 1) MOV_FORMS(K, 4) MOV_FORMS(K, 8)
+#define MOV_SIZES(K)                                                           \
+  MOV_FORMS(K, 1) MOV_FORMS(K, 2) MOV_FORMS(K, 4) MOV_FORMS(K, 8)
 // clang-format off
 #define MOV_ROW(K, SZ)                                                         \
   {                                                                            \
@@ -82,7 +83,7 @@ FAST_INLINE bool mov_fast(struct cpu *c, const struct insn *i, int kind,
 // clang-format on
 // clang-format off
 #define MOV_ENT(K)                                                             \
-  { MOV_ROW(K, 1), MOV_ROW(K, 4), MOV_ROW(K, 8) }
+  { MOV_ROW(K, 1), MOV_ROW(K, 2), MOV_ROW(K, 4), MOV_ROW(K, 8) }
 // clang-format on
 MOV_SIZES(0)
 MOV_SIZES(1)
@@ -94,13 +95,17 @@ MOV_SIZES(6)
 MOV_SIZES(7)
 MOV_SIZES(8)
 /* [kind][size 1, 4, 8][form] */
-static const cpu_handler mov_table[9][3][FORM_COUNT] = {
+static const cpu_handler mov_table[9][FAST_SIZES][FORM_COUNT] = {
     MOV_ENT(0), MOV_ENT(1), MOV_ENT(2), MOV_ENT(3), MOV_ENT(4),
     MOV_ENT(5), MOV_ENT(6), MOV_ENT(7), MOV_ENT(8)};
 
 /* B0..BF: mov reg, imm (the register is in the opcode: i->reg) */
 static void mov_r_imm_1(struct cpu *c, const struct insn *i) {
   fast_set(c, i->reg, 1, i->imm);
+  CHAIN_NEXT(c, i);
+}
+static void mov_r_imm_2(struct cpu *c, const struct insn *i) {
+  fast_set(c, i->reg, 2, i->imm);
   CHAIN_NEXT(c, i);
 }
 static void mov_r_imm_4(struct cpu *c, const struct insn *i) {
@@ -111,8 +116,8 @@ static void mov_r_imm_8(struct cpu *c, const struct insn *i) {
   fast_set(c, i->reg, 8, i->imm);
   CHAIN_NEXT(c, i);
 }
-static const cpu_handler mov_r_imm_table[3] = {mov_r_imm_1, mov_r_imm_4,
-                                               mov_r_imm_8};
+static const cpu_handler mov_r_imm_table[FAST_SIZES] = {
+    mov_r_imm_1, mov_r_imm_2, mov_r_imm_4, mov_r_imm_8};
 
 /* --- stack and control transfer (64-bit operand size) --- */
 
@@ -148,6 +153,16 @@ static void call_rel(struct cpu *c, const struct insn *i) {
   c->rip += i->imm;
   CHAIN_NEXT(c, i);
 }
+
+/* jmp rel: a non-canonical target keeps the generic handler
+ * (cpu_specialize_at). */
+static void jmp_rel(struct cpu *c, const struct insn *i) {
+  c->rip += i->imm;
+  CHAIN_NEXT(c, i);
+}
+
+/* Hint nops and prefetches: nothing to do, and nothing that can fault. */
+static void nop_fast(struct cpu *c, const struct insn *i) { CHAIN_NEXT(c, i); }
 
 /* A non-canonical branch target is #GP at the branch, with nothing
  * pushed or popped (cpu/branch.c): the generic handler raises it. */
@@ -269,13 +284,9 @@ static const cpu_handler cmov_table[2][FORM_COUNT][16] = {
     {CC_ROW(cmov_8_0_), CC_ROW(cmov_8_1_), CC_ROW(cmov_8_2_), CC_ROW(cmov_8_3_),
      CC_ROW(cmov_8_4_), CC_ROW(cmov_8_5_)}};
 
-static int size_index(int size) {
-  return size == 1 ? 0 : size == 4 ? 1 : size == 8 ? 2 : -1;
-}
-
 cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic,
                            int form) {
-  int s = size_index(i->opsize);
+  int s = fast_size_index(i->opsize);
   int kind = -1;
   if (generic == op_mov_rm_r)
     kind = 0;
@@ -297,14 +308,16 @@ cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic,
       return NULL;
     return mov_table[kind][s][form];
   }
+  if (generic == op_nop)
+    return nop_fast;
   if (generic == op_mov_r_imm && s >= 0)
     return mov_r_imm_table[s];
   if (generic == op_jcc)
     return jcc_table[i->arg & 15];
   if (generic == op_setcc)
     return setcc_table[form][i->arg & 15];
-  if (generic == op_cmovcc && s > 0)
-    return cmov_table[s - 1][form][i->arg & 15];
+  if (generic == op_cmovcc && s >= 2)
+    return cmov_table[s - 2][form][i->arg & 15];
   if (i->opsize != 8)
     return NULL;
   if (generic == op_call_rm)
@@ -319,6 +332,8 @@ cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic,
     return pop_r64;
   if (generic == op_call_rel)
     return call_rel;
+  if (generic == op_jmp_rel)
+    return jmp_rel;
   if (generic == op_ret && i->imm == 0)
     return ret_near;
   return NULL;
