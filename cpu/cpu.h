@@ -130,13 +130,21 @@ enum flags_op {
 
 struct lazy_flags {
   uint64_t res, src1, src2;
-  uint8_t op;   /* enum flags_op */
-  uint8_t size; /* operand size in bytes: 1, 2, 4, 8 */
-  /* With a lazy op: CF, OF and AF values that replace the op's own
-   * (LAZY_CF... below), so that an instruction writing only some flags
-   * (rotates, imul, bt, shifts over a logic record) stays lazy. Every
-   * lazy record starts with none. */
-  uint8_t override;
+  union {
+    struct {
+      uint8_t op;   /* enum flags_op */
+      uint8_t size; /* operand size in bytes: 1, 2, 4, 8 */
+      /* With a lazy op: CF, OF and AF values that replace the op's own
+       * (LAZY_CF... below), so that an instruction writing only some
+       * flags (rotates, imul, bt, shifts over a logic record) stays
+       * lazy. Every lazy record starts with none. */
+      uint8_t override;
+      uint8_t spare;
+    };
+    /* The four bytes above as one (little-endian host): a new record
+     * writes them with one store (cpu_flags_head). */
+    uint32_t head;
+  };
 };
 
 /* lazy_flags.override: a value bit and a "set" bit per flag. */
@@ -315,11 +323,13 @@ const char *cpu_op_name(uint16_t op);
 uint64_t cpu_get_flags(struct cpu *c);             /* materialize full RFLAGS */
 void cpu_set_flags(struct cpu *c, uint64_t value); /* eager; keeps fixed bits */
 bool cpu_cond(struct cpu *c, unsigned cc); /* Jcc/SETcc/CMOVcc cc 0..15 */
+/* A new lazy record's op and size, without overrides. */
+static inline void cpu_flags_head(struct cpu *c, enum flags_op op, int size) {
+  c->flags.head = (uint32_t)(uint8_t)op | (uint32_t)(uint8_t)size << 8;
+}
 static inline void cpu_flags_lazy(struct cpu *c, enum flags_op op, int size,
                                   uint64_t src1, uint64_t src2, uint64_t res) {
-  c->flags.op = (uint8_t)op;
-  c->flags.size = (uint8_t)size;
-  c->flags.override = 0;
+  cpu_flags_head(c, op, size);
   c->flags.src1 = src1;
   c->flags.src2 = src2;
   c->flags.res = res;

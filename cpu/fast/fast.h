@@ -57,6 +57,18 @@ FAST_INLINE uint64_t fast_get(const struct cpu *c, unsigned r, int size) {
   }
 }
 
+/* v cut to `size` bytes: what a result of that size is. A lazy record
+ * keeps results cut like this, so that the register write and the
+ * record share one value (the flags read only the low `size` bytes). */
+FAST_INLINE uint64_t fast_trunc(uint64_t v, int size) {
+  switch (size) {
+  case 1: return (uint8_t)v;
+  case 2: return (uint16_t)v;
+  case 4: return (uint32_t)v;
+  default: return v;
+  }
+}
+
 FAST_INLINE void fast_set(struct cpu *c, unsigned r, int size, uint64_t v) {
   switch (size) {
   case 1: c->gpr[r] = (c->gpr[r] & ~0xffull) | (uint8_t)v; break;
@@ -208,9 +220,7 @@ FAST_INLINE void fast_rm_set(struct cpu *c, const struct insn *i, int size,
  * needs only the result (cpu/flags.c reads no operand for it). */
 FAST_INLINE void fast_flags(struct cpu *c, enum flags_op op, int size,
                             uint64_t a, uint64_t b, uint64_t res) {
-  c->flags.op = (uint8_t)op;
-  c->flags.size = (uint8_t)size;
-  c->flags.override = 0;
+  cpu_flags_head(c, op, size);
   if (op != FLAGS_LOGIC) {
     c->flags.src1 = a;
     c->flags.src2 = b;

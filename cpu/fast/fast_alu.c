@@ -97,7 +97,7 @@ FAST_INLINE bool alu_fast(struct cpu *c, const struct insn *i, int op, int size,
     }
     b = variant == V_RM_R ? fast_get(c, i->reg, size) : i->imm;
   }
-  uint64_t res = alu_fast_result(op, a, b);
+  uint64_t res = fast_trunc(alu_fast_result(op, a, b), size);
   if (op != ALU_CMP) {
     if (variant == V_R_RM)
       fast_set(c, i->reg, size, res);
@@ -140,7 +140,7 @@ FAST_INLINE bool incdec_fast(struct cpu *c, const struct insn *i, int dec,
     if (!fast_try_load(c, addr, size, &a))
       return false;
   }
-  uint64_t res = dec ? a - 1 : a + 1;
+  uint64_t res = fast_trunc(dec ? a - 1 : a + 1, size);
   if (form == FORM_REG)
     fast_set(c, i->rm, size, res);
   else if (!fast_try_store(c, addr, size, res))
