@@ -100,6 +100,8 @@ void cpu_specialize(struct insn *in) {
   } else if (form >= 0) {
     h = fast_alu_pick(in, generic, form);
     if (!h)
+      h = fast_shift_pick(in, generic, form);
+    if (!h)
       h = fast_move_pick(in, generic, form);
     if (!h)
       h = sse_fast_pick(in, generic, form);

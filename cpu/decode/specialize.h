@@ -30,5 +30,7 @@ cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
  * the locked copy (cpu/fast_lock.c), or NULL. */
 cpu_handler fast_lock_pick(const struct insn *i, cpu_handler generic, int form);
 cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic, int form);
+cpu_handler fast_shift_pick(const struct insn *i, cpu_handler generic,
+                            int form);
 
 #endif

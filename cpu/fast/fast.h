@@ -242,6 +242,25 @@ FAST_INLINE void fast_set_cf_of(struct cpu *c, bool cf, bool of) {
                                 (cf ? LAZY_CF : 0) | (of ? LAZY_OF : 0));
 }
 
+/* CF as cpu_get_flags would report it, or -1 after adc/sbb (whose CF
+ * cpu_get_flags works out): for handlers that then fall back to their
+ * generic copy rather than make a call. */
+FAST_INLINE int fast_cf_known(const struct cpu *c) {
+  const struct lazy_flags *l = &c->flags;
+  if (l->op != FLAGS_EAGER && (l->override & LAZY_HAS_CF))
+    return l->override & LAZY_CF;
+  unsigned sh = 64 - 8u * l->size;
+  switch (l->op) {
+  case FLAGS_SUB: return (l->src1 << sh) < (l->src2 << sh);
+  case FLAGS_ADD: return (l->res << sh) < (l->src1 << sh);
+  case FLAGS_LOGIC: return 0;
+  case FLAGS_EAGER:
+  case FLAGS_INC:
+  case FLAGS_DEC: return (c->rflags & FLAG_CF) != 0;
+  default: return -1;
+  }
+}
+
 /* CF as cpu_get_flags would report it, without computing the others. */
 FAST_INLINE uint64_t fast_cf(struct cpu *c) {
   const struct lazy_flags *l = &c->flags;

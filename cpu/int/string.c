@@ -5,6 +5,8 @@
  * hardware. With a 67 prefix the registers are esi, edi and ecx. */
 #include <string.h>
 
+#include "../../mmu/mmu.h"
+#include "../exec/atomic.h"
 #include "../handlers.h"
 #include "alu.h"
 
@@ -55,15 +57,25 @@ static uint64_t block_run(struct cpu *c, const struct insn *i, int is_movs,
    * pattern element by element; keep those exact. */
   if (n < 2 || (is_movs && dst > src && dst - src < bytes))
     return 0;
-  uint8_t buf[4096];
+  /* Straight between the host pages: the same lookups (and faults, the
+   * source first) as a load and a store of the whole run. */
   if (is_movs) {
-    cpu_load_bytes(c, src, buf, (int)bytes);
+    const uint8_t *from = tlb_lookup(c->mmu, MMU_READ, src, (unsigned)bytes);
+    uint8_t buf[4096];
+    if (!from) {
+      cpu_load_bytes(c, src, buf, (int)bytes);
+      from = buf;
+    }
+    memmove(cpu_store_ptr(c, dst, (int)bytes), from, bytes);
   } else {
+    uint8_t *to = cpu_store_ptr(c, dst, (int)bytes);
     uint64_t v = c->gpr[RAX];
-    for (uint64_t k = 0; k < bytes; k += (unsigned)size)
-      memcpy(buf + k, &v, (size_t)size);
+    if (size == 1)
+      memset(to, (int)(uint8_t)v, bytes);
+    else
+      for (uint64_t k = 0; k < bytes; k += (unsigned)size)
+        memcpy(to + k, &v, (size_t)size);
   }
-  cpu_store_bytes(c, dst, buf, (int)bytes);
   str_set(c, i, RDI, str_reg(c, i, RDI) + bytes);
   if (is_movs)
     str_set(c, i, RSI, str_reg(c, i, RSI) + bytes);
