@@ -71,7 +71,7 @@ void cpu_specialize_at(struct insn *in) {
     in->handler = chain_generic;
 }
 
-cpu_handler cpu_specialize_fused(const struct insn *in) {
+cpu_handler cpu_specialize_fused(const struct insn *in, bool side) {
   /* A locked flag setter and its Jcc run apart: the locked copy and the
    * Jcc's own (the same accesses and counts). */
   if (in->lock)
@@ -81,8 +81,9 @@ cpu_handler cpu_specialize_fused(const struct insn *in) {
   if (rel_target_bad(&in[1]))
     return NULL;
   int form = specialized_form(in);
-  return form < 0 ? NULL
-                  : fast_alu_fused_pick(in, cpu_ops[in->op].handler, form);
+  return form < 0
+             ? NULL
+             : fast_alu_fused_pick(in, cpu_ops[in->op].handler, form, side);
 }
 
 void cpu_specialize(struct insn *in) {

@@ -5,6 +5,8 @@
 #ifndef EMU_SPECIALIZE_H
 #define EMU_SPECIALIZE_H
 
+#include <stdbool.h>
+
 #include "../handlers.h"
 
 /* Set the handlers of a decoded instruction (cpu/chain.h): a specialised
@@ -16,16 +18,17 @@ void cpu_specialize(struct insn *in);
  * to a non-canonical target). */
 void cpu_specialize_at(struct insn *in);
 
-/* For the flag-setting instruction just before a Jcc that ends a block:
- * a handler doing both (the Jcc is insn[1] to it; it chains to insn[2]),
- * or NULL. */
-cpu_handler cpu_specialize_fused(const struct insn *in);
+/* For the flag-setting instruction just before a Jcc: a handler doing
+ * both (the Jcc is insn[1] to it; it chains to insn[2]), or NULL. With
+ * `side` the Jcc is in the middle of a block and its taken branch leaves
+ * the block (cpu/exec/block.h); else it ends the block. */
+cpu_handler cpu_specialize_fused(const struct insn *in, bool side);
 
 /* The per-family choosers: NULL when no specialised form applies, else
  * a chaining handler. `form` is an enum fast_form (cpu/fast.h). */
 cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form);
 cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
-                                int form);
+                                int form, bool side);
 /* For a locked instruction whose plain form fast_alu_pick specialises:
  * the locked copy (cpu/fast_lock.c), or NULL. */
 cpu_handler fast_lock_pick(const struct insn *i, cpu_handler generic, int form);

@@ -1,7 +1,6 @@
-/* The decoded-block cache and the fast run loop (see block.h). A block is
- * decoded up to a page end, the first instruction that may change RIP or
- * trap (block_bound), or BLOCK_MAX_INSNS, and ends with a chain_stop slot
- * so that it runs as one threaded chain (cpu/chain.h). */
+/* The decoded-block cache and the fast run loop (see block.h). A block
+ * runs as one threaded chain of its slots (cpu/exec/chain.h), ended by
+ * an exit slot (exits.c) that passes control to the next block. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,12 +97,10 @@ static uint32_t cycles_before(const struct block *b, unsigned k) {
 }
 
 /* At most this many instructions run between two returns to the block
- * loop's outer level (see chain_loop). */
+ * loop: c->run_until, which every exit checks, bounds the depth of a
+ * chain of blocks where the compiler does not turn the handlers' calls
+ * into jumps. */
 #define RUN_CHUNK 16384
-
-static unsigned bucket_of(uint64_t rip) {
-  return (unsigned)(rip & (BLOCK_BUCKETS - 1));
-}
 
 struct block_cache *block_cache_new(void) {
   bound_table_init();
@@ -118,19 +115,27 @@ static void free_chain(struct block *b) {
   }
 }
 
+static unsigned page_bucket_of(uint64_t page) {
+  return (unsigned)(page >> PAGE_SHIFT) & (BLOCK_PAGE_BUCKETS - 1);
+}
+
 void block_cache_flush(struct block_cache *bc) {
-  bc->generation++;
-  /* Every live block is on one page chain: walking those (4096 heads)
-   * instead of the 65536 address buckets keeps an execve cheap. */
+  /* Every live block is on the page chains, once per page: walking those
+   * (4096 heads) instead of the address buckets keeps an execve cheap. A
+   * block is retired at its first page's entry. */
   for (unsigned k = 0; k < BLOCK_PAGE_BUCKETS; k++) {
-    for (struct block *b = bc->by_page[k], *next; b; b = next) {
-      next = b->page_next;
-      bc->buckets[bucket_of(b->rip)] = NULL;
+    for (struct block_page *e = bc->by_page[k], *next; e; e = next) {
+      next = e->next;
+      struct block *b = e->block;
+      if (e != &b->pages[0])
+        continue;
       b->next = bc->retired;
       bc->retired = b;
     }
     bc->by_page[k] = NULL;
   }
+  memset(bc->buckets, 0, sizeof bc->buckets);
+  bc->hot = NULL;
   for (uint64_t k = 0; bc->space && k < bc->pages.cap; k++)
     if (bc->pages.slots[k])
       code_space_remove(bc->space, bc->pages.slots[k]);
@@ -146,35 +151,42 @@ void block_cache_free(struct block_cache *bc) {
   free(bc);
 }
 
-static unsigned page_bucket_of(uint64_t page) {
-  return (unsigned)(page >> PAGE_SHIFT) & (BLOCK_PAGE_BUCKETS - 1);
-}
-
-/* Unlink b from its address bucket and retire it (freed by find_block,
- * once no handler of it can be running). */
+/* Take b out of its address bucket and its page chains and retire it
+ * (freed by find_block, once no handler of it can be running). */
 static void retire(struct block_cache *bc, struct block *b) {
-  struct block **link = &bc->buckets[bucket_of(b->rip)];
+  struct block **link = &bc->buckets[block_bucket(b->rip)];
   while (*link != b)
     link = &(*link)->next;
   *link = b->next;
+  for (unsigned k = 0; k < b->npages; k++) {
+    struct block_page **e = &bc->by_page[page_bucket_of(b->pages[k].page)];
+    while (*e != &b->pages[k])
+      e = &(*e)->next;
+    *e = b->pages[k].next;
+  }
   b->next = bc->retired;
   bc->retired = b;
   bc->blocks_invalidated++;
+  if (bc->hot == b)
+    bc->hot = NULL;
 }
 
-/* Retire the blocks that start in `first` and reach into `page` (that
- * is, with page_last == page; first is page or the page before). */
-static void invalidate_page(struct block_cache *bc, uint64_t first,
-                            uint64_t page) {
-  struct block **link = &bc->by_page[page_bucket_of(first)];
-  while (*link) {
-    struct block *b = *link;
-    if (b->page_first == first && (first == page || b->page_last == page)) {
-      *link = b->page_next;
-      retire(bc, b);
-    } else {
-      link = &b->page_next;
-    }
+static bool block_has_page(const struct block *b, uint64_t page) {
+  for (unsigned k = 0; k < b->npages; k++)
+    if (b->pages[k].page == page)
+      return true;
+  return false;
+}
+
+/* Retire the blocks with bytes in `page`. */
+static void invalidate_page(struct block_cache *bc, uint64_t page) {
+  for (;;) {
+    struct block_page *e = bc->by_page[page_bucket_of(page)];
+    while (e && e->page != page)
+      e = e->next;
+    if (!e)
+      return;
+    retire(bc, e->block);
   }
 }
 
@@ -197,17 +209,20 @@ bool cpu_holds_code(struct cpu *c, uint64_t page) {
   return has;
 }
 
+/* The slot of the instruction at `rip` in b (b->count if none). */
+static unsigned slot_of(const struct block *b, uint64_t rip) {
+  unsigned k = 0;
+  while (k < b->count && b->insns[k].rip != rip)
+    k++;
+  return k;
+}
+
 void block_cache_page_changed(struct cpu *c, uint64_t page) {
   struct block_cache *bc = c->blocks;
   if (!bc || !code_page_has(&bc->pages, page))
     return;
-  /* Blocks starting in this page, and those starting in the page before
-   * whose first instruction reaches into it (build stops before any
-   * other instruction would cross a page). */
-  invalidate_page(bc, page, page);
-  invalidate_page(bc, page - PAGE_SIZE, page);
-  bc->generation++;
-  c->run_until = 0; /* the block loop rereads the generation */
+  invalidate_page(bc, page);
+  c->run_until = 0; /* the running chain stops at its next exit */
   pages_lock(&bc->pages);
   code_page_remove(&bc->pages, page);
   pages_unlock(&bc->pages);
@@ -216,19 +231,18 @@ void block_cache_page_changed(struct cpu *c, uint64_t page) {
   /* A store from the running block into its own pages (self-modifying
    * code, SDM vol. 3, 11.6): the instructions after the storing one may
    * be stale, so the block (retired now: nothing else runs it) is cut
-   * right after it. */
+   * right after it (after the Jcc of a fused pair: a side exit taken
+   * leaves the block anyway, counted by the Jcc's own counts). */
   struct block *b = bc->running;
-  if (b && (b->page_first == page || b->page_last == page)) {
-    uint64_t at = b->rip;
-    unsigned k = 0;
-    while (k < b->count && at != c->insn_rip)
-      at += b->insns[k++].len;
-    if (k + 1 < b->slots) {
-      b->count = b->slots = (uint16_t)(k + 1);
-      b->cycles = cycles_before(b, k + 1);
+  if (b && block_has_page(b, page)) {
+    unsigned k = slot_of(b, c->insn_rip);
+    /* A fused pair's handler goes on after its Jcc. */
+    if (k + 1 < b->count && b->insns[k + 1].imm2 == BLOCK_FUSED_JCC)
+      k++;
+    if (k + 1 < b->count) {
+      b->cut_counts = (uint32_t)BLOCK_COUNTS(k + 1u, cycles_before(b, k + 1));
       /* The storing handler chains into this slot next. */
-      ((struct insn *)b->insns)[k + 1].handler = chain_stop;
-      c->rip = at + b->insns[k].len; /* where the loop will continue */
+      b->insns[k + 1].handler = chain_cut;
     }
   }
 }
@@ -263,200 +277,301 @@ static void bound_table_init(void) {
 
 static int block_bound(const struct insn *in) { return bound_table[in->op]; }
 
-/* The stop slot of a block that may branch back to its own start (a
- * tight loop): when it does, the next iteration starts right here,
- * counted as the block loop would count it, without going back to the
- * loop. The block is in the slot's imm. c->run_until bounds the number
- * of instructions run this way (cpu_run_blocks keeps it at most
- * RUN_CHUNK ahead), so that the host stack stays bounded even where the
- * compiler does not turn the calls into jumps. */
-static void chain_loop(struct cpu *c, const struct insn *i) {
-  const struct block *b = (const struct block *)(uintptr_t)i->imm;
-  if (c->rip != b->rip)
-    return;
-  uint64_t n = c->instret + b->count;
-  if (n >= c->run_until)
-    return; /* the block loop counts this iteration and stops */
-  c->instret = n;
-  c->cycles += b->cycles;
-  c->rip = b->rip_end;
-  b->insns[0].handler(c, b->insns);
-}
-
-/* Whether the last instruction of `b` is a direct branch to b's start. */
-static bool branches_to_start(const struct block *b) {
-  const struct insn *last = &b->insns[b->count - 1];
+/* Whether the block's last instruction sets RIP itself (the stop slot
+ * then leaves it). */
+static bool ends_with_branch(const struct insn *last) {
   cpu_handler h = cpu_ops[last->op].handler;
-  if (h != op_jcc && h != op_jmp_rel && h != op_loop && h != op_jrcxz)
-    return false;
-  return b->rip_end + last->imm == b->rip;
+  return h == op_jcc || h == op_jmp_rel || h == op_jmp_rm || h == op_call_rel ||
+         h == op_call_rm || h == op_ret || h == op_loop || h == op_jrcxz ||
+         h == op_jmp_far || h == op_call_far || h == op_retf || h == op_iret;
 }
 
-/* Decode a block at c->rip. The first instruction's fetch faults as usual;
- * later ones stop the block instead, to fault only if reached. */
-static struct block *build(struct cpu *c) {
+/* The target of a direct branch (jmp, call, Jcc rel), or 0 when it is
+ * not one the builder goes through (16-bit, not canonical). */
+static uint64_t direct_target(const struct insn *in) {
+  cpu_handler h = cpu_ops[in->op].handler;
+  if ((h != op_jmp_rel && h != op_call_rel && h != op_jcc) || in->opsize != 8)
+    return 0;
+  uint64_t target = in->rip + in->len + in->imm;
+  return cpu_canonical(target) ? target : 0;
+}
+
+/* What the builder knows of the block so far. */
+struct build_state {
+  uint64_t pages[BLOCK_MAX_PAGES];
+  unsigned npages;
+  /* Address ranges decoded, so that a branch into one ends the block
+   * rather than decode the same instruction twice. */
+  struct {
+    uint64_t start, end;
+  } runs[8];
+  unsigned nruns;
+};
+
+static bool build_has_page(const struct build_state *s, uint64_t page) {
+  for (unsigned k = 0; k < s->npages; k++)
+    if (s->pages[k] == page)
+      return true;
+  return false;
+}
+
+static bool build_add_page(struct build_state *s, uint64_t page) {
+  if (build_has_page(s, page))
+    return true;
+  if (s->npages == BLOCK_MAX_PAGES)
+    return false;
+  s->pages[s->npages++] = page;
+  return true;
+}
+
+/* Whether decoding may go on at `target`: a page the block may add, an
+ * address not decoded yet, room for one more run when it starts one. */
+static bool can_go_to(const struct build_state *s, uint64_t target,
+                      bool new_run) {
+  if (new_run && s->nruns == sizeof s->runs / sizeof s->runs[0])
+    return false;
+  if (!build_has_page(s, target & PAGE_MASK) && s->npages == BLOCK_MAX_PAGES)
+    return false;
+  for (unsigned k = 0; k < s->nruns; k++)
+    if (target >= s->runs[k].start && target < s->runs[k].end)
+      return false;
+  return true;
+}
+
+/* Decode the instruction at `at` into *in from the fetch TLB's view of
+ * its page only (no walk, no fault: the block simply ends before it). */
+static bool decode_at(struct cpu *c, uint64_t at, struct insn *in) {
+  const uint8_t *bytes = tlb_lookup(c->mmu, MMU_FETCH, at, 1);
+  if (!bytes)
+    return false;
+  int avail = (int)(PAGE_SIZE - (at & ~PAGE_MASK));
+  if (cpu_decode(bytes, avail < 15 ? avail : 15, in) != 0 ||
+      block_bound(in) == BOUND_STARTS)
+    return false;
+  in->rip = at;
+  cpu_specialize_at(in);
+  return true;
+}
+
+/* Where decoding goes on after `in` in the middle of a block: at the
+ * next address, or at a direct branch's target; 0 where the block ends
+ * at `in`. *through is then the handler `in` gets if decoding does go
+ * on (a side exit, a jump or call gone through), else NULL. */
+static uint64_t continue_at(const struct build_state *s, const struct insn *in,
+                            cpu_handler *through) {
+  uint64_t next = in->rip + in->len, at = next;
+  *through = NULL;
+  if (block_bound(in) == BOUND_ENDS) {
+    uint64_t target = direct_target(in);
+    if (!target || in->handler == chain_generic)
+      return 0;
+    if (cpu_ops[in->op].handler == op_jcc) {
+      /* Forward only: a backward branch is likely a loop's, taken. */
+      if (target <= in->rip)
+        return 0;
+      *through = block_side_exit_handler(in);
+    } else {
+      *through = block_through_handler(in);
+      at = target;
+    }
+    if (!*through)
+      return 0;
+  }
+  return can_go_to(s, at, at != next) ? at : 0;
+}
+
+/* Put b on the page chains and in the set of code pages, whose stores
+ * must now take the slow path that invalidates. */
+static void add_pages(struct cpu *c, struct block *b,
+                      const struct build_state *s) {
+  struct block_cache *bc = c->blocks;
+  bool first_holder = false;
+  b->npages = (uint8_t)s->npages;
+  for (unsigned k = 0; k < s->npages; k++) {
+    uint64_t page = s->pages[k];
+    struct block_page *e = &b->pages[k];
+    unsigned h = page_bucket_of(page);
+    e->page = page;
+    e->block = b;
+    e->next = bc->by_page[h];
+    bc->by_page[h] = e;
+    pages_lock(&bc->pages);
+    bool new_page = code_page_add(&bc->pages, page);
+    pages_unlock(&bc->pages);
+    tlb_flush_write(c->mmu, page);
+    /* The process's first code in a page: other CPUs' write entries for
+     * it go too, so that their stores into it take the slow path that
+     * tells this CPU (the shootdown is a no-op with one CPU). */
+    if (bc->space && new_page && code_space_add(bc->space, page) == 1)
+      first_holder = true;
+  }
+  if (first_holder)
+    mmu_shootdown(c->mmu);
+}
+
+/* Decode a block at `rip`. A first build (`super` false) decodes a
+ * basic block: on in its first page up to the first instruction that
+ * may change RIP; its first instruction is fetched at c->rip and faults
+ * as usual. A block found hot is built again as a superblock (`super`),
+ * from the fetch TLB only, without a fault: NULL when it cannot. Later
+ * instructions that cannot be decoded stop a block, to fault only if
+ * reached. */
+static struct block *build_at(struct cpu *c, uint64_t rip, bool super) {
   struct block_cache *bc = c->blocks;
   /* Decoded into a scratch array first, then copied into a block of the
    * exact size: no realloc, and no per-block room for the longest. */
   struct insn *in = bc->scratch;
-  cpu_fetch_decode(c, &in[0]);
-  in[0].rip = c->rip;
-  cpu_specialize_at(&in[0]);
+  struct build_state s = {.npages = 0};
+  if (super) {
+    if (!decode_at(c, rip, &in[0]))
+      return NULL;
+  } else {
+    cpu_fetch_decode(c, &in[0]);
+    in[0].rip = rip;
+    cpu_specialize_at(&in[0]);
+  }
+  build_add_page(&s, rip & PAGE_MASK);
+  /* The first instruction may reach into the next page; the others are
+   * decoded from their own page's bytes only. */
+  build_add_page(&s, (rip + in[0].len - 1) & PAGE_MASK);
+  s.runs[0].start = rip;
+  s.nruns = 1;
   unsigned count = 1;
-  uint64_t at = c->rip + in[0].len;
-  uint64_t page = c->rip & PAGE_MASK;
-  while (count < BLOCK_MAX_INSNS && block_bound(&in[count - 1]) != BOUND_ENDS &&
-         (at & PAGE_MASK) == page) {
-    /* Decode only from this page's bytes: an instruction that would cross
-     * into the next page ends the block here. */
-    const uint8_t *bytes = tlb_lookup(c->mmu, MMU_FETCH, at, 1);
-    if (!bytes)
+  bool further = false; /* a superblock would go on after the last */
+  while (count < BLOCK_MAX_INSNS) {
+    struct insn *last = &in[count - 1];
+    uint64_t next = last->rip + last->len;
+    s.runs[s.nruns - 1].end = next;
+    cpu_handler through;
+    uint64_t at = continue_at(&s, last, &through);
+    if (!super && at &&
+        (through || at != next || (at & PAGE_MASK) != s.pages[0])) {
+      further = true;
       break;
-    int avail = (int)(PAGE_SIZE - (at & ~PAGE_MASK));
-    int r = cpu_decode(bytes, avail < 15 ? avail : 15, &in[count]);
-    if (r != 0 || block_bound(&in[count]) == BOUND_STARTS)
+    }
+    if (!at || !decode_at(c, at, &in[count]))
       break;
-    in[count].rip = at;
-    cpu_specialize_at(&in[count]);
-    at += in[count++].len;
+    build_add_page(&s, at & PAGE_MASK); /* room: can_go_to */
+    if (through)
+      last->handler = through;
+    if (at != next) { /* a run at a branch target */
+      s.runs[s.nruns].start = at;
+      s.nruns++;
+    }
+    count++;
+  }
+  struct insn *last = &in[count - 1];
+  uint64_t end = last->rip + last->len;
+  /* A compare (or other flag setter) followed by the Jcc ending the block
+   * runs as one fused handler; the Jcc's slot is then not dispatched but
+   * still counted. */
+  for (unsigned k = 1; k < count; k++) {
+    bool side = in[k].handler == block_side_exit_handler(&in[k]);
+    if (!side && (k != count - 1 || cpu_ops[in[k].op].handler != op_jcc))
+      continue;
+    cpu_handler fused = cpu_specialize_fused(&in[k - 1], side);
+    if (fused && in[k - 1].handler != chain_generic &&
+        !block_side_exit_handler(&in[k - 1])) {
+      in[k - 1].handler = fused;
+      in[k].imm2 = BLOCK_FUSED_JCC;
+    }
   }
   struct block *b = malloc(sizeof *b + (count + 1u) * sizeof(struct insn));
   if (!b)
     abort(); /* host out of memory: emulator invariant */
   memcpy(b->insns, in, count * sizeof(struct insn));
-  b->rip = c->rip;
-  b->page_first = page;
-  b->page_last = (at - 1) & PAGE_MASK;
-  b->count = b->slots = (uint16_t)count;
-  b->link_gen = ~0ull;
-  b->cycles = cycles_before(b, count);
-  b->rip_end = at;
-  memset(&b->insns[count], 0, sizeof(struct insn));
-  b->insns[count].rip = at;
-  b->insns[count].handler = branches_to_start(b) ? chain_loop : chain_stop;
-  b->insns[count].imm = (uint64_t)(uintptr_t)b;
-  /* A compare (or other flag setter) followed by the Jcc ending the block
-   * runs as one fused handler; the Jcc's slot is then not dispatched but
-   * still counted. */
-  if (b->count >= 2 && cpu_ops[b->insns[b->count - 1].op].handler == op_jcc) {
-    cpu_handler fused = cpu_specialize_fused(&b->insns[b->count - 2]);
-    if (fused) {
-      b->insns[b->count - 2].handler = fused;
-      b->slots = (uint16_t)(b->count - 1);
-    }
+  b->rip = rip;
+  b->count = (uint16_t)count;
+  b->cut_counts = 0;
+  b->heat = 0;
+  /* The exits: the side exits' counts, then the stop slot. */
+  uint32_t cycles = 0;
+  for (unsigned k = 0; k < count; k++) {
+    cycles += b->insns[k].cycles;
+    if (b->insns[k].handler == block_side_exit_handler(&b->insns[k]))
+      b->insns[k].disp = BLOCK_COUNTS(k + 1, cycles);
   }
-  unsigned h = bucket_of(b->rip);
+  struct insn *stop = &b->insns[count];
+  memset(stop, 0, sizeof *stop);
+  stop->rip = end;
+  stop->imm = (uint64_t)(uintptr_t)b;
+  stop->disp = BLOCK_COUNTS(count, cycles);
+  bool branch = ends_with_branch(last);
+  enum block_stop kind = branch ? STOP_BRANCH : STOP_FALLTHROUGH;
+  if (branch && direct_target(last) == rip)
+    kind = STOP_LOOP;
+  else if (further)
+    kind = branch ? STOP_BRANCH_COLD : STOP_FALLTHROUGH_COLD;
+  stop->handler = block_stop_handler(kind);
+  unsigned h = block_bucket(b->rip);
   b->next = bc->buckets[h];
   bc->buckets[h] = b;
-  unsigned p = page_bucket_of(b->page_first);
-  b->page_next = bc->by_page[p];
-  bc->by_page[p] = b;
   bc->blocks_built++;
-  /* Writes to these pages must now take the slow path that invalidates. */
-  pages_lock(&bc->pages);
-  bool new_first = code_page_add(&bc->pages, b->page_first);
-  bool new_last = code_page_add(&bc->pages, b->page_last);
-  pages_unlock(&bc->pages);
-  tlb_flush_write(c->mmu, b->page_first);
-  tlb_flush_write(c->mmu, b->page_last);
-  /* The process's first code in a page: other CPUs' write entries for
-   * it go too, so that their stores into it take the slow path that
-   * tells this CPU (the shootdown is a no-op with one CPU). */
-  bool first_holder = false;
-  if (bc->space && new_first && code_space_add(bc->space, b->page_first) == 1)
-    first_holder = true;
-  if (bc->space && new_last && code_space_add(bc->space, b->page_last) == 1)
-    first_holder = true;
-  if (first_holder)
-    mmu_shootdown(c->mmu);
+  add_pages(c, b, &s);
   return b;
 }
 
-static struct block *lookup(struct cpu *c) {
-  struct block *b = c->blocks->buckets[bucket_of(c->rip)];
-  for (; b; b = b->next)
-    if (b->rip == c->rip)
-      return b;
-  return build(c);
+/* A basic block ran BLOCK_HOT times: built again as a superblock, which
+ * takes its place. */
+static void rebuild_hot(struct cpu *c, struct block *b) {
+  if (build_at(c, b->rip, true))
+    retire(c->blocks, b);
 }
 
-/* The block at c->rip when `prev` does not link to it: looked up (or
- * built) and linked from prev. Blocks retired by an invalidation are
- * freed here, where none of them runs any more (an invalidation bumps
- * the generation, so the loop always comes here after one). */
-__attribute__((noinline)) static struct block *find_block(struct cpu *c,
-                                                          struct block *prev) {
+/* The block at c->rip, found (and put first in its bucket, where exits
+ * look) or built. Blocks retired by an invalidation are freed here,
+ * where none of them runs any more (an invalidation zeroes run_until,
+ * so the chain always comes back to the loop after one). */
+static struct block *find_block(struct cpu *c) {
   struct block_cache *bc = c->blocks;
   bc->running = NULL;
   if (bc->retired) {
     free_chain(bc->retired);
     bc->retired = NULL;
-    prev = NULL;
   }
   c->insn_rip = c->rip; /* a fetch fault while building restarts here */
-  uint64_t rip = c->rip;
-  struct block *b = lookup(c);
-  if (prev) {
-    if (prev->link_gen != bc->generation) {
-      prev->link_gen = bc->generation;
-      prev->link_rip[0] = prev->link_rip[1] = 0;
+  struct block **head = &bc->buckets[block_bucket(c->rip)];
+  for (struct block **link = head; *link; link = &(*link)->next) {
+    struct block *b = *link;
+    if (b->rip == c->rip) {
+      if (link != head) {
+        *link = b->next;
+        b->next = *head;
+        *head = b;
+      }
+      return b;
     }
-    int slot = prev->link_rip[0] != 0;
-    prev->link[slot] = b;
-    prev->link_rip[slot] = rip;
   }
-  return b;
+  return build_at(c, c->rip, false);
 }
 
-/* The fast loop. Returns when a trap is pending or, between blocks, when
- * `until` instructions have retired. A block is one threaded run: the
- * handlers chain from one to the next (cpu/chain.h) and the loop sees
- * only the block. A block ends at the first instruction that may change
- * RIP (block_bound), so every block runs to its end and its instructions
- * and cycles are counted once. Self-modifying code cuts the running
- * block short (the slot after the storing instruction becomes
- * chain_stop); a fault longjmps out of the handler and
- * block_cache_fault_fixup counts the part that retired. A block hands
- * over to the next through its links while nothing was invalidated. */
+/* The block loop. Returns when a trap is pending or when `until`
+ * instructions have retired. A block runs as one threaded chain of its
+ * slots and hands over to the next block at its exit (exits.c) while it
+ * can, counting as it goes; the chain comes back here for a block not
+ * yet built or not first in its bucket, at the end of a chunk of
+ * RUN_CHUNK instructions, or when a trap, an invalidation or a signal
+ * zeroed c->run_until. Self-modifying code cuts the running block short
+ * (chain_cut); a fault longjmps out of the handler and
+ * block_cache_fault_fixup counts the part that retired. */
 void cpu_run_blocks(struct cpu *c, uint64_t until) {
   struct block_cache *bc = c->blocks;
-  if (c->instret >= until)
-    return;
-  struct block *b = find_block(c, NULL);
-  for (;;) {
-    uint64_t gen = bc->generation;
+  while (c->instret < until) {
     c->run_until =
         until - c->instret > RUN_CHUNK ? c->instret + RUN_CHUNK : until;
     /* After run_until is set: a handler that ran before it zeroed an
      * older value, so the flag is the only trace of it. */
     if (c->interrupt)
       break;
-    for (;;) {
-      bc->running = b;
-      /* Inside a block RIP only advances, and only the last instruction
-       * can read RIP as such (branches, syscall); the others know where
-       * they start (insn->rip, kept in c->insn_rip when it matters). So
-       * RIP is set once, to the block's end. */
-      c->rip = b->rip_end;
-      b->insns[0].handler(c, b->insns); /* runs the chain (cpu/chain.h) */
-      uint64_t n = c->instret + b->count;
-      c->instret = n;
-      c->cycles += b->cycles;
-      /* Also true after a trap or an invalidation (run_until zeroed), so
-       * that `gen` is never stale here. */
-      if (__builtin_expect(n >= c->run_until, 0))
-        break;
-      uint64_t rip = c->rip;
-      if (b->link_rip[0] == rip && b->link_gen == gen)
-        b = b->link[0];
-      else if (b->link_rip[1] == rip && b->link_gen == gen)
-        b = b->link[1];
-      else
-        b = find_block(c, b);
+    if (bc->hot) {
+      rebuild_hot(c, bc->hot);
+      bc->hot = NULL;
     }
-    if (c->trap.kind != TRAP_NONE || c->instret >= until || c->interrupt)
+    struct block *b = find_block(c);
+    bc->running = b;
+    b->insns[0].handler(c, b->insns); /* runs the chain (cpu/chain.h) */
+    if (c->trap.kind != TRAP_NONE || c->interrupt)
       break;
-    b = find_block(c, b); /* after a chunk or an invalidation */
   }
   bc->running = NULL;
 }
@@ -466,10 +581,7 @@ void block_cache_fault_fixup(struct cpu *c) {
   if (!b)
     return;
   c->blocks->running = NULL;
-  uint64_t at = b->rip;
-  unsigned k = 0;
-  while (k < b->count && at != c->insn_rip)
-    at += b->insns[k++].len;
+  unsigned k = slot_of(b, c->insn_rip);
   if (k > 0) {
     c->instret += k;
     c->cycles += cycles_before(b, k);

@@ -38,12 +38,17 @@
 #define CHAIN_FUSED(c, i) CHAIN_STEP(c, i, 2)
 
 /* Runs i->exec (a handler that does not chain) with c->insn_rip set to
- * the instruction's address, then the next slot. */
+ * the instruction's address and c->rip to the next one's (as a branch
+ * or syscall expects it), then the next slot. Inside a block RIP is set
+ * only there, by the fast branches and by the exits (cpu/exec/exits.c). */
 void chain_generic(struct cpu *c, const struct insn *i);
 /* A fused compare-and-branch done by the generic handlers, one after
  * the other: the fallback of a fused handler whose memory operand needs
  * the slow path. */
 void chain_fused_generic(struct cpu *c, const struct insn *i);
+/* The same for a pair in the middle of a block whose Jcc, taken, leaves
+ * it (a side exit, cpu/exec/block.h). */
+void chain_fused_side_generic(struct cpu *c, const struct insn *i);
 /* Ends a run. */
 void chain_stop(struct cpu *c, const struct insn *i);
 

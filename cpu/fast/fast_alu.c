@@ -7,6 +7,7 @@
  * decode time. Semantics are those of the generic handlers, step for
  * step: memory is written before flags, flags are recorded lazily. */
 #include "../decode/specialize.h"
+#include "../exec/block.h"
 #include "../int/alu.h"
 #include "fast.h"
 
@@ -66,25 +67,41 @@ FAST_INLINE bool cond_of(enum flags_op kind, int size, uint64_t a, uint64_t b,
 #undef LT_
 }
 
-/* A fused flag-setter + Jcc at the end of a block (cpu/block.c): the
- * loop runs the pair as one slot; c->rip is already past the Jcc. */
-/* `fuse`: FUSE_CC_RUNTIME reads the Jcc's condition; FUSE_CC + cc has it
- * fixed at compile time. */
-enum { FUSE_NONE, FUSE_CC_RUNTIME, FUSE_CC };
+/* A flag setter fused with the Jcc after it (cpu/exec/block.c): one slot
+ * runs the pair. At the end of a block it sets RIP past the Jcc or to
+ * its target; in the middle (FUSE_SIDE) it goes on with the slot after
+ * the Jcc, or leaves the block at the target (a side exit). `fuse`:
+ * FUSE_CC_RUNTIME reads the Jcc's condition; FUSE_CC + cc has it fixed
+ * at compile time; FUSE_SIDE is added for the middle of a block. */
+enum { FUSE_NONE, FUSE_CC_RUNTIME, FUSE_CC, FUSE_SIDE = 32 };
 
-FAST_INLINE void fused_jcc(struct cpu *c, const struct insn *i,
-                           enum flags_op kind, int size, uint64_t a, uint64_t b,
-                           uint64_t res, int fuse) {
+/* What a fast copy did: nothing (the generic copy must run), its work,
+ * or its work and a side exit taken (RIP is the Jcc's target). */
+enum { FAST_FALLBACK, FAST_DONE, FAST_SIDE_EXIT };
+
+FAST_INLINE int fused_jcc(struct cpu *c, const struct insn *i,
+                          enum flags_op kind, int size, uint64_t a, uint64_t b,
+                          uint64_t res, int fuse) {
   const struct insn *j = i + 1;
+  int side = fuse & FUSE_SIDE;
+  fuse &= ~FUSE_SIDE;
   unsigned cc = fuse >= FUSE_CC ? (unsigned)(fuse - FUSE_CC) : j->arg;
-  if (cond_of(kind, size, a, b, res, cc))
-    c->rip += j->imm;
+  uint64_t next = j->rip + j->len;
+  bool taken = cond_of(kind, size, a, b, res, cc);
+  if (side) {
+    if (!taken)
+      return FAST_DONE;
+    c->rip = next + j->imm;
+    return FAST_SIDE_EXIT;
+  }
+  c->rip = taken ? next + j->imm : next;
+  return FAST_DONE;
 }
 
-/* Returns false, having done nothing, when a memory operand needs the
- * slow path (fast.h: fast_try_load). */
-FAST_INLINE bool alu_fast(struct cpu *c, const struct insn *i, int op, int size,
-                          int form, int variant, int fuse) {
+/* Returns FAST_FALLBACK, having done nothing, when a memory operand
+ * needs the slow path (fast.h: fast_try_load). */
+FAST_INLINE int alu_fast(struct cpu *c, const struct insn *i, int op, int size,
+                         int form, int variant, int fuse) {
   uint64_t a, b, addr = 0;
   int carry = 0;
   if (op == ALU_ADC || op == ALU_SBB) {
@@ -123,21 +140,21 @@ FAST_INLINE bool alu_fast(struct cpu *c, const struct insn *i, int op, int size,
                                        : FLAGS_LOGIC;
   fast_flags(c, kind, size, a, b, res);
   if (fuse)
-    fused_jcc(c, i, kind, size, a, b, res, fuse);
-  return true;
+    return fused_jcc(c, i, kind, size, a, b, res, fuse);
+  return FAST_DONE;
 }
 
 /* test r/m, reg and test r/m, imm. */
-FAST_INLINE bool test_fast(struct cpu *c, const struct insn *i, int size,
-                           int form, int with_imm, int fuse) {
+FAST_INLINE int test_fast(struct cpu *c, const struct insn *i, int size,
+                          int form, int with_imm, int fuse) {
   uint64_t a;
   if (!fast_try_rm_get(c, i, size, form, &a))
     return false;
   uint64_t b = with_imm ? i->imm : fast_get(c, i->reg, size);
   fast_flags(c, FLAGS_LOGIC, size, 0, 0, a & b);
   if (fuse)
-    fused_jcc(c, i, FLAGS_LOGIC, size, 0, 0, a & b, fuse);
-  return true;
+    return fused_jcc(c, i, FLAGS_LOGIC, size, 0, 0, a & b, fuse);
+  return FAST_DONE;
 }
 
 /* inc/dec keep CF: it is saved into the eager bits, as cpu/alu.c does by
@@ -212,18 +229,39 @@ FAST_INLINE bool imul_fast(struct cpu *c, const struct insn *i, int size,
 
 /* --- instantiation: one function per (operation, size, form) --- */
 
-#define FALLBACK(c, i, fused)                                                  \
-  ((fused) ? chain_fused_generic(c, i) : chain_generic(c, i))
+/* A fused handler's tail: `r` is the fast copy's verdict (FAST_...). */
+#define THEN_FUSED_SIDE(r, side)                                               \
+  do {                                                                         \
+    int r_ = (r);                                                              \
+    if (r_ == FAST_SIDE_EXIT)                                                  \
+      block_leave(c, (uint32_t)i[1].disp);                                     \
+    else if (r_ == FAST_DONE)                                                  \
+      CHAIN_FUSED(c, i);                                                       \
+    else if (side)                                                             \
+      chain_fused_side_generic(c, i);                                          \
+    else                                                                       \
+      chain_fused_generic(c, i);                                               \
+  } while (0)
+#define THEN_FUSED(r) THEN_FUSED_SIDE(r, 0)
 
+/* Variants 0..2 plain, 3..5 fused at a block's end, 6..8 fused with a
+ * side exit (V % 3: how the operands are found). */
+#define ALU_FUSE(V)                                                            \
+  ((V) < 3   ? FUSE_NONE                                                       \
+   : (V) < 6 ? FUSE_CC_RUNTIME                                                 \
+             : FUSE_CC_RUNTIME | FUSE_SIDE)
 #define ALU_FN(V, OP, SZ, FORM)                                                \
   static void alu_##V##_##OP##_##SZ##_##FORM(struct cpu *c,                    \
                                              const struct insn *i) {           \
-    if (!alu_fast(c, i, OP, SZ, FORM, V % 3, V / 3))                           \
-      FALLBACK(c, i, V / 3);                                                   \
-    else if (V / 3)                                                            \
-      CHAIN_FUSED(c, i);                                                       \
-    else                                                                       \
-      CHAIN_NEXT(c, i);                                                        \
+    if (V < 3) {                                                               \
+      if (alu_fast(c, i, OP, SZ, FORM, V % 3, FUSE_NONE))                      \
+        CHAIN_NEXT(c, i);                                                      \
+      else                                                                     \
+        chain_generic(c, i);                                                   \
+    } else {                                                                   \
+      THEN_FUSED_SIDE(alu_fast(c, i, OP, SZ, FORM, V % 3, ALU_FUSE(V)),        \
+                      V >= 6);                                                 \
+    }                                                                          \
   }
 #define ALU_FORMS(V, OP, SZ)                                                   \
   ALU_FN(V, OP, SZ, 0)                                                         \
@@ -249,6 +287,9 @@ ALU_SIZES(2, 3)
 ALU_OPS(3) /* 3..5: the same, fused with the Jcc that follows */
 ALU_OPS(4)
 ALU_OPS(5)
+ALU_OPS(6) /* 6..8: fused with a side exit */
+ALU_OPS(7)
+ALU_OPS(8)
 
 #define ALU_ENT_FORMS(V, OP, SZ)                                               \
   {                                                                            \
@@ -272,9 +313,10 @@ ALU_OPS(5)
   }
 
 /* [variant][alu op][size index][form]; fused adc/sbb stay generic (NULL). */
-static const cpu_handler alu_table[6][8][FAST_SIZES][FORM_COUNT] = {
+static const cpu_handler alu_table[9][8][FAST_SIZES][FORM_COUNT] = {
     ALU_TABLE_CARRY(0), ALU_TABLE_CARRY(1), ALU_TABLE_CARRY(2),
-    ALU_TABLE(3),       ALU_TABLE(4),       ALU_TABLE(5)};
+    ALU_TABLE(3),       ALU_TABLE(4),       ALU_TABLE(5),
+    ALU_TABLE(6),       ALU_TABLE(7),       ALU_TABLE(8)};
 
 #define ONE_FN(NAME, BODY, SZ, FORM)                                           \
   static void NAME##_##SZ##_##FORM(struct cpu *c, const struct insn *i) {      \
@@ -305,15 +347,14 @@ static const cpu_handler alu_table[6][8][FAST_SIZES][FORM_COUNT] = {
     CHAIN_NEXT(c, i);                                                          \
   else                                                                         \
     chain_generic(c, i)
-#define THEN_FUSED(done)                                                       \
-  if (done)                                                                    \
-    CHAIN_FUSED(c, i);                                                         \
-  else                                                                         \
-    chain_fused_generic(c, i)
 #define TEST_R(SZ, F) THEN_NEXT(test_fast(c, i, SZ, F, 0, 0))
 #define TEST_I(SZ, F) THEN_NEXT(test_fast(c, i, SZ, F, 1, 0))
-#define TEST_R_JCC(SZ, F) THEN_FUSED(test_fast(c, i, SZ, F, 0, 1))
-#define TEST_I_JCC(SZ, F) THEN_FUSED(test_fast(c, i, SZ, F, 1, 1))
+#define TEST_R_JCC(SZ, F) THEN_FUSED(test_fast(c, i, SZ, F, 0, FUSE_CC_RUNTIME))
+#define TEST_I_JCC(SZ, F) THEN_FUSED(test_fast(c, i, SZ, F, 1, FUSE_CC_RUNTIME))
+#define TEST_R_SIDE(SZ, F)                                                     \
+  THEN_FUSED_SIDE(test_fast(c, i, SZ, F, 0, FUSE_CC_RUNTIME | FUSE_SIDE), 1)
+#define TEST_I_SIDE(SZ, F)                                                     \
+  THEN_FUSED_SIDE(test_fast(c, i, SZ, F, 1, FUSE_CC_RUNTIME | FUSE_SIDE), 1)
 #define NEG(SZ, F) THEN_NEXT(negnot_fast(c, i, 1, SZ, F))
 #define NOT(SZ, F) THEN_NEXT(negnot_fast(c, i, 0, SZ, F))
 #define INC(SZ, F) THEN_NEXT(incdec_fast(c, i, 0, SZ, F))
@@ -322,13 +363,15 @@ ALL_SIZES(test_r, TEST_R)
 ALL_SIZES(test_i, TEST_I)
 ALL_SIZES(test_r_jcc, TEST_R_JCC)
 ALL_SIZES(test_i_jcc, TEST_I_JCC)
+ALL_SIZES(test_r_side, TEST_R_SIDE)
+ALL_SIZES(test_i_side, TEST_I_SIDE)
 ALL_SIZES(neg, NEG)
 ALL_SIZES(not, NOT)
 ALL_SIZES(inc, INC)
 ALL_SIZES(dec, DEC)
-static const cpu_handler test_table[4][FAST_SIZES][FORM_COUNT] = {
-    SIZE_TABLE(test_r), SIZE_TABLE(test_i), SIZE_TABLE(test_r_jcc),
-    SIZE_TABLE(test_i_jcc)};
+static const cpu_handler test_table[6][FAST_SIZES][FORM_COUNT] = {
+    SIZE_TABLE(test_r),     SIZE_TABLE(test_i),      SIZE_TABLE(test_r_jcc),
+    SIZE_TABLE(test_i_jcc), SIZE_TABLE(test_r_side), SIZE_TABLE(test_i_side)};
 static const cpu_handler negnot_table[2][FAST_SIZES][FORM_COUNT] = {
     SIZE_TABLE(not ), SIZE_TABLE(neg)};
 static const cpu_handler incdec_table[2][FAST_SIZES][FORM_COUNT] = {
@@ -339,15 +382,21 @@ static const cpu_handler incdec_table[2][FAST_SIZES][FORM_COUNT] = {
  * [cc] for the forms register, [base + disp], [base + index * scale +
  * disp] and [rip + disp] (the others take the runtime-condition copy). */
 // clang-format off
+/* V: variant of the operands (+ 3 with a side exit); IMM: test with an
+ * immediate (+ 2 with a side exit). */
 #define CMPJ_FN(V, SZ, F, CC)                                                  \
   static void cmpj_##V##_##SZ##_##F##_##CC(struct cpu *c,                      \
                                            const struct insn *i) {             \
-    THEN_FUSED(alu_fast(c, i, ALU_CMP, SZ, F, V, FUSE_CC + CC));               \
+    THEN_FUSED_SIDE(alu_fast(c, i, ALU_CMP, SZ, F, V % 3,                      \
+                             FUSE_CC + CC + (V >= 3 ? FUSE_SIDE : 0)),         \
+                    V >= 3);                                                   \
   }
 #define TESTJ_FN(IMM, SZ, F, CC)                                               \
   static void testj_##IMM##_##SZ##_##F##_##CC(struct cpu *c,                   \
                                               const struct insn *i) {          \
-    THEN_FUSED(test_fast(c, i, SZ, F, IMM, FUSE_CC + CC));                     \
+    THEN_FUSED_SIDE(test_fast(c, i, SZ, F, IMM % 2,                            \
+                              FUSE_CC + CC + (IMM >= 2 ? FUSE_SIDE : 0)),      \
+                    IMM >= 2);                                                 \
   }
 #define PER_CC_FORMS(FN, V, SZ) \
   CC16(FN, V, SZ, 0)            \
@@ -373,13 +422,20 @@ static const cpu_handler incdec_table[2][FAST_SIZES][FORM_COUNT] = {
 PER_CC_SIZES(CMPJ_FN, 0)
 PER_CC_SIZES(CMPJ_FN, 1)
 PER_CC_SIZES(CMPJ_FN, 2)
+PER_CC_SIZES(CMPJ_FN, 3)
+PER_CC_SIZES(CMPJ_FN, 4)
+PER_CC_SIZES(CMPJ_FN, 5)
 PER_CC_SIZES(TESTJ_FN, 0)
 PER_CC_SIZES(TESTJ_FN, 1)
-static const cpu_handler cmpj_table[3][FAST_SIZES][FORM_COUNT][16] = {
+PER_CC_SIZES(TESTJ_FN, 2)
+PER_CC_SIZES(TESTJ_FN, 3)
+static const cpu_handler cmpj_table[6][FAST_SIZES][FORM_COUNT][16] = {
     PER_CC_SIZE_ROW(cmpj, 0), PER_CC_SIZE_ROW(cmpj, 1),
-    PER_CC_SIZE_ROW(cmpj, 2)};
-static const cpu_handler testj_table[2][FAST_SIZES][FORM_COUNT][16] = {
-    PER_CC_SIZE_ROW(testj, 0), PER_CC_SIZE_ROW(testj, 1)};
+    PER_CC_SIZE_ROW(cmpj, 2), PER_CC_SIZE_ROW(cmpj, 3),
+    PER_CC_SIZE_ROW(cmpj, 4), PER_CC_SIZE_ROW(cmpj, 5)};
+static const cpu_handler testj_table[4][FAST_SIZES][FORM_COUNT][16] = {
+    PER_CC_SIZE_ROW(testj, 0), PER_CC_SIZE_ROW(testj, 1),
+    PER_CC_SIZE_ROW(testj, 2), PER_CC_SIZE_ROW(testj, 3)};
 
 /* imul: sizes 4 and 8 only. */
 #define IMUL2(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 0))
@@ -393,11 +449,13 @@ static const cpu_handler imul_table[2][FAST_SIZES][FORM_COUNT] = {
     {{0}, {0}, FORM_ROW(imul3, 4), FORM_ROW(imul3, 8)}};
 
 cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
-                                int form) {
+                                int form, bool side) {
   int size = i->opsize;
   int s = fast_size_index(size);
   if (s < 0)
     return NULL;
+  int sv = side ? 3 : 0; /* the side-exit variants of the tables */
+  int st = side ? 2 : 0;
   unsigned cc = i[1].arg & 15; /* the Jcc follows in the block */
   bool cmp = (i->arg & 7) == ALU_CMP;
   if (cmp && (generic == op_alu_rm_r || generic == op_alu_r_rm ||
@@ -407,27 +465,29 @@ cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
                                      : V_RM_I;
     if (generic == op_alu_a_imm && form != FORM_REG)
       return NULL;
-    if (cmpj_table[v][s][form][cc])
-      return cmpj_table[v][s][form][cc];
+    if (cmpj_table[sv + v][s][form][cc])
+      return cmpj_table[sv + v][s][form][cc];
   }
+  int imm = generic != op_test_rm_r;
   if ((generic == op_test_rm_r || generic == op_test_rm_imm ||
        (generic == op_test_a_imm && form == FORM_REG)) &&
-      testj_table[generic != op_test_rm_r][s][form][cc])
-    return testj_table[generic != op_test_rm_r][s][form][cc];
+      testj_table[st + imm][s][form][cc])
+    return testj_table[st + imm][s][form][cc];
   if (generic == op_alu_rm_r)
-    return alu_table[3 + V_RM_R][i->arg & 7][s][form];
+    return alu_table[3 + sv + V_RM_R][i->arg & 7][s][form];
   if (generic == op_alu_r_rm)
-    return alu_table[3 + V_R_RM][i->arg & 7][s][form];
+    return alu_table[3 + sv + V_R_RM][i->arg & 7][s][form];
   if (generic == op_alu_rm_imm)
-    return alu_table[3 + V_RM_I][i->arg & 7][s][form];
+    return alu_table[3 + sv + V_RM_I][i->arg & 7][s][form];
   if (generic == op_alu_a_imm)
-    return form == FORM_REG ? alu_table[3 + V_RM_I][i->arg & 7][s][form] : NULL;
+    return form == FORM_REG ? alu_table[3 + sv + V_RM_I][i->arg & 7][s][form]
+                            : NULL;
   if (generic == op_test_rm_r)
-    return test_table[2][s][form];
+    return test_table[2 + 2 * side][s][form];
   if (generic == op_test_rm_imm)
-    return test_table[3][s][form];
+    return test_table[3 + 2 * side][s][form];
   if (generic == op_test_a_imm)
-    return form == FORM_REG ? test_table[3][s][form] : NULL;
+    return form == FORM_REG ? test_table[3 + 2 * side][s][form] : NULL;
   return NULL;
 }
 

@@ -143,21 +143,25 @@ static void pop_r64(struct cpu *c, const struct insn *i) {
   CHAIN_NEXT(c, i);
 }
 
+/* The branches set RIP from their own address: inside a block c->rip is
+ * not kept up to date (cpu/exec/chain.h). */
+FAST_INLINE uint64_t next_rip(const struct insn *i) { return i->rip + i->len; }
+
 static void call_rel(struct cpu *c, const struct insn *i) {
   uint64_t rsp = c->gpr[RSP] - 8;
-  if (!fast_try_store(c, rsp, 8, c->rip)) {
+  if (!fast_try_store(c, rsp, 8, next_rip(i))) {
     chain_generic(c, i);
     return;
   }
   c->gpr[RSP] = rsp;
-  c->rip += i->imm;
+  c->rip = next_rip(i) + i->imm;
   CHAIN_NEXT(c, i);
 }
 
 /* jmp rel: a non-canonical target keeps the generic handler
  * (cpu_specialize_at). */
 static void jmp_rel(struct cpu *c, const struct insn *i) {
-  c->rip += i->imm;
+  c->rip = next_rip(i) + i->imm;
   CHAIN_NEXT(c, i);
 }
 
@@ -185,7 +189,7 @@ FAST_INLINE bool call_rm_fast(struct cpu *c, const struct insn *i, int form) {
   if (!fast_try_rm_get(c, i, 8, form, &target) || !cpu_canonical(target))
     return false;
   uint64_t rsp = c->gpr[RSP] - 8;
-  if (!fast_try_store(c, rsp, 8, c->rip))
+  if (!fast_try_store(c, rsp, 8, next_rip(i)))
     return false;
   c->gpr[RSP] = rsp;
   c->rip = target;
@@ -219,6 +223,7 @@ static const cpu_handler jmp_rm_table[FORM_COUNT] = {
 #define JCC_FN(X, CC)                                                          \
   static void jcc_##CC(struct cpu *c, const struct insn *i) {                  \
     int r = fast_cond(c, CC);                                                  \
+    c->rip = next_rip(i);                                                      \
     if (r < 0)                                                                 \
       op_jcc(c, i);                                                            \
     else if (r)                                                                \
