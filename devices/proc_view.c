@@ -81,6 +81,10 @@ static void remove_dir(const char *dir) {
   for (int k = 0; view_files[k]; k++) {
     snprintf(path, sizeof path, "%.120s/%.40s", dir, view_files[k]);
     unlink(path);
+    /* and write_file's temporary name, left by an emu killed while
+     * writing: the directory could never go, and every emu would try */
+    snprintf(path, sizeof path, "%.120s/.%.40s.tmp", dir, view_files[k]);
+    unlink(path);
   }
   rmdir(dir);
 }
@@ -109,11 +113,14 @@ static void sweep_stale(const char *base) {
   char dir[128];
   while ((e = readdir(d)) != NULL) {
     char *end;
-    long pid = strtol(e->d_name, &end, 10);
-    if (end == e->d_name || *end || pid == getpid())
+    /* .PID.new: a directory own_dir was making when its emu died */
+    bool making = e->d_name[0] == '.';
+    const char *name = e->d_name + making;
+    long pid = strtol(name, &end, 10);
+    if (end == name || (making ? strcmp(end, ".new") : *end) || pid == getpid())
       continue;
-    snprintf(dir, sizeof dir, "%.60s/%ld", base, pid);
-    if (!dir_is_live(dir, (int)pid))
+    snprintf(dir, sizeof dir, "%.60s/%.40s", base, e->d_name);
+    if (making ? !host_start_time((int)pid) : !dir_is_live(dir, (int)pid))
       remove_dir(dir);
   }
   closedir(d);
