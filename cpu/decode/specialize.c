@@ -110,3 +110,14 @@ void cpu_specialize(struct insn *in) {
   in->exec = generic;
   in->handler = h ? h : chain_generic;
 }
+
+cpu_handler cpu_specialize_noflags(const struct insn *in) {
+  if (in->lock)
+    return NULL;
+  int form = specialized_form(in);
+  if (form < 0)
+    return NULL;
+  cpu_handler generic = cpu_ops[in->op].handler;
+  cpu_handler h = fast_alu_noflags_pick(in, generic, form);
+  return h ? h : fast_shift_noflags_pick(in, generic, form);
+}

@@ -24,6 +24,11 @@ void cpu_specialize_at(struct insn *in);
  * the block (cpu/exec/block.h); else it ends the block. */
 cpu_handler cpu_specialize_fused(const struct insn *in, bool side);
 
+/* For an instruction whose flags nothing will read (the block builder
+ * knows: cpu/exec/block.c): a specialised handler that records none, or
+ * NULL. */
+cpu_handler cpu_specialize_noflags(const struct insn *in);
+
 /* The per-family choosers: NULL when no specialised form applies, else
  * a chaining handler. `form` is an enum fast_form (cpu/fast.h). */
 cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form);
@@ -35,5 +40,10 @@ cpu_handler fast_lock_pick(const struct insn *i, cpu_handler generic, int form);
 cpu_handler fast_move_pick(const struct insn *i, cpu_handler generic, int form);
 cpu_handler fast_shift_pick(const struct insn *i, cpu_handler generic,
                             int form);
+/* The copies that record no flags, for where they are dead. */
+cpu_handler fast_alu_noflags_pick(const struct insn *i, cpu_handler generic,
+                                  int form);
+cpu_handler fast_shift_noflags_pick(const struct insn *i, cpu_handler generic,
+                                    int form);
 
 #endif

@@ -7,6 +7,7 @@
 #include "../../mmu/mmu.h"
 #include "../decode/specialize.h"
 #include "../handlers.h"
+#include "../int/alu.h"
 #include "block.h"
 #include "chain.h"
 #include "code_space.h"
@@ -129,12 +130,12 @@ void block_cache_flush(struct block_cache *bc) {
       struct block *b = e->block;
       if (e != &b->pages[0])
         continue;
+      bc->buckets[block_bucket(b->rip)] = NULL;
       b->next = bc->retired;
       bc->retired = b;
     }
     bc->by_page[k] = NULL;
   }
-  memset(bc->buckets, 0, sizeof bc->buckets);
   bc->hot = NULL;
   for (uint64_t k = 0; bc->space && k < bc->pages.cap; k++)
     if (bc->pages.slots[k])
@@ -270,9 +271,41 @@ static int bound_of(cpu_handler h) {
 
 static int8_t bound_table[OP_COUNT];
 
+/* How a form stands to the flags' liveness (drop_dead_flags), by op. */
+enum {
+  FLAGS_SAFE = 1,     /* cannot fault on registers (a specialised copy) */
+  FLAGS_SAFE_ANY = 2, /* cannot fault whatever its operands */
+  FLAGS_ALL = 4,      /* writes all six arithmetic flags */
+  FLAGS_SHIFT = 8,    /* all six unless its count may be 0 */
+};
+static uint8_t flags_class[OP_COUNT];
+
+static uint8_t flags_class_of(const struct op_desc *d) {
+  cpu_handler g = d->handler;
+  if (g == op_jmp_rel || g == op_lea || g == op_nop)
+    return FLAGS_SAFE_ANY;
+  if (g == op_alu_rm_r || g == op_alu_r_rm || g == op_alu_rm_imm ||
+      g == op_alu_a_imm)
+    return FLAGS_SAFE |
+           ((d->arg & 7) != ALU_ADC && (d->arg & 7) != ALU_SBB ? FLAGS_ALL : 0);
+  if (g == op_test_rm_r || g == op_test_rm_imm || g == op_test_a_imm ||
+      g == op_neg)
+    return FLAGS_SAFE | FLAGS_ALL;
+  if (g == op_shift)
+    return FLAGS_SAFE | FLAGS_SHIFT;
+  if (g == op_inc_dec || g == op_not || g == op_imul2 || g == op_imul3 ||
+      g == op_bt || g == op_mov_rm_r || g == op_mov_r_rm ||
+      g == op_mov_rm_imm || g == op_mov_r_imm || g == op_movzx ||
+      g == op_movsx || g == op_cmovcc || g == op_setcc)
+    return FLAGS_SAFE;
+  return 0;
+}
+
 static void bound_table_init(void) {
-  for (int k = 0; k < OP_COUNT; k++)
+  for (int k = 0; k < OP_COUNT; k++) {
     bound_table[k] = (int8_t)bound_of(cpu_ops[k].handler);
+    flags_class[k] = flags_class_of(&cpu_ops[k]);
+  }
 }
 
 static int block_bound(const struct insn *in) { return bound_table[in->op]; }
@@ -409,6 +442,56 @@ static void add_pages(struct cpu *c, struct block *b,
     mmu_shootdown(c->mmu);
 }
 
+/* --- dead flags --- */
+
+/* Whether a slot can neither fault nor trap: a specialised handler on
+ * registers only (or a direct jump gone through). A fault makes the
+ * flags visible as they are (to a signal handler, a crash report). */
+static bool cannot_fault(const struct insn *in) {
+  unsigned class = flags_class[in->op];
+  if (in->handler == chain_generic || !class)
+    return false;
+  return (class & FLAGS_SAFE_ANY) || !(cpu_ops[in->op].decode & D_MODRM) ||
+         in->mod == 3;
+}
+
+/* Whether a slot writes all six arithmetic flags whatever its operands
+ * (a shift by CL may shift by 0 and write none). */
+static bool writes_all_flags(const struct insn *in) {
+  unsigned class = flags_class[in->op];
+  if (class & FLAGS_ALL)
+    return true;
+  if (class & FLAGS_SHIFT) /* shl, shr, sal, sar by 1 or a non-zero imm */
+    return (in->arg & 7) >= 4 && (in->arg >> 3) != 1 &&
+           ((in->arg >> 3) == 0 || (in->imm & (in->opsize == 8 ? 63 : 31)));
+  return false;
+}
+
+/* Give the copies that record no flags to the slots whose flags nothing
+ * can see: written again, by a slot that cannot fault, before any slot
+ * reads them, may fault or leaves the block (every exit leaves them
+ * live). What the guest can observe stays exact; only the work of
+ * recording flags no one reads goes. Scanned backwards: `live` says
+ * whether the flags as they are after the slot can be seen. */
+static void drop_dead_flags(struct insn *in, unsigned count) {
+  bool live = true;
+  for (unsigned k = count; k-- > 0;) {
+    const struct op_desc *d = &cpu_ops[in[k].op];
+    bool fused = k + 1 < count && in[k + 1].imm2 == BLOCK_FUSED_JCC;
+    if (!live && (d->flags_written & FLAGS_ARITH) && !fused &&
+        in[k].handler != chain_generic) {
+      cpu_handler h = cpu_specialize_noflags(&in[k]);
+      if (h)
+        in[k].handler = h;
+    }
+    bool reads = d->flags_read || in[k].imm2 == BLOCK_FUSED_JCC;
+    if (reads || !cannot_fault(&in[k]))
+      live = true;
+    else if (writes_all_flags(&in[k]))
+      live = false;
+  }
+}
+
 /* Decode a block at `rip`. A first build (`super` false) decodes a
  * basic block: on in its first page up to the first instruction that
  * may change RIP; its first instruction is fetched at c->rip and faults
@@ -438,6 +521,7 @@ static struct block *build_at(struct cpu *c, uint64_t rip, bool super) {
   s.nruns = 1;
   unsigned count = 1;
   bool further = false; /* a superblock would go on after the last */
+  bool side[BLOCK_MAX_INSNS] = {false}; /* slots that are side exits */
   while (count < BLOCK_MAX_INSNS) {
     struct insn *last = &in[count - 1];
     uint64_t next = last->rip + last->len;
@@ -452,8 +536,10 @@ static struct block *build_at(struct cpu *c, uint64_t rip, bool super) {
     if (!at || !decode_at(c, at, &in[count]))
       break;
     build_add_page(&s, at & PAGE_MASK); /* room: can_go_to */
-    if (through)
+    if (through) {
       last->handler = through;
+      side[count - 1] = cpu_ops[last->op].handler == op_jcc;
+    }
     if (at != next) { /* a run at a branch target */
       s.runs[s.nruns].start = at;
       s.nruns++;
@@ -466,16 +552,15 @@ static struct block *build_at(struct cpu *c, uint64_t rip, bool super) {
    * runs as one fused handler; the Jcc's slot is then not dispatched but
    * still counted. */
   for (unsigned k = 1; k < count; k++) {
-    bool side = in[k].handler == block_side_exit_handler(&in[k]);
-    if (!side && (k != count - 1 || cpu_ops[in[k].op].handler != op_jcc))
+    if (!side[k] && (k != count - 1 || cpu_ops[in[k].op].handler != op_jcc))
       continue;
-    cpu_handler fused = cpu_specialize_fused(&in[k - 1], side);
-    if (fused && in[k - 1].handler != chain_generic &&
-        !block_side_exit_handler(&in[k - 1])) {
+    cpu_handler fused = cpu_specialize_fused(&in[k - 1], side[k]);
+    if (fused && in[k - 1].handler != chain_generic && !side[k - 1]) {
       in[k - 1].handler = fused;
       in[k].imm2 = BLOCK_FUSED_JCC;
     }
   }
+  drop_dead_flags(in, count);
   struct block *b = malloc(sizeof *b + (count + 1u) * sizeof(struct insn));
   if (!b)
     abort(); /* host out of memory: emulator invariant */
@@ -488,7 +573,7 @@ static struct block *build_at(struct cpu *c, uint64_t rip, bool super) {
   uint32_t cycles = 0;
   for (unsigned k = 0; k < count; k++) {
     cycles += b->insns[k].cycles;
-    if (b->insns[k].handler == block_side_exit_handler(&b->insns[k]))
+    if (side[k])
       b->insns[k].disp = BLOCK_COUNTS(k + 1, cycles);
   }
   struct insn *stop = &b->insns[count];

@@ -75,6 +75,11 @@ FAST_INLINE bool cond_of(enum flags_op kind, int size, uint64_t a, uint64_t b,
  * at compile time; FUSE_SIDE is added for the middle of a block. */
 enum { FUSE_NONE, FUSE_CC_RUNTIME, FUSE_CC, FUSE_SIDE = 32 };
 
+/* For the copies that record no flags (`fuse` of alu_fast, `flags` of
+ * the others): used where the block builder found the flags dead,
+ * written again before anything can read them (cpu/exec/block.c). */
+#define FAST_NO_FLAGS 64
+
 /* What a fast copy did: nothing (the generic copy must run), its work,
  * or its work and a side exit taken (RIP is the Jcc's target). */
 enum { FAST_FALLBACK, FAST_DONE, FAST_SIDE_EXIT };
@@ -138,6 +143,8 @@ FAST_INLINE int alu_fast(struct cpu *c, const struct insn *i, int op, int size,
                        : op == ALU_ADC ? (carry ? FLAGS_ADC : FLAGS_ADD)
                        : op == ALU_SBB ? (carry ? FLAGS_SBB : FLAGS_SUB)
                                        : FLAGS_LOGIC;
+  if (fuse == FAST_NO_FLAGS)
+    return FAST_DONE;
   fast_flags(c, kind, size, a, b, res);
   if (fuse)
     return fused_jcc(c, i, kind, size, a, b, res, fuse);
@@ -160,9 +167,9 @@ FAST_INLINE int test_fast(struct cpu *c, const struct insn *i, int size,
 /* inc/dec keep CF: it is saved into the eager bits, as cpu/alu.c does by
  * materialising every flag, but only CF is computed. */
 FAST_INLINE bool incdec_fast(struct cpu *c, const struct insn *i, int dec,
-                             int size, int form) {
+                             int size, int form, int flags) {
   uint64_t addr = 0, a;
-  int cf = fast_cf_known(c);
+  int cf = flags ? fast_cf_known(c) : 0;
   if (cf < 0)
     return false;
   if (form == FORM_REG) {
@@ -177,6 +184,8 @@ FAST_INLINE bool incdec_fast(struct cpu *c, const struct insn *i, int dec,
     fast_set(c, i->rm, size, res);
   else if (!fast_try_store(c, addr, size, res))
     return false;
+  if (!flags)
+    return true;
   c->rflags = (c->rflags & ~(uint64_t)FLAG_CF) | (uint64_t)cf;
   fast_flags(c, dec ? FLAGS_DEC : FLAGS_INC, size, a, 1, res);
   return true;
@@ -184,7 +193,7 @@ FAST_INLINE bool incdec_fast(struct cpu *c, const struct insn *i, int dec,
 
 /* neg (0 - r/m, flags of that subtraction) and not (no flags). */
 FAST_INLINE bool negnot_fast(struct cpu *c, const struct insn *i, int neg,
-                             int size, int form) {
+                             int size, int form, int flags) {
   uint64_t addr = 0, a;
   if (form == FORM_REG) {
     a = fast_get(c, i->rm, size);
@@ -198,7 +207,7 @@ FAST_INLINE bool negnot_fast(struct cpu *c, const struct insn *i, int neg,
     fast_set(c, i->rm, size, res);
   else if (!fast_try_store(c, addr, size, res))
     return false;
-  if (neg)
+  if (neg && flags)
     fast_flags(c, FLAGS_SUB, size, 0, a, res);
   return true;
 }
@@ -206,7 +215,7 @@ FAST_INLINE bool negnot_fast(struct cpu *c, const struct insn *i, int neg,
 /* imul reg, r/m and imul reg, r/m, imm: CF = OF = the product did not
  * fit; SF/ZF/AF/PF are kept, as Zen does (cpu/muldiv.c). */
 FAST_INLINE bool imul_fast(struct cpu *c, const struct insn *i, int size,
-                           int form, int three) {
+                           int form, int three, int flags) {
   uint64_t b;
   if (!fast_try_rm_get(c, i, size, form, &b))
     return false;
@@ -223,7 +232,8 @@ FAST_INLINE bool imul_fast(struct cpu *c, const struct insn *i, int size,
     lo = (uint32_t)p;
   }
   fast_set(c, i->reg, size, lo);
-  fast_set_cf_of(c, overflow, overflow);
+  if (flags)
+    fast_set_cf_of(c, overflow, overflow);
   return true;
 }
 
@@ -245,16 +255,18 @@ FAST_INLINE bool imul_fast(struct cpu *c, const struct insn *i, int size,
 #define THEN_FUSED(r) THEN_FUSED_SIDE(r, 0)
 
 /* Variants 0..2 plain, 3..5 fused at a block's end, 6..8 fused with a
- * side exit (V % 3: how the operands are found). */
+ * side exit, 9..11 recording no flags (V % 3: how the operands are
+ * found). */
 #define ALU_FUSE(V)                                                            \
   ((V) < 3   ? FUSE_NONE                                                       \
    : (V) < 6 ? FUSE_CC_RUNTIME                                                 \
-             : FUSE_CC_RUNTIME | FUSE_SIDE)
+   : (V) < 9 ? FUSE_CC_RUNTIME | FUSE_SIDE                                     \
+             : FAST_NO_FLAGS)
 #define ALU_FN(V, OP, SZ, FORM)                                                \
   static void alu_##V##_##OP##_##SZ##_##FORM(struct cpu *c,                    \
                                              const struct insn *i) {           \
-    if (V < 3) {                                                               \
-      if (alu_fast(c, i, OP, SZ, FORM, V % 3, FUSE_NONE))                      \
+    if (V < 3 || V >= 9) {                                                     \
+      if (alu_fast(c, i, OP, SZ, FORM, V % 3, ALU_FUSE(V)))                    \
         CHAIN_NEXT(c, i);                                                      \
       else                                                                     \
         chain_generic(c, i);                                                   \
@@ -290,6 +302,13 @@ ALU_OPS(5)
 ALU_OPS(6) /* 6..8: fused with a side exit */
 ALU_OPS(7)
 ALU_OPS(8)
+/* 9..11: recording no flags (add, or, and, sub, xor) */
+#define ALU_OPS_NF(V)                                                          \
+  ALU_SIZES(V, 0)                                                              \
+  ALU_SIZES(V, 1) ALU_SIZES(V, 4) ALU_SIZES(V, 5) ALU_SIZES(V, 6)
+ALU_OPS_NF(9)
+ALU_OPS_NF(10)
+ALU_OPS_NF(11)
 
 #define ALU_ENT_FORMS(V, OP, SZ)                                               \
   {                                                                            \
@@ -313,10 +332,13 @@ ALU_OPS(8)
   }
 
 /* [variant][alu op][size index][form]; fused adc/sbb stay generic (NULL). */
-static const cpu_handler alu_table[9][8][FAST_SIZES][FORM_COUNT] = {
+#define ALU_TABLE_NF(V)                                                        \
+  { ALU_ENT(V, 0), ALU_ENT(V, 1), ALU_ENT(V, 4), ALU_ENT(V, 5), ALU_ENT(V, 6) }
+static const cpu_handler alu_table[12][8][FAST_SIZES][FORM_COUNT] = {
     ALU_TABLE_CARRY(0), ALU_TABLE_CARRY(1), ALU_TABLE_CARRY(2),
     ALU_TABLE(3),       ALU_TABLE(4),       ALU_TABLE(5),
-    ALU_TABLE(6),       ALU_TABLE(7),       ALU_TABLE(8)};
+    ALU_TABLE(6),       ALU_TABLE(7),       ALU_TABLE(8),
+    ALU_TABLE_NF(9),    ALU_TABLE_NF(10),   ALU_TABLE_NF(11)};
 
 #define ONE_FN(NAME, BODY, SZ, FORM)                                           \
   static void NAME##_##SZ##_##FORM(struct cpu *c, const struct insn *i) {      \
@@ -355,10 +377,13 @@ static const cpu_handler alu_table[9][8][FAST_SIZES][FORM_COUNT] = {
   THEN_FUSED_SIDE(test_fast(c, i, SZ, F, 0, FUSE_CC_RUNTIME | FUSE_SIDE), 1)
 #define TEST_I_SIDE(SZ, F)                                                     \
   THEN_FUSED_SIDE(test_fast(c, i, SZ, F, 1, FUSE_CC_RUNTIME | FUSE_SIDE), 1)
-#define NEG(SZ, F) THEN_NEXT(negnot_fast(c, i, 1, SZ, F))
-#define NOT(SZ, F) THEN_NEXT(negnot_fast(c, i, 0, SZ, F))
-#define INC(SZ, F) THEN_NEXT(incdec_fast(c, i, 0, SZ, F))
-#define DEC(SZ, F) THEN_NEXT(incdec_fast(c, i, 1, SZ, F))
+#define NEG(SZ, F) THEN_NEXT(negnot_fast(c, i, 1, SZ, F, 1))
+#define NOT(SZ, F) THEN_NEXT(negnot_fast(c, i, 0, SZ, F, 1))
+#define INC(SZ, F) THEN_NEXT(incdec_fast(c, i, 0, SZ, F, 1))
+#define DEC(SZ, F) THEN_NEXT(incdec_fast(c, i, 1, SZ, F, 1))
+#define NEG_NF(SZ, F) THEN_NEXT(negnot_fast(c, i, 1, SZ, F, 0))
+#define INC_NF(SZ, F) THEN_NEXT(incdec_fast(c, i, 0, SZ, F, 0))
+#define DEC_NF(SZ, F) THEN_NEXT(incdec_fast(c, i, 1, SZ, F, 0))
 ALL_SIZES(test_r, TEST_R)
 ALL_SIZES(test_i, TEST_I)
 ALL_SIZES(test_r_jcc, TEST_R_JCC)
@@ -369,6 +394,9 @@ ALL_SIZES(neg, NEG)
 ALL_SIZES(not, NOT)
 ALL_SIZES(inc, INC)
 ALL_SIZES(dec, DEC)
+ALL_SIZES(neg_nf, NEG_NF)
+ALL_SIZES(inc_nf, INC_NF)
+ALL_SIZES(dec_nf, DEC_NF)
 static const cpu_handler test_table[6][FAST_SIZES][FORM_COUNT] = {
     SIZE_TABLE(test_r),     SIZE_TABLE(test_i),      SIZE_TABLE(test_r_jcc),
     SIZE_TABLE(test_i_jcc), SIZE_TABLE(test_r_side), SIZE_TABLE(test_i_side)};
@@ -376,6 +404,10 @@ static const cpu_handler negnot_table[2][FAST_SIZES][FORM_COUNT] = {
     SIZE_TABLE(not ), SIZE_TABLE(neg)};
 static const cpu_handler incdec_table[2][FAST_SIZES][FORM_COUNT] = {
     SIZE_TABLE(inc), SIZE_TABLE(dec)};
+static const cpu_handler incdec_nf_table[2][FAST_SIZES][FORM_COUNT] = {
+    SIZE_TABLE(inc_nf), SIZE_TABLE(dec_nf)};
+static const cpu_handler neg_nf_table[FAST_SIZES][FORM_COUNT] =
+    SIZE_TABLE(neg_nf);
 
 /* The commonest fused pairs, cmp and test before a Jcc, made per condition
  * code too, so that the branch is one host compare: [variant][size][form]
@@ -438,15 +470,24 @@ static const cpu_handler testj_table[4][FAST_SIZES][FORM_COUNT][16] = {
     PER_CC_SIZE_ROW(testj, 2), PER_CC_SIZE_ROW(testj, 3)};
 
 /* imul: sizes 4 and 8 only. */
-#define IMUL2(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 0))
-#define IMUL3(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 1))
+#define IMUL2(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 0, 1))
+#define IMUL3(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 1, 1))
+#define IMUL2_NF(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 0, 0))
+#define IMUL3_NF(SZ, F) THEN_NEXT(imul_fast(c, i, SZ, F, 1, 0))
 ALL_FORMS(imul2, IMUL2, 4)
 ALL_FORMS(imul2, IMUL2, 8)
 ALL_FORMS(imul3, IMUL3, 4)
 ALL_FORMS(imul3, IMUL3, 8)
-static const cpu_handler imul_table[2][FAST_SIZES][FORM_COUNT] = {
+ALL_FORMS(imul2_nf, IMUL2_NF, 4)
+ALL_FORMS(imul2_nf, IMUL2_NF, 8)
+ALL_FORMS(imul3_nf, IMUL3_NF, 4)
+ALL_FORMS(imul3_nf, IMUL3_NF, 8)
+/* [imul2, imul3, imul2 and imul3 recording no flags][size][form] */
+static const cpu_handler imul_table[4][FAST_SIZES][FORM_COUNT] = {
     {{0}, {0}, FORM_ROW(imul2, 4), FORM_ROW(imul2, 8)},
-    {{0}, {0}, FORM_ROW(imul3, 4), FORM_ROW(imul3, 8)}};
+    {{0}, {0}, FORM_ROW(imul3, 4), FORM_ROW(imul3, 8)},
+    {{0}, {0}, FORM_ROW(imul2_nf, 4), FORM_ROW(imul2_nf, 8)},
+    {{0}, {0}, FORM_ROW(imul3_nf, 4), FORM_ROW(imul3_nf, 8)}};
 
 cpu_handler fast_alu_fused_pick(const struct insn *i, cpu_handler generic,
                                 int form, bool side) {
@@ -520,5 +561,29 @@ cpu_handler fast_alu_pick(const struct insn *i, cpu_handler generic, int form) {
     return imul_table[0][s][form];
   if (generic == op_imul3)
     return imul_table[1][s][form];
+  return NULL;
+}
+
+cpu_handler fast_alu_noflags_pick(const struct insn *i, cpu_handler generic,
+                                  int form) {
+  int s = fast_size_index(i->opsize);
+  if (s < 0 || i->lock)
+    return NULL;
+  if (generic == op_alu_rm_r)
+    return alu_table[9 + V_RM_R][i->arg & 7][s][form];
+  if (generic == op_alu_r_rm)
+    return alu_table[9 + V_R_RM][i->arg & 7][s][form];
+  if (generic == op_alu_rm_imm)
+    return alu_table[9 + V_RM_I][i->arg & 7][s][form];
+  if (generic == op_alu_a_imm)
+    return form == FORM_REG ? alu_table[9 + V_RM_I][i->arg & 7][s][form] : NULL;
+  if (generic == op_inc_dec)
+    return incdec_nf_table[i->arg ? 1 : 0][s][form];
+  if (generic == op_neg)
+    return neg_nf_table[s][form];
+  if (generic == op_imul2)
+    return imul_table[2][s][form];
+  if (generic == op_imul3)
+    return imul_table[3][s][form];
   return NULL;
 }

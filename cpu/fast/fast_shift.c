@@ -31,7 +31,7 @@ FAST_INLINE void fast_set_cf(struct cpu *c, bool cf) {
  * an immediate 0 generic) changes no flag, but the register is written
  * all the same (zero-extended at size 4), as op_shift does. */
 FAST_INLINE void shift_fast(struct cpu *c, const struct insn *i, int op,
-                            int size, int source) {
+                            int size, int source, int flags) {
   int bits = 8 * size;
   unsigned n = source == COUNT_ONE   ? 1
                : source == COUNT_IMM ? (unsigned)i->imm
@@ -46,14 +46,21 @@ FAST_INLINE void shift_fast(struct cpu *c, const struct insn *i, int op,
     /* Sizes 4 and 8, so n < bits here: only CF and OF change, OF as
      * Zen sets it for every count; the other flags stay as they are,
      * lazy or not. */
-    uint64_t m = size == 8 ? ~0ull : 0xffffffffull;
-    res = (op == SH_ROL ? a << n | a >> (bits - n) : a >> n | a << (bits - n)) &
-          m;
+    /* Written so that the compiler makes a host rotate of it. */
+    if (size == 8)
+      res = op == SH_ROL ? a << n | a >> ((64 - n) & 63)
+                         : a >> n | a << ((64 - n) & 63);
+    else {
+      uint32_t x = (uint32_t)a;
+      res = op == SH_ROL ? (uint32_t)(x << n | x >> ((32 - n) & 31))
+                         : (uint32_t)(x >> n | x << ((32 - n) & 31));
+    }
     uint64_t top = res >> (bits - 1);
     cf = op == SH_ROL ? res & 1 : top;
     of = op == SH_ROL ? cf ^ top : (top ^ (res >> (bits - 2))) & 1;
     fast_set(c, i->rm, size, res);
-    fast_set_cf_of(c, cf, of);
+    if (flags)
+      fast_set_cf_of(c, cf, of);
     return;
   }
   if (op == SH_SHL) {
@@ -71,6 +78,8 @@ FAST_INLINE void shift_fast(struct cpu *c, const struct insn *i, int op,
     of = 0;
   }
   fast_set(c, i->rm, size, res);
+  if (!flags)
+    return;
   /* SF, ZF and PF as a logic result has them; CF, OF and AF (Zen sets
    * it) as overrides: all lazy. */
   fast_flags(c, FLAGS_LOGIC, size, 0, 0, res);
@@ -115,22 +124,29 @@ FAST_INLINE bool bt_fast(struct cpu *c, const struct insn *i, int op, int size,
 /* --- instantiation --- */
 
 // clang-format off
+/* SRC: the count source, + 3 for the copy recording no flags. */
 #define SHIFT_FN(OP, SZ, SRC)                                                  \
   static void shift_##OP##_##SZ##_##SRC(struct cpu *c, const struct insn *i) { \
-    shift_fast(c, i, OP, SZ, SRC);                                             \
+    shift_fast(c, i, OP, SZ, SRC % 3, SRC < 3);                                \
     CHAIN_NEXT(c, i);                                                          \
   }
 #define SHIFT_SOURCES(OP, SZ) \
   SHIFT_FN(OP, SZ, 0)         \
   SHIFT_FN(OP, SZ, 1)         \
-  SHIFT_FN(OP, SZ, 2)
+  SHIFT_FN(OP, SZ, 2)         \
+  SHIFT_FN(OP, SZ, 3)         \
+  SHIFT_FN(OP, SZ, 4)         \
+  SHIFT_FN(OP, SZ, 5)
 #define SHIFT_SIZES(OP)  \
   SHIFT_SOURCES(OP, 1)   \
   SHIFT_SOURCES(OP, 2)   \
   SHIFT_SOURCES(OP, 4)   \
   SHIFT_SOURCES(OP, 8)
 #define SHIFT_ROW(OP, SZ)                                                      \
-  { shift_##OP##_##SZ##_0, shift_##OP##_##SZ##_1, shift_##OP##_##SZ##_2 }
+  {                                                                            \
+    shift_##OP##_##SZ##_0, shift_##OP##_##SZ##_1, shift_##OP##_##SZ##_2,       \
+        shift_##OP##_##SZ##_3, shift_##OP##_##SZ##_4, shift_##OP##_##SZ##_5    \
+  }
 #define SHIFT_ENT(OP)                                                          \
   { SHIFT_ROW(OP, 1), SHIFT_ROW(OP, 2), SHIFT_ROW(OP, 4), SHIFT_ROW(OP, 8) }
 #define ROTATE_ENT(OP)                                                         \
@@ -143,8 +159,8 @@ SHIFT_SOURCES(0, 4)
 SHIFT_SOURCES(0, 8)
 SHIFT_SOURCES(1, 4)
 SHIFT_SOURCES(1, 8)
-/* [shift op (arg & 7)][size index][count source] */
-static const cpu_handler shift_table[8][FAST_SIZES][3] = {
+/* [shift op (arg & 7)][size index][count source, + 3 without flags] */
+static const cpu_handler shift_table[8][FAST_SIZES][6] = {
     [0] = ROTATE_ENT(0), [1] = ROTATE_ENT(1), [4] = SHIFT_ENT(4),
     [5] = SHIFT_ENT(5),  [6] = SHIFT_ENT(4), /* sal is shl */
     [7] = SHIFT_ENT(7)};
@@ -188,18 +204,30 @@ BT_SIZES(3)
 static const cpu_handler bt_table[4][FAST_SIZES][2][FORM_COUNT] = {
     BT_ENT(0), BT_ENT(1), BT_ENT(2), BT_ENT(3)};
 
+/* The copy of a shift, recording its flags or not. */
+static cpu_handler shift_pick(const struct insn *i, int s, bool flags) {
+  int source = i->arg >> 3;
+  if (source == COUNT_IMM &&
+      ((unsigned)i->imm & (i->opsize == 8 ? 63 : 31)) == 0)
+    return NULL; /* count 0 changes no flags: generic */
+  return shift_table[i->arg & 7][s][source + (flags ? 0 : 3)];
+}
+
+cpu_handler fast_shift_noflags_pick(const struct insn *i, cpu_handler generic,
+                                    int form) {
+  int s = fast_size_index(i->opsize);
+  if (s < 0 || generic != op_shift || form != FORM_REG)
+    return NULL;
+  return shift_pick(i, s, false);
+}
+
 cpu_handler fast_shift_pick(const struct insn *i, cpu_handler generic,
                             int form) {
   int s = fast_size_index(i->opsize);
   if (s < 0)
     return NULL;
-  if (generic == op_shift && form == FORM_REG) {
-    int source = i->arg >> 3;
-    if (source == COUNT_IMM &&
-        ((unsigned)i->imm & (i->opsize == 8 ? 63 : 31)) == 0)
-      return NULL; /* count 0 changes no flags: generic */
-    return shift_table[i->arg & 7][s][source];
-  }
+  if (generic == op_shift && form == FORM_REG)
+    return shift_pick(i, s, true);
   if (generic == op_bt) {
     int with_imm = (i->arg & 4) != 0;
     return bt_table[i->arg & 3][s][with_imm][form];
