@@ -21,14 +21,6 @@ SSE_FAST_INT_OPS(INT_GENERIC)
                                int form) {                                     \
     CALL;                                                                      \
   }
-FIXED(movups_load, fast_move_in(c, i, form, SSE_UNALIGNED))
-FIXED(movups_store, fast_move_out(c, i, form, SSE_UNALIGNED))
-FIXED(movaps_load, fast_move_in(c, i, form, SSE_ALIGNED_ALWAYS))
-FIXED(movaps_store, fast_move_out(c, i, form, SSE_ALIGNED_ALWAYS))
-FIXED(movss_load, fast_movs_load(c, i, form, 4))
-FIXED(movsd_load, fast_movs_load(c, i, form, 8))
-FIXED(movss_store, fast_movs_store(c, i, form, 4))
-FIXED(movsd_store, fast_movs_store(c, i, form, 8))
 FIXED(ucomiss, fast_comis(c, i, form, 0))
 FIXED(ucomisd, fast_comis(c, i, form, 1))
 FIXED(comiss, fast_comis(c, i, form, 2))
@@ -37,6 +29,163 @@ FIXED(cvtsi2ss, fast_cvtsi2(c, i, form, 0))
 FIXED(cvtsi2sd, fast_cvtsi2(c, i, form, 1))
 FIXED(cvtss2si, fast_cvt2si(c, i, form, 0))
 FIXED(cvtsd2si, fast_cvt2si(c, i, form, 1))
+
+/* The whole-register and scalar moves as copies that make no call: on a
+ * TLB miss, a page crossing or a misaligned aligned access they do
+ * nothing and the generic handler does all (chain_generic), so that the
+ * hit path needs no stack frame. true when done. */
+FAST_INLINE bool try_load(struct cpu *c, uint64_t a, int n, __m128i *v) {
+  const struct tlb_entry *e = fast_tlb(c, MMU_READ, a, n);
+  if (!FAST_LIKELY(e))
+    return false;
+  const void *p = (const void *)(uintptr_t)(a + e->addend);
+  switch (n) {
+  case 16: *v = _mm_loadu_si128((const __m128i *)p); break;
+  case 8: *v = _mm_loadl_epi64((const __m128i *)p); break;
+  default: {
+    int32_t w;
+    memcpy(&w, p, 4);
+    *v = _mm_cvtsi32_si128(w);
+    break;
+  }
+  }
+  return true;
+}
+
+FAST_INLINE bool try_store(struct cpu *c, uint64_t a, int n, __m128i v) {
+  const struct tlb_entry *e = fast_tlb(c, MMU_WRITE, a, n);
+  if (!FAST_LIKELY(e))
+    return false;
+  void *p = (void *)(uintptr_t)(a + e->addend);
+  switch (n) {
+  case 16: _mm_storeu_si128((__m128i *)p, v); break;
+  case 8: _mm_storel_epi64((__m128i *)p, v); break;
+  default: {
+    int32_t w = _mm_cvtsi128_si32(v);
+    memcpy(p, &w, 4);
+    break;
+  }
+  }
+  return true;
+}
+
+/* The address of a memory operand of n bytes that the fast path may
+ * take (alignment `al` for 16 bytes), or false. */
+FAST_INLINE bool try_addr(struct cpu *c, const struct insn *i, int form, int n,
+                          enum sse_align al, uint64_t *a) {
+  *a = fast_ea(c, i, form);
+  return n != 16 || al == SSE_UNALIGNED || !(*a & 15);
+}
+
+FAST_INLINE bool try_move_in(struct cpu *c, const struct insn *i, int form,
+                             enum sse_align al) {
+  __m128i v;
+  uint64_t a;
+  if (form == FORM_REG)
+    v = xmm_get(c, i->rm);
+  else if (!try_addr(c, i, form, 16, al, &a) || !try_load(c, a, 16, &v))
+    return false;
+  xmm_put(c, i->reg, v);
+  return true;
+}
+
+FAST_INLINE bool try_move_out(struct cpu *c, const struct insn *i, int form,
+                              enum sse_align al) {
+  uint64_t a;
+  if (form == FORM_REG) {
+    xmm_put(c, i->rm, xmm_get(c, i->reg));
+    return true;
+  }
+  return try_addr(c, i, form, 16, al, &a) &&
+         try_store(c, a, 16, xmm_get(c, i->reg));
+}
+
+FAST_INLINE bool try_movs_load(struct cpu *c, const struct insn *i, int form,
+                               int n) {
+  __m128i v;
+  if (form != FORM_REG) {
+    if (!try_load(c, fast_ea(c, i, form), n, &v))
+      return false;
+    xmm_put(c, i->reg, v);
+    return true;
+  }
+  if (n == 4)
+    c->xmm[i->reg].u32[0] = c->xmm[i->rm].u32[0];
+  else
+    c->xmm[i->reg].u64[0] = c->xmm[i->rm].u64[0];
+  return true;
+}
+
+FAST_INLINE bool try_movs_store(struct cpu *c, const struct insn *i, int form,
+                                int n) {
+  if (form != FORM_REG)
+    return try_store(c, fast_ea(c, i, form), n, xmm_get(c, i->reg));
+  if (n == 4)
+    c->xmm[i->rm].u32[0] = c->xmm[i->reg].u32[0];
+  else
+    c->xmm[i->rm].u64[0] = c->xmm[i->reg].u64[0];
+  return true;
+}
+
+FAST_INLINE bool try_movq_load(struct cpu *c, const struct insn *i, int form) {
+  __m128i v;
+  if (form == FORM_REG)
+    v = xmm_get(c, i->rm);
+  else if (!try_load(c, fast_ea(c, i, form), 8, &v))
+    return false;
+  xmm_put(c, i->reg, _mm_move_epi64(v));
+  return true;
+}
+
+FAST_INLINE bool try_movq_store(struct cpu *c, const struct insn *i, int form) {
+  __m128i v = xmm_get(c, i->reg);
+  if (form != FORM_REG)
+    return try_store(c, fast_ea(c, i, form), 8, v);
+  xmm_put(c, i->rm, _mm_move_epi64(v));
+  return true;
+}
+
+#define TRY(NAME, CALL)                                                        \
+  FAST_INLINE bool try_##NAME(struct cpu *c, const struct insn *i, int form) { \
+    return CALL;                                                               \
+  }
+TRY(movups_load, try_move_in(c, i, form, SSE_UNALIGNED))
+TRY(movups_store, try_move_out(c, i, form, SSE_UNALIGNED))
+TRY(movaps_load, try_move_in(c, i, form, SSE_ALIGNED_ALWAYS))
+TRY(movaps_store, try_move_out(c, i, form, SSE_ALIGNED_ALWAYS))
+TRY(movss_load, try_movs_load(c, i, form, 4))
+TRY(movsd_load, try_movs_load(c, i, form, 8))
+TRY(movss_store, try_movs_store(c, i, form, 4))
+TRY(movsd_store, try_movs_store(c, i, form, 8))
+
+/* One copy of try_NAME per form, and the row of them. */
+#define TRY_FN(NAME, F)                                                        \
+  static void s_##NAME##_##F(struct cpu *c, const struct insn *i) {            \
+    if (try_##NAME(c, i, F))                                                   \
+      CHAIN_NEXT(c, i);                                                        \
+    else                                                                       \
+      chain_generic(c, i);                                                     \
+  }
+#define TRY_ROW(NAME)                                                          \
+  TRY_FN(NAME, 0)                                                              \
+  TRY_FN(NAME, 1)                                                              \
+  TRY_FN(NAME, 2)                                                              \
+  TRY_FN(NAME, 3)                                                              \
+  TRY_FN(NAME, 4)                                                              \
+  TRY_FN(NAME, 5)                                                              \
+  static const cpu_handler s_##NAME[FORM_COUNT] = {                            \
+      s_##NAME##_0, s_##NAME##_1, s_##NAME##_2,                                \
+      s_##NAME##_3, s_##NAME##_4, s_##NAME##_5};
+TRY_ROW(movups_load)
+TRY_ROW(movups_store)
+TRY_ROW(movaps_load)
+TRY_ROW(movaps_store)
+TRY_ROW(movss_load)
+TRY_ROW(movsd_load)
+TRY_ROW(movss_store)
+TRY_ROW(movsd_store)
+TRY_ROW(movq_load)
+TRY_ROW(movq_store)
 
 /* One copy of fast_NAME per form, and the row of them. */
 #define SPEC_FN(NAME, F)                                                       \
@@ -60,16 +209,6 @@ _Static_assert(FORM_COUNT == 6, "one copy per operand form");
 SSE_FAST_FP_OPS(FP_ROW)
 #define INT_ROW(NAME, EXPR) SPEC_ROW(NAME)
 SSE_FAST_INT_OPS(INT_ROW)
-SPEC_ROW(movups_load)
-SPEC_ROW(movups_store)
-SPEC_ROW(movaps_load)
-SPEC_ROW(movaps_store)
-SPEC_ROW(movss_load)
-SPEC_ROW(movsd_load)
-SPEC_ROW(movss_store)
-SPEC_ROW(movsd_store)
-SPEC_ROW(movq_load)
-SPEC_ROW(movq_store)
 SPEC_ROW(movd_to_xmm)
 SPEC_ROW(movd_from_xmm)
 SPEC_ROW(pmovmskb)
