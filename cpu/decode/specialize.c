@@ -86,28 +86,53 @@ cpu_handler cpu_specialize_fused(const struct insn *in, bool side) {
              : fast_alu_fused_pick(in, cpu_ops[in->op].handler, form, side);
 }
 
+/* Which chooser knows an op's generic handler: asked once per op, so
+ * that decoding an instruction asks one chooser (or none). */
+enum { PICK_NONE, PICK_ALU, PICK_SHIFT, PICK_MOVE, PICK_SSE };
+static uint8_t pick_family[OP_COUNT];
+
+static uint8_t family_of(cpu_handler g) {
+  if (g == op_alu_rm_r || g == op_alu_r_rm || g == op_alu_rm_imm ||
+      g == op_alu_a_imm || g == op_test_rm_r || g == op_test_rm_imm ||
+      g == op_test_a_imm || g == op_inc_dec || g == op_neg || g == op_not ||
+      g == op_imul2 || g == op_imul3)
+    return PICK_ALU;
+  if (g == op_shift || g == op_bt)
+    return PICK_SHIFT;
+  if (g == op_mov_rm_r || g == op_mov_r_rm || g == op_mov_rm_imm ||
+      g == op_mov_r_imm || g == op_lea || g == op_movzx || g == op_movsx ||
+      g == op_nop || g == op_jcc || g == op_setcc || g == op_cmovcc ||
+      g == op_call_rm || g == op_jmp_rm || g == op_push_r || g == op_pop_r ||
+      g == op_call_rel || g == op_jmp_rel || g == op_ret)
+    return PICK_MOVE;
+  return sse_fast_handles(g) ? PICK_SSE : PICK_NONE;
+}
+
 void cpu_specialize(struct insn *in) {
   cpu_handler generic = cpu_ops[in->op].handler;
   cpu_handler h = NULL;
-  int form = specialized_form(in);
+  in->exec = generic;
+  if (pick_family[in->op] == 0) /* first use: PICK_NONE is stored + 1 */
+    pick_family[in->op] = (uint8_t)(family_of(generic) + 1);
+  unsigned family = pick_family[in->op] - 1u;
+  int form = family == PICK_NONE ? -1 : specialized_form(in);
   /* 66-prefixed near branches are 16-bit on this CPU: the generic ones. */
   if ((cpu_ops[in->op].decode & D_F64) && in->opsize != 8)
     form = -1;
   if (form >= 0 && in->lock) {
     /* Where the plain form has a copy, the locked one has its own: a
      * plain copy's read and write are not atomic (cpu/exec/atomic.h). */
-    h = fast_alu_pick(in, generic, form) ? fast_lock_pick(in, generic, form)
-                                         : NULL;
+    h = family == PICK_ALU && fast_alu_pick(in, generic, form)
+            ? fast_lock_pick(in, generic, form)
+            : NULL;
   } else if (form >= 0) {
-    h = fast_alu_pick(in, generic, form);
-    if (!h)
-      h = fast_shift_pick(in, generic, form);
-    if (!h)
-      h = fast_move_pick(in, generic, form);
-    if (!h)
-      h = sse_fast_pick(in, generic, form);
+    switch (family) {
+    case PICK_ALU: h = fast_alu_pick(in, generic, form); break;
+    case PICK_SHIFT: h = fast_shift_pick(in, generic, form); break;
+    case PICK_MOVE: h = fast_move_pick(in, generic, form); break;
+    default: h = sse_fast_pick(in, generic, form); break;
+    }
   }
-  in->exec = generic;
   in->handler = h ? h : chain_generic;
 }
 

@@ -260,6 +260,13 @@ static const struct sse_fast_entry entries[] = {
     {op_cvtsd2si, -1, s_cvtsd2si},
 };
 
+bool sse_fast_handles(cpu_handler generic) {
+  for (size_t k = 0; k < sizeof entries / sizeof entries[0]; k++)
+    if (entries[k].generic == generic)
+      return true;
+  return false;
+}
+
 cpu_handler sse_fast_pick(const struct insn *in, cpu_handler generic,
                           int form) {
   if (form < 0 || form >= FORM_COUNT)

@@ -357,6 +357,8 @@ SSE_FAST_INT_OPS(SSE_FAST_INT_BODY)
  * table's handler of `in`) for operand form `form`, or NULL when it has
  * none. The copies chain (cpu/chain.h). */
 cpu_handler sse_fast_pick(const struct insn *in, cpu_handler generic, int form);
+/* Whether sse_fast_pick has copies for that generic handler. */
+bool sse_fast_handles(cpu_handler generic);
 
 /* The generic (run-time form) handler of a fast body. */
 #define SSE_FAST_GENERIC(NAME)                                                 \
