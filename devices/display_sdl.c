@@ -4,7 +4,6 @@
  * pixel format (XRGB8888 is SDL's RGB888, RGB565 its RGB565), scaled to
  * the window with its aspect kept. The window's keyboard and mouse
  * events become the input devices' events. */
-#include <SDL.h>
 #include <linux/input.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,10 @@
 #include "dev.h"
 #include "devices.h"
 #include "fb_mode.h"
+#include "sdl_lib.h"
+
+/* Set by sdl_window_open; the display thread is its only user. */
+static const struct sdl_lib *sdl;
 
 struct sdl_window {
   SDL_Window *window;
@@ -23,26 +26,30 @@ struct sdl_window {
 };
 
 struct sdl_window *sdl_window_open(char *why, size_t len) {
+  sdl = sdl_lib_load(why, len);
+  if (!sdl)
+    return NULL;
   /* emu's own handlers for SIGINT and SIGTERM stay: they are the
    * guest's signals. */
-  SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+  sdl->SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
   /* The display --display sdl was chosen for (SDL_VIDEODRIVER, when
    * set, still wins): no other backend is tried, nor its complaints
    * printed. */
-  SDL_SetHint(SDL_HINT_VIDEODRIVER, getenv("WAYLAND_DISPLAY") ? "wayland,x11"
-                                    : getenv("DISPLAY")       ? "x11"
-                                                              : NULL);
-  if (SDL_Init(SDL_INIT_VIDEO) < 0) {
-    snprintf(why, len, "%s", SDL_GetError());
-    SDL_Quit();
+  sdl->SDL_SetHint(SDL_HINT_VIDEODRIVER, getenv("WAYLAND_DISPLAY")
+                                             ? "wayland,x11"
+                                         : getenv("DISPLAY") ? "x11"
+                                                             : NULL);
+  if (sdl->SDL_Init(SDL_INIT_VIDEO) < 0) {
+    snprintf(why, len, "%s", sdl->SDL_GetError());
+    sdl->SDL_Quit();
     return NULL;
   }
-  const char *driver = SDL_GetCurrentVideoDriver();
+  const char *driver = sdl->SDL_GetCurrentVideoDriver();
   if (!driver || strcmp(driver, "dummy") == 0 ||
       strcmp(driver, "offscreen") == 0) {
     snprintf(why, len, "no display (SDL video driver %s)",
              driver ? driver : "none");
-    SDL_Quit();
+    sdl->SDL_Quit();
     return NULL;
   }
   struct sdl_window *w = calloc(1, sizeof *w);
@@ -51,19 +58,19 @@ struct sdl_window *sdl_window_open(char *why, size_t len) {
     snprintf(why, len, "out of memory");
     return NULL;
   }
-  w->window = SDL_CreateWindow("emu /dev/fb0", SDL_WINDOWPOS_UNDEFINED,
-                               SDL_WINDOWPOS_UNDEFINED, (int)r->var.xres,
-                               (int)r->var.yres, SDL_WINDOW_RESIZABLE);
+  w->window = sdl->SDL_CreateWindow("emu /dev/fb0", SDL_WINDOWPOS_UNDEFINED,
+                                    SDL_WINDOWPOS_UNDEFINED, (int)r->var.xres,
+                                    (int)r->var.yres, SDL_WINDOW_RESIZABLE);
   if (w->window)
-    w->renderer = SDL_CreateRenderer(w->window, -1, 0);
+    w->renderer = sdl->SDL_CreateRenderer(w->window, -1, 0);
   if (w->window && !w->renderer)
-    w->renderer = SDL_CreateRenderer(w->window, -1, SDL_RENDERER_SOFTWARE);
+    w->renderer = sdl->SDL_CreateRenderer(w->window, -1, SDL_RENDERER_SOFTWARE);
   if (!w->renderer) {
-    snprintf(why, len, "%s", SDL_GetError());
+    snprintf(why, len, "%s", sdl->SDL_GetError());
     if (w->window)
-      SDL_DestroyWindow(w->window);
+      sdl->SDL_DestroyWindow(w->window);
     free(w);
-    SDL_Quit();
+    sdl->SDL_Quit();
     return NULL;
   }
   return w;
@@ -71,11 +78,11 @@ struct sdl_window *sdl_window_open(char *why, size_t len) {
 
 /* The last frame again (the window was resized or uncovered). */
 static void redraw(struct sdl_window *w) {
-  SDL_SetRenderDrawColor(w->renderer, 0, 0, 0, 255);
-  SDL_RenderClear(w->renderer);
+  sdl->SDL_SetRenderDrawColor(w->renderer, 0, 0, 0, 255);
+  sdl->SDL_RenderClear(w->renderer);
   if (w->texture && !w->blank)
-    SDL_RenderCopy(w->renderer, w->texture, NULL, NULL);
-  SDL_RenderPresent(w->renderer);
+    sdl->SDL_RenderCopy(w->renderer, w->texture, NULL, NULL);
+  sdl->SDL_RenderPresent(w->renderer);
 }
 
 void sdl_window_present(struct sdl_window *w, const uint8_t *pixels,
@@ -83,18 +90,18 @@ void sdl_window_present(struct sdl_window *w, const uint8_t *pixels,
                         uint32_t bpp, bool blank) {
   if (!w->texture || w->width != xres || w->height != yres || w->bpp != bpp) {
     if (w->texture)
-      SDL_DestroyTexture(w->texture);
-    w->texture = SDL_CreateTexture(
+      sdl->SDL_DestroyTexture(w->texture);
+    w->texture = sdl->SDL_CreateTexture(
         w->renderer,
         bpp == 16 ? SDL_PIXELFORMAT_RGB565 : SDL_PIXELFORMAT_RGB888,
         SDL_TEXTUREACCESS_STREAMING, (int)xres, (int)yres);
     w->width = xres;
     w->height = yres;
     w->bpp = bpp;
-    SDL_RenderSetLogicalSize(w->renderer, (int)xres, (int)yres);
+    sdl->SDL_RenderSetLogicalSize(w->renderer, (int)xres, (int)yres);
   }
   if (w->texture && !blank)
-    SDL_UpdateTexture(w->texture, NULL, pixels, (int)pitch);
+    sdl->SDL_UpdateTexture(w->texture, NULL, pixels, (int)pitch);
   w->blank = blank;
   redraw(w);
 }
@@ -116,7 +123,7 @@ static int button_code(uint8_t button) {
 bool sdl_window_pump(struct sdl_window *w) {
   SDL_Event e;
   bool open = true;
-  while (SDL_PollEvent(&e)) {
+  while (sdl->SDL_PollEvent(&e)) {
     switch (e.type) {
     case SDL_QUIT: open = false; break;
     case SDL_WINDOWEVENT:
@@ -159,8 +166,8 @@ bool sdl_window_pump(struct sdl_window *w) {
  * (nor suppress). */
 void sdl_window_close(struct sdl_window *w) {
   if (w->texture)
-    SDL_DestroyTexture(w->texture);
-  SDL_DestroyRenderer(w->renderer);
-  SDL_DestroyWindow(w->window);
+    sdl->SDL_DestroyTexture(w->texture);
+  sdl->SDL_DestroyRenderer(w->renderer);
+  sdl->SDL_DestroyWindow(w->window);
   free(w);
 }

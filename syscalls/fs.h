@@ -19,6 +19,19 @@
  * also closes host_fd when it fails (-EMFILE). */
 int fd_install_at(struct process *p, int guest_fd, int host_fd, int fd_flags);
 struct fd_entry *fd_entry_of(struct process *p, int guest_fd);
+/* What the host file under a guest descriptor is, as the transfer paths
+ * need to know: looked up (fstat) at the first transfer and kept in the
+ * entry until the slot is given out again (a file's type never changes),
+ * so that a read or write of a file costs one host call, not four. */
+enum fd_host_kind {
+  FD_KIND_UNKNOWN,
+  /* never waits: a regular file, a directory, a block device, or one of
+   * the memory devices null, zero, full, random, urandom */
+  FD_KIND_QUIET,
+  FD_KIND_SOCKET,
+  FD_KIND_STREAM, /* may wait: a pipe, a FIFO, a terminal, other devices */
+};
+enum fd_host_kind fd_host_kind(struct fd_entry *e);
 /* Read position of a generated directory (/proc/self/fd) open on
  * guest_fd; zero when the descriptor is installed. */
 uint64_t *fd_dir_cursor(int guest_fd);

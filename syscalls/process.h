@@ -94,6 +94,7 @@ struct fd_entry {
   int dev;      /* a device of devices/ (enum dev_kind), 0 for a host file */
   char *path;   /* path opened, for /proc and diagnostics (may be NULL) */
   struct fd_special *special; /* NULL for a host file */
+  uint8_t host_kind; /* enum fd_host_kind (fs.h), 0 until first asked */
 };
 
 /* Counters for --stats: one X-macro list. */

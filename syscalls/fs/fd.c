@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "../fs.h"
@@ -51,6 +53,7 @@ void fd_inherit(struct process *p) {
         p->files->fds[k].host_fd < 0) {
       p->files->fds[k].host_fd = k;
       p->files->fds[k].fd_flags = 0;
+      p->files->fds[k].host_kind = FD_KIND_UNKNOWN;
     }
 }
 
@@ -88,6 +91,7 @@ static void fd_release(struct process *p, int guest_fd) {
   e->host_fd = -1;
   e->fd_flags = 0;
   e->dev = 0;
+  e->host_kind = FD_KIND_UNKNOWN;
   fd_set_special(p, guest_fd, NULL);
 }
 
@@ -122,6 +126,7 @@ int fd_install(struct process *p, int host_fd, int fd_flags, int min_fd) {
       p->files->fds[k].path = NULL;
       p->files->fds[k].dev = 0;
       p->files->fds[k].special = NULL;
+      p->files->fds[k].host_kind = FD_KIND_UNKNOWN;
       dir_cursors[k] = 0;
       return k;
     }
@@ -152,6 +157,7 @@ int fd_install_reserved(struct process *p, int guest_fd, int host_fd,
   e->path = NULL;
   e->dev = 0;
   e->special = NULL;
+  e->host_kind = FD_KIND_UNKNOWN;
   dir_cursors[guest_fd] = 0;
   return guest_fd;
 }
@@ -171,8 +177,34 @@ int fd_install_at(struct process *p, int guest_fd, int host_fd, int fd_flags) {
   p->files->fds[guest_fd].host_fd = host_fd;
   p->files->fds[guest_fd].fd_flags = fd_flags & FD_CLOEXEC;
   p->files->fds[guest_fd].dev = 0;
+  p->files->fds[guest_fd].host_kind = FD_KIND_UNKNOWN;
   dir_cursors[guest_fd] = 0;
   return guest_fd;
+}
+
+/* The memory devices whose reads and writes never wait
+ * (drivers/char/mem.c; /dev/random has not blocked since Linux 5.6). */
+static bool quiet_char_device(dev_t rdev) {
+  if (major(rdev) != 1)
+    return false;
+  unsigned m = minor(rdev);
+  return m == 3 || m == 5 || m == 7 || m == 8 || m == 9;
+}
+
+enum fd_host_kind fd_host_kind(struct fd_entry *e) {
+  if (e->host_kind != FD_KIND_UNKNOWN)
+    return (enum fd_host_kind)e->host_kind;
+  struct stat st;
+  if (fstat(e->host_fd, &st) < 0)
+    return FD_KIND_STREAM; /* not kept: the careful path, asked again */
+  enum fd_host_kind k = FD_KIND_STREAM;
+  if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode) ||
+      (S_ISCHR(st.st_mode) && quiet_char_device(st.st_rdev)))
+    k = FD_KIND_QUIET;
+  else if (S_ISSOCK(st.st_mode))
+    k = FD_KIND_SOCKET;
+  e->host_kind = (uint8_t)k;
+  return k;
 }
 
 int fd_host(struct process *p, int guest_fd) {

@@ -115,11 +115,14 @@ static int64_t transfer(struct process *p, int fd, uint64_t buf, uint64_t len,
            : pos >= 0
                ? -ESPIPE
                : e->special->ops->read(p, e->special, e->host_fd, buf, len);
-  if (pos < 0 && sock_is_socket(e->host_fd)) {
+  enum fd_host_kind kind = fd_host_kind(e);
+  if (pos < 0 && kind == FD_KIND_SOCKET) {
     struct guest_iovec v = {buf, len};
     return sock_rw(p, e->host_fd, &v, 1, writing);
   }
-  if (pos < 0)
+  /* A file that never waits needs no interruptible wait first; length 0
+   * still asks the host (EBADF for a file not open for it). */
+  if (pos < 0 && (kind == FD_KIND_STREAM || !len))
     return fs_stream_io(p, e->host_fd, buf, len, writing);
   return writing ? fs_write_from(p, e->host_fd, buf, len, pos)
                  : fs_read_into(p, e->host_fd, buf, len, pos);
@@ -171,7 +174,8 @@ static int64_t rw_vector(struct process *p, const uint64_t a[6], bool writing,
                         rw_count(iov[k].iov_len), pos, writing);
     return writing ? -EINVAL : 0;
   }
-  if (pos < 0 && !fd_entry_of(p, (int)a[0])->dev && sock_is_socket(h)) {
+  struct fd_entry *e = fd_entry_of(p, (int)a[0]);
+  if (pos < 0 && !e->dev && fd_host_kind(e) == FD_KIND_SOCKET) {
     struct guest_iovec g[1024];
     uint64_t sum = 0;
     for (uint64_t k = 0; k < a[2]; k++) {
