@@ -17,9 +17,15 @@ static void code_changed(void *ctx, uint64_t page) {
   block_cache_page_changed(ctx, page);
 }
 
+/* Whether this host process already gave a block cache host large
+ * pages (block_mem.h): its first CPU gets them, later threads' CPUs do
+ * not, and neither does a forked child's copy, until an execve. */
+static bool large_pages_given;
+
 void cpu_set_block_cache(struct cpu *c, bool on) {
   if (on && !c->blocks) {
-    c->blocks = block_cache_new();
+    c->blocks = block_cache_new(!large_pages_given);
+    large_pages_given = true;
     if (c->blocks)
       c->blocks->space = c->code_space;
   } else if (!on && c->blocks) {
@@ -57,7 +63,7 @@ void cpu_forget_code(struct cpu *c) {
    * the parent's cache for the child only to drop it. An empty cache
    * replaces it; the old one stays, shared with the parent, costing
    * nothing, until cpu_destroy. */
-  struct block_cache *fresh = block_cache_new();
+  struct block_cache *fresh = block_cache_new(true); /* one thread left */
   struct block_cache **kept =
       realloc(c->replaced_blocks, (c->replaced_count + 1) * sizeof *kept);
   c->blocks_inherited = false;

@@ -103,15 +103,22 @@ static uint32_t cycles_before(const struct block *b, unsigned k) {
  * into jumps. */
 #define RUN_CHUNK 16384
 
-struct block_cache *block_cache_new(void) {
+struct block_cache *block_cache_new(bool large_pages) {
   bound_table_init();
-  return calloc(1, sizeof(struct block_cache));
+  struct block_cache *bc = calloc(1, sizeof(struct block_cache));
+  if (bc)
+    block_pool_init(&bc->pool, large_pages);
+  return bc;
 }
 
-static void free_chain(struct block *b) {
+static size_t block_bytes(unsigned count) {
+  return sizeof(struct block) + (count + 1u) * sizeof(struct insn);
+}
+
+static void free_chain(struct block_cache *bc, struct block *b) {
   while (b) {
     struct block *next = b->next;
-    free(b);
+    block_mem_free(&bc->pool, b, block_bytes(b->count));
     b = next;
   }
 }
@@ -148,7 +155,8 @@ void block_cache_free(struct block_cache *bc) {
   if (!bc)
     return;
   block_cache_flush(bc);
-  free_chain(bc->retired);
+  free_chain(bc, bc->retired);
+  block_pool_release(&bc->pool);
   free(bc);
 }
 
@@ -561,9 +569,7 @@ static struct block *build_at(struct cpu *c, uint64_t rip, bool super) {
     }
   }
   drop_dead_flags(in, count);
-  struct block *b = malloc(sizeof *b + (count + 1u) * sizeof(struct insn));
-  if (!b)
-    abort(); /* host out of memory: emulator invariant */
+  struct block *b = block_mem_alloc(&c->blocks->pool, block_bytes(count));
   memcpy(b->insns, in, count * sizeof(struct insn));
   b->rip = rip;
   b->count = (uint16_t)count;
@@ -611,7 +617,7 @@ static struct block *find_block(struct cpu *c) {
   struct block_cache *bc = c->blocks;
   bc->running = NULL;
   if (bc->retired) {
-    free_chain(bc->retired);
+    free_chain(bc, bc->retired);
     bc->retired = NULL;
   }
   c->insn_rip = c->rip; /* a fetch fault while building restarts here */

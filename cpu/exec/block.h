@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "../cpu.h"
+#include "block_mem.h"
 
 #define BLOCK_MAX_INSNS 64
 #define BLOCK_MAX_PAGES 4       /* pages one block's bytes may come from */
@@ -75,6 +76,7 @@ struct block_cache {
   struct block_page *by_page[BLOCK_PAGE_BUCKETS];
   struct block *retired; /* invalidated while possibly running: freed later */
   struct code_pages pages;
+  struct block_pool pool; /* where its blocks live (block_mem.h) */
   /* The process's count of CPUs holding code per page (code_space.h),
    * kept in step with `pages`. */
   struct code_space *space;
@@ -118,7 +120,9 @@ static inline void block_leave(struct cpu *c, uint32_t counts) {
   }
 }
 
-struct block_cache *block_cache_new(void);
+/* large_pages: the cache's memory comes in host large pages
+ * (block_mem.h: the first CPU of a program's run). */
+struct block_cache *block_cache_new(bool large_pages);
 void block_cache_free(struct block_cache *bc);
 /* Drop every block (execve, CR3 load). */
 void block_cache_flush(struct block_cache *bc);
