@@ -146,7 +146,9 @@ pid_names() {
 # mkstemp (glibc's tempname.c) draws its name from the clock and calls
 # getrandom only when that value falls in the few percent its base-62
 # digits would bias: a getrandom right before the creation of gcc's
-# temporary file comes and goes from run to run, natively too.
+# temporary file comes and goes from run to run, natively too, and so
+# does a second one (a draw that is biased again, one run in ~60 under
+# emu): every getrandom right before that creation is dropped.
 # SIGCHLD arrives wherever the parent is when the child ends, natively
 # as under emu: its line is dropped, with the rt_sigreturn that follows
 # (whose result is what the interrupted code had in RAX) and a call it cut
@@ -187,13 +189,14 @@ normalize() {
       { drop = ""; flush(); held = $0; held_pid = $1; have = 1 }
       END { flush() }' |
     awk '
-      held != "" && !($1 == held_pid && $0 ~ /openat\(AT_FDCWD, "\/tmp\/ccXXXXXX\.[a-z]+", O_RDWR\|O_CREAT\|O_EXCL/) { print held }
-      { held = "" }
+      function release() { if (held != "") printf "%s", held; held = "" }
       $2 == "getrandom(\"BYTES\"," && $0 ~ / 8, GRND_NONBLOCK\) = 8$/ {
-        held = $0; held_pid = $1; next
+        if (held != "" && $1 != held_pid) release()
+        held = held $0 "\n"; held_pid = $1; next
       }
-      { print }
-      END { if (held != "") print held }'
+      held != "" && ($1 == held_pid && $0 ~ /openat\(AT_FDCWD, "\/tmp\/ccXXXXXX\.[a-z]+", O_RDWR\|O_CREAT\|O_EXCL/) { held = "" }
+      { release(); print }
+      END { release() }'
 }
 normalize "$scratch/native.strace" >"$scratch/native.norm"
 normalize "$scratch/emu.strace" >"$scratch/emu.norm" 2>/dev/null ||
