@@ -71,7 +71,9 @@ int main(int argc, char **argv) {
     execl("/proc/self/exe", argv[0], "child", (char *)NULL);
     _exit(127);
   }
-  for (int k = 0; k < 200; k++) {
+  /* Up to 60 s: 2 s was too short under ASan on a loaded machine (the
+   * test then saw the fork's image and setpgid succeeded). */
+  for (int k = 0; k < 6000; k++) {
     snprintf(path, sizeof path, "/proc/%d/cmdline", child);
     if (slurp(path, buf, sizeof buf) > (ssize_t)strlen(argv[0]) + 1)
       break;
