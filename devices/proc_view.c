@@ -77,12 +77,20 @@ static int write_file(const char *dir, const char *name, const void *data,
 }
 
 static void remove_dir(const char *dir) {
+  /* Usually there is nothing to remove (a first publish clears its pid's
+   * name and its .new name): one call instead of fifteen each. */
+  if (rmdir(dir) == 0 || errno != ENOTEMPTY)
+    return;
   char path[256];
   for (int k = 0; view_files[k]; k++) {
     snprintf(path, sizeof path, "%.120s/%.40s", dir, view_files[k]);
     unlink(path);
-    /* and write_file's temporary name, left by an emu killed while
-     * writing: the directory could never go, and every emu would try */
+  }
+  if (rmdir(dir) == 0 || errno != ENOTEMPTY)
+    return;
+  /* write_file's temporary names, left by an emu killed while writing:
+   * the directory could never go, and every emu would try. */
+  for (int k = 0; view_files[k]; k++) {
     snprintf(path, sizeof path, "%.120s/.%.40s.tmp", dir, view_files[k]);
     unlink(path);
   }
