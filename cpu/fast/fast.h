@@ -263,19 +263,8 @@ FAST_INLINE int fast_cf_known(const struct cpu *c) {
 
 /* CF as cpu_get_flags would report it, without computing the others. */
 FAST_INLINE uint64_t fast_cf(struct cpu *c) {
-  const struct lazy_flags *l = &c->flags;
-  if (l->op != FLAGS_EAGER && (l->override & LAZY_HAS_CF))
-    return l->override & LAZY_CF;
-  unsigned sh = 64 - 8u * l->size;
-  switch (l->op) {
-  case FLAGS_SUB: return (l->src1 << sh) < (l->src2 << sh);
-  case FLAGS_ADD: return (l->res << sh) < (l->src1 << sh);
-  case FLAGS_LOGIC: return 0;
-  case FLAGS_EAGER:
-  case FLAGS_INC:
-  case FLAGS_DEC: return c->rflags & FLAG_CF;
-  default: return cpu_get_flags(c) & FLAG_CF;
-  }
+  int cf = fast_cf_known(c);
+  return cf >= 0 ? (uint64_t)cf : cpu_get_flags(c) & FLAG_CF;
 }
 
 /* Condition code `cc` from eager flags (SDM vol. 1, appendix B). */

@@ -33,41 +33,7 @@ FIXED(cvtsd2si, fast_cvt2si(c, i, form, 1))
 /* The whole-register and scalar moves as copies that make no call: on a
  * TLB miss, a page crossing or a misaligned aligned access they do
  * nothing and the generic handler does all (chain_generic), so that the
- * hit path needs no stack frame. true when done. */
-FAST_INLINE bool try_load(struct cpu *c, uint64_t a, int n, __m128i *v) {
-  const struct tlb_entry *e = fast_tlb(c, MMU_READ, a, n);
-  if (!FAST_LIKELY(e))
-    return false;
-  const void *p = (const void *)(uintptr_t)(a + e->addend);
-  switch (n) {
-  case 16: *v = _mm_loadu_si128((const __m128i *)p); break;
-  case 8: *v = _mm_loadl_epi64((const __m128i *)p); break;
-  default: {
-    int32_t w;
-    memcpy(&w, p, 4);
-    *v = _mm_cvtsi32_si128(w);
-    break;
-  }
-  }
-  return true;
-}
-
-FAST_INLINE bool try_store(struct cpu *c, uint64_t a, int n, __m128i v) {
-  const struct tlb_entry *e = fast_tlb(c, MMU_WRITE, a, n);
-  if (!FAST_LIKELY(e))
-    return false;
-  void *p = (void *)(uintptr_t)(a + e->addend);
-  switch (n) {
-  case 16: _mm_storeu_si128((__m128i *)p, v); break;
-  case 8: _mm_storel_epi64((__m128i *)p, v); break;
-  default: {
-    int32_t w = _mm_cvtsi128_si32(v);
-    memcpy(p, &w, 4);
-    break;
-  }
-  }
-  return true;
-}
+ * hit path needs no stack frame (sse_fast_try_load, sse_fast_try_store). */
 
 /* The address of a memory operand of n bytes that the fast path may
  * take (alignment `al` for 16 bytes), or false. */
@@ -83,7 +49,8 @@ FAST_INLINE bool try_move_in(struct cpu *c, const struct insn *i, int form,
   uint64_t a;
   if (form == FORM_REG)
     v = xmm_get(c, i->rm);
-  else if (!try_addr(c, i, form, 16, al, &a) || !try_load(c, a, 16, &v))
+  else if (!try_addr(c, i, form, 16, al, &a) ||
+           !sse_fast_try_load(c, a, 16, &v))
     return false;
   xmm_put(c, i->reg, v);
   return true;
@@ -97,14 +64,14 @@ FAST_INLINE bool try_move_out(struct cpu *c, const struct insn *i, int form,
     return true;
   }
   return try_addr(c, i, form, 16, al, &a) &&
-         try_store(c, a, 16, xmm_get(c, i->reg));
+         sse_fast_try_store(c, a, 16, xmm_get(c, i->reg));
 }
 
 FAST_INLINE bool try_movs_load(struct cpu *c, const struct insn *i, int form,
                                int n) {
   __m128i v;
   if (form != FORM_REG) {
-    if (!try_load(c, fast_ea(c, i, form), n, &v))
+    if (!sse_fast_try_load(c, fast_ea(c, i, form), n, &v))
       return false;
     xmm_put(c, i->reg, v);
     return true;
@@ -119,7 +86,7 @@ FAST_INLINE bool try_movs_load(struct cpu *c, const struct insn *i, int form,
 FAST_INLINE bool try_movs_store(struct cpu *c, const struct insn *i, int form,
                                 int n) {
   if (form != FORM_REG)
-    return try_store(c, fast_ea(c, i, form), n, xmm_get(c, i->reg));
+    return sse_fast_try_store(c, fast_ea(c, i, form), n, xmm_get(c, i->reg));
   if (n == 4)
     c->xmm[i->rm].u32[0] = c->xmm[i->reg].u32[0];
   else
@@ -131,7 +98,7 @@ FAST_INLINE bool try_movq_load(struct cpu *c, const struct insn *i, int form) {
   __m128i v;
   if (form == FORM_REG)
     v = xmm_get(c, i->rm);
-  else if (!try_load(c, fast_ea(c, i, form), 8, &v))
+  else if (!sse_fast_try_load(c, fast_ea(c, i, form), 8, &v))
     return false;
   xmm_put(c, i->reg, _mm_move_epi64(v));
   return true;
@@ -140,7 +107,7 @@ FAST_INLINE bool try_movq_load(struct cpu *c, const struct insn *i, int form) {
 FAST_INLINE bool try_movq_store(struct cpu *c, const struct insn *i, int form) {
   __m128i v = xmm_get(c, i->reg);
   if (form != FORM_REG)
-    return try_store(c, fast_ea(c, i, form), 8, v);
+    return sse_fast_try_store(c, fast_ea(c, i, form), 8, v);
   xmm_put(c, i->rm, _mm_move_epi64(v));
   return true;
 }

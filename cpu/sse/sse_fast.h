@@ -47,32 +47,33 @@ __m128i sse_load_slow(struct cpu *c, const struct insn *i, uint64_t a, int n);
 void sse_store_slow(struct cpu *c, const struct insn *i, uint64_t a, __m128i v,
                     int n);
 
-/* n = 4, 8 or 16 bytes at a, zero-extended to 128 bits. */
-FAST_INLINE __m128i sse_fast_load(struct cpu *c, const struct insn *i,
-                                  uint64_t a, int n) {
+/* n = 4, 8 or 16 bytes at a, zero-extended to 128 bits, into *v; false
+ * (nothing done) on a TLB miss or a page crossing. */
+FAST_INLINE bool sse_fast_try_load(struct cpu *c, uint64_t a, int n,
+                                   __m128i *v) {
   const struct tlb_entry *e = fast_tlb(c, MMU_READ, a, n);
   if (!FAST_LIKELY(e))
-    return sse_load_slow(c, i, a, n);
+    return false;
   const void *p = (const void *)(uintptr_t)(a + e->addend);
   switch (n) {
-  case 16: return _mm_loadu_si128((const __m128i *)p);
-  case 8: return _mm_loadl_epi64((const __m128i *)p);
+  case 16: *v = _mm_loadu_si128((const __m128i *)p); break;
+  case 8: *v = _mm_loadl_epi64((const __m128i *)p); break;
   default: {
-    int32_t v;
-    memcpy(&v, p, 4);
-    return _mm_cvtsi32_si128(v);
+    int32_t w;
+    memcpy(&w, p, 4);
+    *v = _mm_cvtsi32_si128(w);
+    break;
   }
   }
+  return true;
 }
 
-/* The low n = 4, 8 or 16 bytes of v to a. */
-FAST_INLINE void sse_fast_store(struct cpu *c, const struct insn *i, uint64_t a,
-                                __m128i v, int n) {
+/* The low n = 4, 8 or 16 bytes of v to a; false as sse_fast_try_load. */
+FAST_INLINE bool sse_fast_try_store(struct cpu *c, uint64_t a, int n,
+                                    __m128i v) {
   const struct tlb_entry *e = fast_tlb(c, MMU_WRITE, a, n);
-  if (!FAST_LIKELY(e)) {
-    sse_store_slow(c, i, a, v, n);
-    return;
-  }
+  if (!FAST_LIKELY(e))
+    return false;
   void *p = (void *)(uintptr_t)(a + e->addend);
   switch (n) {
   case 16: _mm_storeu_si128((__m128i *)p, v); break;
@@ -83,6 +84,20 @@ FAST_INLINE void sse_fast_store(struct cpu *c, const struct insn *i, uint64_t a,
     break;
   }
   }
+  return true;
+}
+
+/* The same, with the slow path on a miss or a page crossing. */
+FAST_INLINE __m128i sse_fast_load(struct cpu *c, const struct insn *i,
+                                  uint64_t a, int n) {
+  __m128i v;
+  return sse_fast_try_load(c, a, n, &v) ? v : sse_load_slow(c, i, a, n);
+}
+
+FAST_INLINE void sse_fast_store(struct cpu *c, const struct insn *i, uint64_t a,
+                                __m128i v, int n) {
+  if (!sse_fast_try_store(c, a, n, v))
+    sse_store_slow(c, i, a, v, n);
 }
 
 /* The r/m operand: a whole register, or n bytes of memory zero-extended
