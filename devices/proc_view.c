@@ -27,15 +27,22 @@ static int published_pid; /* whose directory this process owns */
 static const char *const view_files[] = {"start", "cmdline", "environ", "maps",
                                          "exe",   "execed",  "status",  NULL};
 
-/* /tmp/emu-UID: one place every emu process of a user agrees on,
- * whatever environment its guest runs with. */
-static void base_dir(uid_t uid, char *buf, size_t len) {
-  snprintf(buf, len, "/tmp/emu-%u", (unsigned)uid);
+/* The places every emu process of a user agrees on, whatever
+ * environment its guest runs with: /dev/shm/emu-UID, a tmpfs on Linux
+ * distributions (publishing there costs a quarter of what it costs on a
+ * disk-backed /tmp: 0.3 against 1.2 ms here), else /tmp/emu-UID. A
+ * writer uses the first it can make its own; a reader looks in both. */
+static const char *const view_roots[] = {"/dev/shm", "/tmp", NULL};
+static const char *own_root; /* where this process publishes */
+
+static void base_dir(const char *root, uid_t uid, char *buf, size_t len) {
+  snprintf(buf, len, "%s/emu-%u", root, (unsigned)uid);
 }
 
-static void view_dir(uid_t uid, int pid, char *buf, size_t len) {
+static void view_dir(const char *root, uid_t uid, int pid, char *buf,
+                     size_t len) {
   char base[64];
-  base_dir(uid, base, sizeof base);
+  base_dir(root, uid, base, sizeof base);
   snprintf(buf, len, "%s/%d", base, pid);
 }
 
@@ -137,24 +144,26 @@ static void sweep_stale(const char *base) {
 static void remove_own(void) {
   if (published_pid && published_pid == getpid()) {
     char dir[128];
-    view_dir(getuid(), published_pid, dir, sizeof dir);
+    view_dir(own_root, getuid(), published_pid, dir, sizeof dir);
     remove_dir(dir);
   }
 }
 
-/* Our directory, made when first needed; false when /tmp refuses. */
-static bool own_dir(struct process *p, char *dir, size_t len) {
+/* Is root/emu-UID a directory of ours (made now if missing)? */
+static bool base_is_ours(const char *root) {
   char base[64];
-  base_dir(getuid(), base, sizeof base);
-  view_dir(getuid(), p->pid, dir, len);
-  if (published_pid == p->pid)
-    return true;
   struct stat st;
+  base_dir(root, getuid(), base, sizeof base);
   if (mkdir(base, 0700) < 0 && errno != EEXIST)
     return false;
-  /* Someone else's directory (or a link) in /tmp is not ours to fill. */
-  if (lstat(base, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid())
-    return false;
+  /* Someone else's directory (or a link) there is not ours to fill. */
+  return lstat(base, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid();
+}
+
+/* Our directory in root, made whole: false when root refuses. */
+static bool make_own_dir(struct process *p, const char *root, const char *dir) {
+  char base[64];
+  base_dir(root, getuid(), base, sizeof base);
   static bool swept;
   if (!swept) {
     swept = true;
@@ -175,11 +184,36 @@ static bool own_dir(struct process *p, char *dir, size_t len) {
     remove_dir(tmp);
     return false;
   }
-  static bool registered;
-  if (!registered && atexit(remove_own) == 0)
-    registered = true;
-  published_pid = p->pid;
   return true;
+}
+
+/* Our directory, made when first needed in the first root that takes
+ * it (the one already chosen first); false when none does. */
+static bool own_dir(struct process *p, char *dir, size_t len) {
+  if (published_pid == p->pid) {
+    view_dir(own_root, getuid(), p->pid, dir, len);
+    return true;
+  }
+  const char *tries[4] = {own_root};
+  int n = own_root != NULL;
+  for (int k = 0; view_roots[k]; k++)
+    if (view_roots[k] != own_root)
+      tries[n++] = view_roots[k];
+  for (int k = 0; k < n; k++) {
+    const char *root = tries[k];
+    if (!base_is_ours(root))
+      continue;
+    view_dir(root, getuid(), p->pid, dir, len);
+    if (!make_own_dir(p, root, dir))
+      continue;
+    static bool registered;
+    if (!registered && atexit(remove_own) == 0)
+      registered = true;
+    own_root = root;
+    published_pid = p->pid;
+    return true;
+  }
+  return false;
 }
 
 /* A range of guest memory (argv or envp strings) into the view. */
@@ -229,12 +263,12 @@ void proc_view_exec(struct process *p, const struct proc_image *img) {
    * that the exec happened (setpgid's EACCES). */
   char dir[128];
   if (published_pid == p->pid) {
-    view_dir(getuid(), p->pid, dir, sizeof dir);
+    view_dir(own_root, getuid(), p->pid, dir, sizeof dir);
     write_file(dir, "execed", "", 0);
   }
   proc_view_publish(p);
   if (published_pid == p->pid) {
-    view_dir(getuid(), p->pid, dir, sizeof dir);
+    view_dir(own_root, getuid(), p->pid, dir, sizeof dir);
     write_file(dir, "execed", "", 0);
   }
 }
@@ -256,9 +290,12 @@ void proc_view_fork_parent(struct process *p, int child) {
 
 void proc_view_fork_child(struct process *p) {
   char dir[128];
-  view_dir(getuid(), p->pid, dir, sizeof dir);
   /* Normally the parent made it already; the parent's stays its own. */
-  published_pid = dir_is_live(dir, p->pid) ? p->pid : 0;
+  published_pid = 0;
+  if (own_root) {
+    view_dir(own_root, getuid(), p->pid, dir, sizeof dir);
+    published_pid = dir_is_live(dir, p->pid) ? p->pid : 0;
+  }
   if (!published_pid)
     proc_view_publish(p);
 }
@@ -270,13 +307,17 @@ static bool live_view(int pid, char *dir, size_t len) {
   snprintf(proc, sizeof proc, "/proc/%d", pid);
   if (pid <= 0 || stat(proc, &st) < 0)
     return false;
-  view_dir(st.st_uid, pid, dir, len);
-  char base[64];
-  base_dir(st.st_uid, base, sizeof base);
-  struct stat bs;
-  if (lstat(base, &bs) < 0 || !S_ISDIR(bs.st_mode) || bs.st_uid != st.st_uid)
-    return false;
-  return dir_is_live(dir, pid);
+  for (int k = 0; view_roots[k]; k++) {
+    char base[64];
+    struct stat bs;
+    base_dir(view_roots[k], st.st_uid, base, sizeof base);
+    if (lstat(base, &bs) < 0 || !S_ISDIR(bs.st_mode) || bs.st_uid != st.st_uid)
+      continue;
+    view_dir(view_roots[k], st.st_uid, pid, dir, len);
+    if (dir_is_live(dir, pid))
+      return true;
+  }
+  return false;
 }
 
 bool proc_view_child_execed(struct process *p, int pid) {

@@ -12,7 +12,9 @@ set -u
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 emu=$1
-view=/tmp/emu-$(id -u)
+# The view is in /dev/shm/emu-UID, or /tmp/emu-UID where /dev/shm is not
+# usable (devices/proc_view.c): found below once the emu has published.
+view=
 fail=0
 check() { # NAME EXPECTED ACTUAL
   if [ "$2" = "$3" ]; then
@@ -29,9 +31,13 @@ native=$!
 emulated=$!
 trap 'kill $native $emulated 2>/dev/null' EXIT
 for _ in $(seq 100); do
-  [ -e "$view/$emulated/exe" ] && break
+  for root in /dev/shm /tmp; do
+    [ -e "$root/emu-$(id -u)/$emulated/exe" ] && view=$root/emu-$(id -u)
+  done
+  [ -n "$view" ] && break
   sleep 0.05
 done
+check "view published" yes "$([ -n "$view" ] && echo yes)"
 
 check cmdline "$(tr '\0' ' ' </proc/$native/cmdline)" \
   "$("$emu" /bin/cat /proc/$emulated/cmdline | tr '\0' ' ')"
