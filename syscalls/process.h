@@ -41,6 +41,11 @@ struct shm_object {
   int refs;
   bool writable;  /* the host view is writable (O_RDWR file, or memfd) */
   bool anonymous; /* a memfd, not a file */
+  /* A file whose file system tracks dirty pages (page_mkwrite: ext4,
+   * xfs, btrfs ...; not tmpfs): Linux maps its pages read-only on a read
+   * fault and takes a fault at the first write; and its pages are in
+   * the page cache, so a read fault maps the block around (fault.c). */
+  bool write_notify;
 };
 
 enum vma_kind {
@@ -380,7 +385,13 @@ struct shm_object *shm_get(struct shm_object *o);
 void shm_put(struct process *p, struct shm_object *o);
 /* The physical address of a VMA's page in its object; -EFAULT when the
  * page lies beyond the object or the file's end (SIGBUS). */
-int shm_page(const struct vma *v, uint64_t page, uint64_t *paddr);
+/* Page `page` of a MAP_SHARED VMA: its guest physical address, or
+ * -EFAULT past the object or (file_size) the end of the file. */
+int shm_page(const struct vma *v, uint64_t page, uint64_t file_size,
+             uint64_t *paddr);
+/* The size of a shared VMA's file now (UINT64_MAX for anonymous memory):
+ * a file may have shrunk since the mmap. */
+uint64_t shm_file_size(const struct vma *v);
 
 /* clone3's struct clone_args (include/uapi/linux/sched.h); clone's
  * arguments are put in one too. */

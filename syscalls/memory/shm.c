@@ -6,13 +6,27 @@
  * child forked after the mmap, which is what makes them shared. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../process.h"
+
+/* Does the file system of this regular file track dirty pages through
+ * page faults (Linux's vma_wants_writenotify: a page_mkwrite)? Memory
+ * file systems do not. */
+static bool dirty_tracked(int fd) {
+  struct stat st;
+  struct statfs fs;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fstatfs(fd, &fs) < 0)
+    return false;
+  return fs.f_type != TMPFS_MAGIC && fs.f_type != RAMFS_MAGIC &&
+         fs.f_type != HUGETLBFS_MAGIC;
+}
 
 struct shm_object *shm_create(struct process *p, int host_fd, uint64_t offset,
                               uint64_t len, bool writable) {
@@ -42,6 +56,7 @@ struct shm_object *shm_create(struct process *p, int host_fd, uint64_t offset,
   o->refs = 1;
   o->writable = writable;
   o->anonymous = host_fd < 0;
+  o->write_notify = !o->anonymous && dirty_tracked(host_fd);
   return o;
 }
 
@@ -58,7 +73,15 @@ void shm_put(struct process *p, struct shm_object *o) {
   free(o);
 }
 
-int shm_page(const struct vma *v, uint64_t page, uint64_t *paddr) {
+uint64_t shm_file_size(const struct vma *v) {
+  struct stat st;
+  if (v->shm->anonymous || !v->file || fstat(v->file->host_fd, &st) < 0)
+    return UINT64_MAX;
+  return (uint64_t)st.st_size;
+}
+
+int shm_page(const struct vma *v, uint64_t page, uint64_t file_size,
+             uint64_t *paddr) {
   const struct shm_object *o = v->shm;
   /* The VMA's offset moves with splits and mremap; the object's does
    * not. A page outside the object (mremap grew the mapping) is beyond
@@ -67,13 +90,9 @@ int shm_page(const struct vma *v, uint64_t page, uint64_t *paddr) {
   uint64_t base = o->anonymous ? 0 : o->offset;
   if (at < base || at - base >= o->len)
     return -EFAULT;
-  if (!o->anonymous && v->file) {
-    /* A file may have shrunk since the mmap: Linux's filemap_fault
-     * raises SIGBUS for a page wholly beyond its end. */
-    struct stat st;
-    if (fstat(v->file->host_fd, &st) == 0 && at >= (uint64_t)st.st_size)
-      return -EFAULT;
-  }
+  /* Linux's filemap_fault: SIGBUS for a page wholly beyond the end. */
+  if (at >= file_size)
+    return -EFAULT;
   *paddr = o->paddr + (at - base);
   return 0;
 }
