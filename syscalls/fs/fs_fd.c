@@ -4,6 +4,7 @@
  * status flags and locks belong to the open file, so the host keeps them. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
@@ -258,7 +259,10 @@ int64_t sys_ioctl(struct process *p, const uint64_t a[6]) {
   case TIOCGPTN:
   case TIOCGEXCL:
   case TIOCGETD: out = sizeof(int); break;
+  case FIGETBSZ: out = sizeof(int); break; /* a file's block size */
+  case FIOQSIZE: out = 8; break;           /* a file's size */
   case FIONBIO:
+  case FIOASYNC:
   case TIOCSPGRP:
   case TIOCSPTLCK:
   case TIOCSETD: in = sizeof(int); break;

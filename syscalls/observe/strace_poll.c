@@ -34,6 +34,10 @@ struct st_pollfd {
  * revents (the result), else every entry with its events. */
 static void pollfds(struct process *p, uint64_t addr, uint64_t n, bool ready) {
   struct st_pollfd e;
+  if (!addr) { /* strace's print_array: NULL before the count */
+    st_puts(p, "NULL");
+    return;
+  }
   if (!n) {
     st_puts(p, "[]");
     return;
