@@ -131,6 +131,8 @@ static void clocks_and_sleeps(void) {
        syscall(SYS_clock_settime, CLOCK_MONOTONIC, &zero));
   show("clock_settime bad address",
        syscall(SYS_clock_settime, CLOCK_REALTIME, BAD_ADDRESS));
+  show("clock_settime MONOTONIC, bad address",
+       syscall(SYS_clock_settime, CLOCK_MONOTONIC, BAD_ADDRESS));
   /* What is left is written only when a signal cuts the sleep short: a
    * finished sleep shows its address. */
   struct timespec us = {0, 1000};
