@@ -55,8 +55,11 @@ enum sc_arg {
   A_RLIMIT_OUT, /* out */
   A_TIMESPEC_IN,
   A_TIMESPEC_OUT, /* out */
-  A_TIMEVAL_OUT,  /* out */
-  A_UTIMENS_IN,   /* NULL or [{...}, {...}] */
+  /* A timespec the call only reads, printed when it returns and decoded
+   * even when it fails (strace reads rt_sigtimedwait's on entry). */
+  A_TIMESPEC_SAVED,
+  A_TIMEVAL_OUT, /* out */
+  A_UTIMENS_IN,  /* NULL or [{...}, {...}] */
   A_CLOCKID,
   A_TIMER_FLAGS, /* clock_nanosleep: TIMER_ABSTIME */
   A_RESTART,     /* restart_syscall: <... resuming interrupted nanosleep ...> */
@@ -156,25 +159,40 @@ enum sc_arg {
   A_INOTIFY_INIT,     /* IN_NONBLOCK|IN_CLOEXEC */
   A_SPLICE_FLAGS,     /* SPLICE_F_MOVE... */
   A_INT64_IN,         /* NULL or [N] (splice's offsets, as on entry) */
+  A_ITIMER_WHICH,     /* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
+  A_ITIMERVAL_IN,     /* {it_interval={tv_sec, tv_usec}, it_value={...}} */
+  A_ITIMERVAL_OUT,    /* out */
+  A_SIGEVENT_IN,      /* struct sigevent (timer_create) */
+  A_SLEEP_REM,        /* out: what is left, only when interrupted */
+  A_MKNOD_MODE,       /* S_IFCHR|0600 and, for a device, makedev(...) */
+  A_MKNOD_DEV,        /* printed with the mode */
+  A_FALLOC_MODE,      /* FALLOC_FL_* */
+  A_SYNC_RANGE_FLAGS, /* SYNC_FILE_RANGE_* */
+  A_MINCORE_VEC,      /* out: [1, 0, ...], a byte per page */
+  A_MLOCKALL_FLAGS,   /* MCL_* */
+  A_MLOCK2_FLAGS,     /* MLOCK_ONFAULT */
+  A_MEMBARRIER_CMD,   /* MEMBARRIER_CMD_* */
+  A_MEMBARRIER_FLAGS, /* MEMBARRIER_CMD_FLAG_CPU and then the cpu */
   A_ARG_KINDS
 };
 
 /* How the tracer prints the result. */
 enum sc_ret {
-  R_DEC,      /* decimal, or -1 ERRNO (message) */
-  R_HEX,      /* 0x..., addresses (mmap, brk) */
-  R_OCT,      /* umask */
-  R_NONE,     /* exit, exit_group: "= ?" */
-  R_FCNTL,    /* F_GETFD/F_GETFL decode their flags */
-  R_TIME,     /* time(): seconds and an ISO date */
-  R_PRCTL,    /* PR_GET_DUMPABLE names its answer */
-  R_POLL,     /* poll: "0 (Timeout)" or the ready descriptors */
-  R_PPOLL,    /* ppoll: the same, and the timeout left */
-  R_SELECT,   /* select: "(in [3], out [4], left {...})" or "(Timeout)" */
-  R_PSELECT,  /* pselect6: the same with a timespec */
-  R_SIGNAL,   /* a signal number: "10 (SIGUSR1)" */
-  R_POLICY,   /* sched_getscheduler: "0 (SCHED_OTHER)" */
-  R_RECVMMSG, /* "0 (Timeout)", "2 (left {...})" */
+  R_DEC,        /* decimal, or -1 ERRNO (message) */
+  R_HEX,        /* 0x..., addresses (mmap, brk) */
+  R_OCT,        /* umask */
+  R_NONE,       /* exit, exit_group: "= ?" */
+  R_FCNTL,      /* F_GETFD/F_GETFL decode their flags */
+  R_TIME,       /* time(): seconds and an ISO date */
+  R_PRCTL,      /* PR_GET_DUMPABLE names its answer */
+  R_POLL,       /* poll: "0 (Timeout)" or the ready descriptors */
+  R_PPOLL,      /* ppoll: the same, and the timeout left */
+  R_SELECT,     /* select: "(in [3], out [4], left {...})" or "(Timeout)" */
+  R_PSELECT,    /* pselect6: the same with a timespec */
+  R_SIGNAL,     /* a signal number: "10 (SIGUSR1)" */
+  R_POLICY,     /* sched_getscheduler: "0 (SCHED_OTHER)" */
+  R_RECVMMSG,   /* "0 (Timeout)", "2 (left {...})" */
+  R_MEMBARRIER, /* MEMBARRIER_CMD_QUERY's answer: the commands by name */
 };
 
 struct syscall_desc {

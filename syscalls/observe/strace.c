@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,19 +51,14 @@ static int nargs_of(const struct syscall_desc *d) {
   return n;
 }
 
-static bool fcntl_is_get(uint64_t cmd) {
-  return cmd == F_GETFD || cmd == F_GETFL || cmd == F_GETOWN ||
-         cmd == F_GETSIG || cmd == F_GETLEASE || cmd == F_GETPIPE_SZ ||
-         cmd == F_GET_SEALS;
-}
-
 /* Does the argument exist for these values (open's mode only with
  * O_CREAT, fcntl's third only for the F_SET* commands)? */
 static bool arg_present(int kind, const uint64_t a[6], int i) {
   switch (kind) {
   case A_OPEN_MODE: /* O_CREAT or O_TMPFILE's own bit (020000000) */
     return a[i - 1] & (O_CREAT | 020000000);
-  case A_FCNTL_ARG: return !fcntl_is_get(a[1]);
+  case A_FCNTL_ARG: return st_fcntl_has_arg(a[1]);
+  case A_MKNOD_DEV: return false;
   case A_PRCTL_TAIL: return a[0] != PR_GET_DUMPABLE;
   case A_IOCTL_ARG: return st_ioctl_has_arg(a[1]);
   case A_MREMAP_ADDR: /* MREMAP_MAYMOVE | MREMAP_FIXED */
@@ -113,8 +109,11 @@ static bool arg_is_out(struct process *p, int kind, const uint64_t a[6],
   case A_SIGSET_PENDING:
   case A_SCHED_PRIO_OUT:
   case A_ITIMERSPEC_OUT:
+  case A_ITIMERVAL_OUT:
+  case A_MINCORE_VEC:
+  case A_SLEEP_REM:
   case A_SIGINFO_OUT: return true;
-  case A_FCNTL_ARG: return a[1] == F_GETLK || a[1] == F_OFD_GETLK;
+  case A_FCNTL_ARG: return st_fcntl_arg_is_out(a[1]);
   case A_ARCH_ADDR: return a[0] == ARCH_GET_FS || a[0] == ARCH_GET_GS;
   case A_PRCTL_TAIL:
     return a[0] == PR_GET_NAME || a[0] == PR_GET_PDEATHSIG ||
@@ -461,11 +460,47 @@ static void st_loff_entry(int i, struct process *p, uint64_t addr) {
     st_saved[i] = INT64_MIN;
 }
 
-/* Print argument i of kind `kind`; ret is valid for out-arguments. */
+/* The kernel's "to be restarted" errors (strace's is_erestart). */
+static bool is_restart_error(int64_t ret) {
+  return ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+         ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK;
+}
+
+/* Kinds that read what the caller gave. strace reads them with
+ * umove_or_printaddr, which shows only the address when the call has
+ * failed and is being printed on its return: epoll_pwait2's timeout and
+ * sigmask, printed after its events, are addresses when it fails. */
+static bool is_in_struct(int kind) {
+  switch (kind) {
+  case A_TIMESPEC_IN:
+  case A_TIMEVAL_IN:
+  case A_SIGSET_IN:
+  case A_SIGSET_SIZED:
+  case A_ITIMERSPEC_IN:
+  case A_ITIMERVAL_IN:
+  case A_RLIMIT_IN:
+  case A_SIGACTION_IN:
+  case A_STACK_IN:
+  case A_SIGINFO_IN:
+  case A_EPOLL_EVENT_IN:
+  case A_SIGEVENT_IN:
+  case A_UTIMENS_IN:
+  case A_SCHED_PRIO_IN:
+  case A_INT64_IN: return true;
+  default: return false;
+  }
+}
+
+/* Print argument i of kind `kind`; ret is valid for out-arguments, and
+ * for every argument printed when the call returns (`exiting`). */
 static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
-                      int64_t ret) {
+                      int64_t ret, bool exiting) {
   uint64_t v = a[i];
   bool failed = ret < 0;
+  if (exiting && failed && ret > -4096 && is_in_struct(kind)) {
+    st_ptr(p, v);
+    return;
+  }
   switch (kind) {
   case A_INT:
   case A_FD: st_printf(p, "%d", (int)v); break;
@@ -495,44 +530,51 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
                    kind == A_HEX_OUT ? QUOTE_FORCE_HEX : QUOTE_PLAIN);
     break;
   case A_OPEN_FLAGS: st_open_flags(p, v); break;
-  case A_FD_FLAGS: st_flags(p, open_flag_names, v, NULL); break;
-  case A_ACCESS: st_flags(p, access_names, v, "F_OK"); break;
-  case A_AT_FLAGS: st_flags(p, at_flag_names, v, NULL); break;
-  case A_AT_EACCESS: st_flags(p, at_eaccess_names, v, NULL); break;
-  case A_AT_REMOVEDIR: {
-    static const struct flag_name t[] = {{AT_REMOVEDIR, "AT_REMOVEDIR"},
-                                         FLAG_END};
-    st_flags(p, t, v, NULL);
+  case A_FD_FLAGS: st_flags_x(p, open_flag_names, v, "O_???"); break;
+  case A_ACCESS:
+    v ? st_flags_x(p, access_names, v, "?_OK") : st_puts(p, "F_OK");
     break;
-  }
+  case A_AT_FLAGS:
+  case A_AT_REMOVEDIR: st_flags_x(p, at_flag_names, v, "AT_???"); break;
+  case A_AT_EACCESS: st_flags_x(p, at_eaccess_names, v, "AT_???"); break;
   case A_STATX_FLAGS: st_statx_flags(p, v); break;
-  case A_STATX_MASK: st_flags(p, statx_mask_names, (uint32_t)v, NULL); break;
-  case A_PROT: st_flags(p, prot_names, v, "PROT_NONE"); break;
+  case A_STATX_MASK:
+    st_flags_x(p, statx_mask_names, (uint32_t)v, "STATX_???");
+    break;
+  case A_PROT:
+    v ? st_flags_x(p, prot_names, v, "PROT_???") : st_puts(p, "PROT_NONE");
+    break;
   case A_MAP_FLAGS: st_map_flags(p, v); break;
-  case A_MREMAP_FLAGS: st_flags(p, mremap_names, v, NULL); break;
+  case A_MREMAP_FLAGS: st_flags_x(p, mremap_names, v, "MREMAP_???"); break;
   case A_MADVISE: st_xlat(p, madvise_names, v, "MADV_???"); break;
-  case A_MSYNC_FLAGS: st_flags(p, msync_names, v, NULL); break;
+  case A_MSYNC_FLAGS: st_flags_x(p, msync_names, v, "MS_???"); break;
   case A_WHENCE: st_xlat(p, whence_names, v, "SEEK_???"); break;
   case A_FCNTL_CMD: st_xlat(p, fcntl_cmd_names, v, "F_???"); break;
-  case A_FCNTL_ARG:
-    if (a[1] == F_SETFD) {
-      static const struct flag_name t[] = {{FD_CLOEXEC, "FD_CLOEXEC"},
-                                           FLAG_END};
-      st_flags(p, t, v, NULL);
-    } else if (a[1] == F_SETFL) {
-      st_open_flags(p, v);
-    } else if (a[1] == F_SETLK || a[1] == F_SETLKW || a[1] == F_OFD_SETLK ||
-               a[1] == F_OFD_SETLKW) {
-      st_flock(p, v, false);
-    } else if (a[1] == F_GETLK || a[1] == F_OFD_GETLK) {
-      if (failed)
-        st_ptr(p, v);
-      else
-        st_flock(p, v, true);
-    } else {
-      st_printf(p, "%d", (int)v);
-    }
+  case A_FCNTL_ARG: st_fcntl_arg(p, a[1], v, ret); break;
+  case A_MKNOD_MODE: st_mknod(p, v, a[i + 1]); break;
+  case A_FALLOC_MODE: st_fallocate_mode(p, v); break;
+  case A_MINCORE_VEC: st_mincore_vec(p, v, a[1], ret); break;
+  case A_MLOCKALL_FLAGS: {
+    static const struct flag_name t[] = {
+        {1, "MCL_CURRENT"}, {2, "MCL_FUTURE"}, {4, "MCL_ONFAULT"}, FLAG_END};
+    st_flags_x(p, t, (uint32_t)v, "MCL_???");
     break;
+  }
+  case A_MLOCK2_FLAGS: {
+    static const struct flag_name t[] = {{1, "MLOCK_ONFAULT"}, FLAG_END};
+    st_flags_x(p, t, (uint32_t)v, "MLOCK_???");
+    break;
+  }
+  case A_MEMBARRIER_CMD: st_membarrier_cmd(p, v); break;
+  case A_MEMBARRIER_FLAGS: st_membarrier_flags(p, a); break;
+  case A_SYNC_RANGE_FLAGS: {
+    static const struct flag_name t[] = {{1, "SYNC_FILE_RANGE_WAIT_BEFORE"},
+                                         {2, "SYNC_FILE_RANGE_WRITE"},
+                                         {4, "SYNC_FILE_RANGE_WAIT_AFTER"},
+                                         FLAG_END};
+    st_flags_x(p, t, (uint32_t)v, "SYNC_FILE_RANGE_???");
+    break;
+  }
   case A_IOCTL_CMD: st_ioctl_cmd(p, v, ioctl_names); break;
   case A_IOCTL_ARG: st_ioctl_arg(p, a[1], v, ret); break;
   case A_STAT_OUT: failed ? st_ptr(p, v) : st_stat(p, v); break;
@@ -540,11 +582,13 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_RLIMIT_RES: st_xlat(p, rlimit_names, v, "RLIMIT_???"); break;
   case A_RLIMIT_IN: st_rlimit(p, v); break;
   case A_RLIMIT_OUT: failed ? st_ptr(p, v) : st_rlimit(p, v); break;
-  case A_TIMESPEC_IN: st_timespec(p, v); break;
+  case A_TIMESPEC_IN:
+  case A_TIMESPEC_SAVED: st_timespec(p, v); break;
   case A_TIMESPEC_OUT: failed ? st_ptr(p, v) : st_timespec(p, v); break;
   case A_TIMEVAL_OUT: failed ? st_ptr(p, v) : st_timeval(p, v); break;
   case A_UTIMENS_IN: st_utimens(p, v); break;
-  case A_CLOCKID: st_xlat(p, clock_names, v, NULL); break;
+  case A_CLOCKID: st_clockid(p, v); break;
+  case A_SIGEVENT_IN: st_sigevent(p, v); break;
   case A_RESTART: {
     const struct syscall_desc *r = desc_of(p->restart.nr);
     st_printf(p, "<... resuming interrupted %s ...>",
@@ -554,7 +598,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_TIMER_FLAGS: {
     static const struct flag_name t[] = {{TIMER_ABSTIME, "TIMER_ABSTIME"},
                                          FLAG_END};
-    st_flags(p, t, v, NULL);
+    st_flags_x(p, t, v, "TIMER_???");
     break;
   }
   case A_UTSNAME_OUT: failed ? st_ptr(p, v) : st_utsname(p, v); break;
@@ -591,8 +635,8 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_ARGV: st_argv(p, v); break;
   case A_ENVP: st_envp(p, v); break;
   case A_ARCH_PRCTL: st_xlat(p, arch_prctl_names, v, "ARCH_???"); break;
-  case A_GRND_FLAGS: st_flags(p, grnd_names, v, NULL); break;
-  case A_XATTR_FLAGS: st_flags(p, xattr_flag_names, v, NULL); break;
+  case A_GRND_FLAGS: st_flags_x(p, grnd_names, v, "GRND_???"); break;
+  case A_XATTR_FLAGS: st_flags_x(p, xattr_flag_names, v, "XATTR_???"); break;
   case A_POLLFDS_IN: st_pollfds_in(p, v, a[i + 1]); break;
   case A_FDSET_IN: st_fdset_in(p, v, (int)a[0]); break;
   case A_TIMEVAL_IN: st_timeval(p, v); break;
@@ -658,7 +702,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_SYSINFO_OUT: failed ? st_ptr(p, v) : st_sysinfo(p, v); break;
   case A_TMS_OUT: st_tms(p, v); break;
   case A_RUSAGE_WHO:
-    st_xlat(p, rusage_who_names, (uint64_t)(int64_t)(int)v, NULL);
+    st_xlat(p, rusage_who_names, (uint64_t)(int64_t)(int)v, "RUSAGE_???");
     break;
   case A_RUSAGE_OUT: failed || !v ? st_ptr(p, v) : st_rusage(p, v); break;
   case A_WAIT_STATUS_OUT: st_wait_status(p, v, ret); break;
@@ -696,6 +740,26 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_INOTIFY_INIT: st_inotify_init_flags(p, v); break;
   case A_SPLICE_FLAGS: st_splice_flags(p, v); break;
   case A_INT64_IN: st_int64_in(p, v); break;
+  case A_ITIMER_WHICH: {
+    static const struct flag_name t[] = {{ITIMER_REAL, "ITIMER_REAL"},
+                                         {ITIMER_VIRTUAL, "ITIMER_VIRTUAL"},
+                                         {ITIMER_PROF, "ITIMER_PROF"},
+                                         FLAG_END};
+    st_xlat(p, t, v, "ITIMER_???");
+    break;
+  }
+  case A_ITIMERVAL_IN: st_itimerval(p, v); break;
+  case A_SLEEP_REM:
+    /* The kernel writes what is left only when a signal interrupts a
+     * relative sleep (nanosleep's second argument, clock_nanosleep's
+     * fourth without TIMER_ABSTIME): strace shows it then, and the
+     * address otherwise, even after a success. */
+    if (is_restart_error(ret) && (i == 1 || a[1] == 0))
+      st_timespec(p, v);
+    else
+      st_ptr(p, v);
+    break;
+  case A_ITIMERVAL_OUT: failed ? st_ptr(p, v) : st_itimerval(p, v); break;
   case A_SOCK_DOMAIN: st_xlat(p, af_names, v & 0xffffffffull, "AF_???"); break;
   case A_SOCK_TYPE: st_sock_type(p, v); break;
   case A_STATFS_OUT: failed ? st_ptr(p, v) : st_statfs(p, v); break;
@@ -710,26 +774,18 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
     if (failed || !v) {
       st_ptr(p, v);
     } else if (copy_from_guest(&p->mmu, &t, v, sizeof t) == 0) {
-      char date[64];
-      struct tm tm;
-      time_t tt = t;
-      gmtime_r(&tt, &tm);
-      strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S+0000", &tm);
-      st_printf(p, "[%lld /* %s */]", (long long)t, date);
+      char buf[64];
+      const char *date = st_date(buf, t, 0, 0, 0);
+      st_printf(p, "[%lld", (long long)t);
+      if (date)
+        st_printf(p, " /* %s */", date);
+      st_puts(p, "]");
     } else {
       st_ptr(p, v);
     }
     break;
   }
-  case A_FLOCK_OP: {
-    static const struct flag_name t[] = {{1, "LOCK_SH"},
-                                         {2, "LOCK_EX"},
-                                         {8, "LOCK_UN"},
-                                         {4, "LOCK_NB"},
-                                         FLAG_END};
-    st_flags(p, t, v, NULL);
-    break;
-  }
+  case A_FLOCK_OP: st_flock_op(p, v); break;
   case A_FADVISE: {
     static const struct flag_name t[] = {{0, "POSIX_FADV_NORMAL"},
                                          {1, "POSIX_FADV_RANDOM"},
@@ -738,7 +794,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
                                          {4, "POSIX_FADV_DONTNEED"},
                                          {5, "POSIX_FADV_NOREUSE"},
                                          FLAG_END};
-    st_xlat(p, t, v, NULL);
+    st_xlat(p, t, v, "POSIX_FADV_???");
     break;
   }
   case A_RENAME_FLAGS: {
@@ -746,7 +802,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
                                          {2, "RENAME_EXCHANGE"},
                                          {4, "RENAME_WHITEOUT"},
                                          FLAG_END};
-    st_flags(p, t, v, NULL);
+    st_flags_x(p, t, v, "RENAME_??");
     break;
   }
   default:
@@ -777,7 +833,7 @@ static int print_args(struct process *p, const struct syscall_desc *d,
       continue;
     if (i && !(i == from && st_resume_comma))
       st_puts(p, ", ");
-    print_arg(p, kind, a, i, ret);
+    print_arg(p, kind, a, i, ret, !entering);
   }
   return i;
 }
@@ -845,12 +901,11 @@ static void print_result(struct process *p, const struct syscall_desc *d,
   case R_HEX: st_printf(p, "%#llx", (unsigned long long)ret); break;
   case R_OCT: st_printf(p, "%#03llo", (unsigned long long)ret); break;
   case R_TIME: {
-    char date[64];
-    struct tm tm;
-    time_t t = ret;
-    gmtime_r(&t, &tm);
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S+0000", &tm);
-    st_printf(p, "%lld (%s)", (long long)ret, date);
+    char buf[64];
+    const char *date = st_date(buf, ret, 0, 0, 0);
+    st_printf(p, "%lld", (long long)ret);
+    if (date)
+      st_printf(p, " (%s)", date);
     break;
   }
   case R_PRCTL:
@@ -875,19 +930,13 @@ static void print_result(struct process *p, const struct syscall_desc *d,
     break;
   case R_POLICY: st_sched_policy_result(p, ret); break;
   case R_RECVMMSG: st_recvmmsg_result(p, a, ret); break;
+  case R_MEMBARRIER:
+    if (!st_membarrier_result(p, a, ret))
+      st_printf(p, "%lld", (long long)ret);
+    break;
   case R_FCNTL:
-    if (a[1] == F_GETFD && ret) {
-      st_printf(p, "%#llx (flags ", (unsigned long long)ret);
-      st_puts(p, ret & FD_CLOEXEC ? "FD_CLOEXEC" : "0");
-      st_puts(p, ")");
+    if (st_fcntl_result(p, a[1], ret))
       break;
-    }
-    if (a[1] == F_GETFL) {
-      st_printf(p, "%#llx (flags ", (unsigned long long)ret);
-      st_open_flags(p, (uint64_t)ret);
-      st_puts(p, ")");
-      break;
-    }
     /* fall through */
   /* strace's default, RVAL_UDECIMAL: a negative value outside the errno
    * range (rt_sigreturn restoring such an RAX) prints unsigned. */

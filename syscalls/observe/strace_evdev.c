@@ -157,7 +157,19 @@ void st_ioctl_cmd(struct process *p, uint64_t cmd,
     st_puts(p, ")");
     return;
   }
-  st_xlat(p, names, cmd, NULL);
+  /* strace's ioctl_print_code: a request it has no name for is shown by
+   * its fields. */
+  static const struct flag_name dirs[] = {{_IOC_NONE, "_IOC_NONE"},
+                                          {_IOC_READ, "_IOC_READ"},
+                                          {_IOC_WRITE, "_IOC_WRITE"},
+                                          FLAG_END};
+  unsigned dir = _IOC_DIR(cmd);
+  st_puts(p, "_IOC(");
+  if (dir)
+    st_flags(p, dirs, dir, NULL);
+  else
+    st_puts(p, "_IOC_NONE");
+  st_printf(p, ", %#x, %#x, %#x)", (unsigned)_IOC_TYPE(cmd), nr, size);
 }
 
 /* decode_bitset: the set bits among the first `ret` bytes (at most max

@@ -248,6 +248,18 @@ void st_flags(struct process *p, const struct flag_name *t, uint64_t v,
     st_printf(p, "%s%#llx", sep, (unsigned long long)v);
 }
 
+void st_flags_x(struct process *p, const struct flag_name *t, uint64_t v,
+                const char *unknown) {
+  uint64_t known = 0;
+  for (const struct flag_name *f = t; f->name; f++)
+    if (f->value && (v & f->value) == f->value)
+      known |= f->value;
+  if (v && !known)
+    st_printf(p, "%#llx /* %s */", (unsigned long long)v, unknown);
+  else
+    st_flags(p, t, v, "0");
+}
+
 const char *st_lookup(const struct flag_name *t, uint64_t v) {
   for (; t->name; t++)
     if (t->value == v)
@@ -323,8 +335,11 @@ const struct flag_name prot_names[] = {
     N(PROT_READ),      N(PROT_WRITE),   N(PROT_EXEC), {0x8, "PROT_SEM"},
     N(PROT_GROWSDOWN), N(PROT_GROWSUP), FLAG_END};
 
-const struct flag_name map_type_names[] = {N(MAP_SHARED), N(MAP_PRIVATE),
-                                           N(MAP_SHARED_VALIDATE), FLAG_END};
+const struct flag_name map_type_names[] = {N(MAP_SHARED),
+                                           N(MAP_PRIVATE),
+                                           N(MAP_SHARED_VALIDATE),
+                                           {0, "MAP_FILE"},
+                                           FLAG_END};
 
 const struct flag_name map_flag_names[] = {N(MAP_FIXED),
                                            N(MAP_ANONYMOUS),
@@ -345,16 +360,34 @@ const struct flag_name map_flag_names[] = {N(MAP_FIXED),
 const struct flag_name mremap_names[] = {
     N(MREMAP_MAYMOVE), N(MREMAP_FIXED), {4, "MREMAP_DONTUNMAP"}, FLAG_END};
 
-const struct flag_name madvise_names[] = {
-    N(MADV_NORMAL),       N(MADV_RANDOM),      N(MADV_SEQUENTIAL),
-    N(MADV_WILLNEED),     N(MADV_DONTNEED),    N(MADV_FREE),
-    N(MADV_REMOVE),       N(MADV_DONTFORK),    N(MADV_DOFORK),
-    N(MADV_MERGEABLE),    N(MADV_UNMERGEABLE), N(MADV_HUGEPAGE),
-    N(MADV_NOHUGEPAGE),   N(MADV_DONTDUMP),    N(MADV_DODUMP),
-    N(MADV_WIPEONFORK),   N(MADV_KEEPONFORK),  {20, "MADV_COLD"},
-    {21, "MADV_PAGEOUT"}, N(MADV_HWPOISON),    FLAG_END};
+const struct flag_name madvise_names[] = {N(MADV_NORMAL),
+                                          N(MADV_RANDOM),
+                                          N(MADV_SEQUENTIAL),
+                                          N(MADV_WILLNEED),
+                                          N(MADV_DONTNEED),
+                                          N(MADV_FREE),
+                                          N(MADV_REMOVE),
+                                          N(MADV_DONTFORK),
+                                          N(MADV_DOFORK),
+                                          N(MADV_MERGEABLE),
+                                          N(MADV_UNMERGEABLE),
+                                          N(MADV_HUGEPAGE),
+                                          N(MADV_NOHUGEPAGE),
+                                          N(MADV_DONTDUMP),
+                                          N(MADV_DODUMP),
+                                          N(MADV_WIPEONFORK),
+                                          N(MADV_KEEPONFORK),
+                                          {20, "MADV_COLD"},
+                                          {21, "MADV_PAGEOUT"},
+                                          {22, "MADV_POPULATE_READ"},
+                                          {23, "MADV_POPULATE_WRITE"},
+                                          {24, "MADV_DONTNEED_LOCKED"},
+                                          {25, "MADV_COLLAPSE"},
+                                          N(MADV_HWPOISON),
+                                          {101, "MADV_SOFT_OFFLINE"},
+                                          FLAG_END};
 
-const struct flag_name msync_names[] = {N(MS_ASYNC), N(MS_SYNC),
+const struct flag_name msync_names[] = {N(MS_SYNC), N(MS_ASYNC),
                                         N(MS_INVALIDATE), FLAG_END};
 
 const struct flag_name access_names[] = {N(R_OK), N(W_OK), N(X_OK), FLAG_END};
@@ -364,12 +397,20 @@ const struct flag_name whence_names[] = {N(SEEK_SET),  N(SEEK_CUR),
                                          N(SEEK_HOLE), FLAG_END};
 
 const struct flag_name fcntl_cmd_names[] = {
-    N(F_DUPFD),      N(F_GETFD),     N(F_SETFD),         N(F_GETFL),
-    N(F_SETFL),      N(F_GETLK),     N(F_SETLK),         N(F_SETLKW),
-    N(F_SETOWN),     N(F_GETOWN),    N(F_SETSIG),        N(F_GETSIG),
-    N(F_OFD_GETLK),  N(F_OFD_SETLK), N(F_OFD_SETLKW),    N(F_SETLEASE),
-    N(F_GETLEASE),   N(F_NOTIFY),    N(F_DUPFD_CLOEXEC), N(F_SETPIPE_SZ),
-    N(F_GETPIPE_SZ), N(F_ADD_SEALS), N(F_GET_SEALS),     FLAG_END};
+    N(F_DUPFD),           N(F_GETFD),
+    N(F_SETFD),           N(F_GETFL),
+    N(F_SETFL),           N(F_GETLK),
+    N(F_SETLK),           N(F_SETLKW),
+    N(F_SETOWN),          N(F_GETOWN),
+    N(F_SETSIG),          N(F_GETSIG),
+    N(F_OFD_GETLK),       N(F_OFD_SETLK),
+    N(F_OFD_SETLKW),      N(F_SETLEASE),
+    N(F_GETLEASE),        N(F_NOTIFY),
+    N(F_DUPFD_CLOEXEC),   N(F_SETPIPE_SZ),
+    N(F_GETPIPE_SZ),      N(F_ADD_SEALS),
+    N(F_GET_SEALS),       N(F_SETOWN_EX),
+    N(F_GETOWN_EX),       {17, "F_GETOWNER_UIDS"},
+    {1029, "F_CANCELLK"}, FLAG_END};
 
 const struct flag_name ioctl_names[] = {
     N(TCGETS),
@@ -380,6 +421,9 @@ const struct flag_name ioctl_names[] = {
     N(TIOCSWINSZ),
     N(FIONREAD),
     N(FIONBIO),
+    N(FIOASYNC),
+    N(FIOQSIZE),
+    {2, "FIGETBSZ"},
     N(TIOCGPGRP),
     N(TIOCSPGRP),
     N(TIOCSCTTY),
@@ -433,6 +477,7 @@ const struct flag_name clock_names[] = {N(CLOCK_REALTIME),
                                         N(CLOCK_BOOTTIME),
                                         N(CLOCK_REALTIME_ALARM),
                                         N(CLOCK_BOOTTIME_ALARM),
+                                        {10, "CLOCK_SGI_CYCLE"},
                                         N(CLOCK_TAI),
                                         FLAG_END};
 
@@ -449,8 +494,8 @@ const struct flag_name sa_flag_names[] = {{0x04000000, "SA_RESTORER"},
                                           N(SA_NOCLDWAIT),
                                           FLAG_END};
 
-const struct flag_name ss_flag_names[] = {N(SS_ONSTACK), N(SS_DISABLE),
-                                          FLAG_END};
+const struct flag_name ss_flag_names[] = {
+    N(SS_ONSTACK), N(SS_DISABLE), {1u << 31, "SS_AUTODISARM"}, FLAG_END};
 
 const struct flag_name futex_op_names[] = {
     N(FUTEX_WAIT),           N(FUTEX_WAKE),          N(FUTEX_FD),

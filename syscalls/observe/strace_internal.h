@@ -71,6 +71,11 @@ struct flag_name {
  * hex; `zero` (or "0") when v is 0. */
 void st_flags(struct process *p, const struct flag_name *t, uint64_t v,
               const char *zero);
+/* strace's printflags: the names of the set bits, the rest in hex, and
+ * the "unknown" comment (strace's dflt, "O_???") when no bit has a name;
+ * "0" for none. */
+void st_flags_x(struct process *p, const struct flag_name *t, uint64_t v,
+                const char *unknown);
 const char *st_lookup(const struct flag_name *t, uint64_t v);
 /* A constant by name, else the number and strace's unknown comment
  * ("0x3001 / * ARCH_??? * /"). */
@@ -113,6 +118,10 @@ void st_sigset(struct process *p, uint64_t set);
 void st_sigset_bytes(struct process *p, uint64_t set, unsigned bytes);
 void st_signal(struct process *p, int sig); /* SIGINT or the number */
 
+/* --- strace_time.c --- */
+void st_clockid(struct process *p, uint64_t v);
+void st_sigevent(struct process *p, uint64_t addr);
+
 /* --- strace_struct.c: out-structures --- */
 void st_stat(struct process *p, uint64_t addr);
 void st_statfs(struct process *p, uint64_t addr);
@@ -120,7 +129,10 @@ void st_statx(struct process *p, uint64_t addr);
 void st_rlimit(struct process *p, uint64_t addr);
 void st_timespec(struct process *p, uint64_t addr);
 void st_timeval(struct process *p, uint64_t addr);
+void st_itimerval(struct process *p, uint64_t addr);
 void st_utimens(struct process *p, uint64_t addr);
+const char *st_date(char buf[64], long long sec, unsigned long long part,
+                    unsigned long long max, int width);
 void st_utsname(struct process *p, uint64_t addr);
 void st_sigaction(struct process *p, uint64_t addr);
 void st_sigset_at(struct process *p, uint64_t addr, uint64_t size);
@@ -170,6 +182,20 @@ void st_ioctl_evdev_arg(struct process *p, uint64_t cmd, uint64_t addr,
 bool st_ioctl_fb_arg(struct process *p, uint64_t cmd, uint64_t addr);
 bool st_ioctl_has_arg(uint64_t cmd);
 void st_flock(struct process *p, uint64_t addr, bool with_pid);
+/* strace_file.c */
+bool st_fcntl_has_arg(uint64_t cmd);
+bool st_fcntl_arg_is_out(uint64_t cmd);
+void st_fcntl_arg(struct process *p, uint64_t cmd, uint64_t v, int64_t ret);
+bool st_fcntl_result(struct process *p, uint64_t cmd, int64_t ret);
+void st_flock_op(struct process *p, uint64_t v);
+void st_fallocate_mode(struct process *p, uint64_t v);
+void st_mknod(struct process *p, uint64_t mode, uint64_t dev);
+/* strace_mem.c */
+void st_mincore_vec(struct process *p, uint64_t addr, uint64_t len,
+                    int64_t ret);
+void st_membarrier_cmd(struct process *p, uint64_t v);
+void st_membarrier_flags(struct process *p, const uint64_t a[6]);
+bool st_membarrier_result(struct process *p, const uint64_t a[6], int64_t ret);
 /* strace_sched.c */
 void st_prio_which(struct process *p, uint64_t v);
 void st_sched_policy(struct process *p, uint64_t v);

@@ -108,6 +108,7 @@ void st_ioctl_arg(struct process *p, uint64_t cmd, uint64_t addr, int64_t ret) {
   }
   case FIONREAD:
   case FIONBIO:
+  case FIOASYNC:
   case TIOCOUTQ:
   case TIOCGPGRP:
   case TIOCSPGRP:

@@ -34,6 +34,10 @@ struct st_pollfd {
  * revents (the result), else every entry with its events. */
 static void pollfds(struct process *p, uint64_t addr, uint64_t n, bool ready) {
   struct st_pollfd e;
+  if (!addr) { /* strace's print_array: NULL before the count */
+    st_puts(p, "NULL");
+    return;
+  }
   if (!n) {
     st_puts(p, "[]");
     return;
@@ -54,7 +58,8 @@ static void pollfds(struct process *p, uint64_t addr, uint64_t n, bool ready) {
     st_printf(p, "%s{fd=%d", shown > 1 ? ", " : "", e.fd);
     if (e.fd >= 0 || ready) { /* a negative fd is ignored: no events */
       st_printf(p, ", %s=", ready ? "revents" : "events");
-      st_flags(p, poll_names, (uint16_t)(ready ? e.revents : e.events), NULL);
+      st_flags_x(p, poll_names, (uint16_t)(ready ? e.revents : e.events),
+                 "POLL???");
     }
     st_puts(p, "}");
   }
