@@ -44,9 +44,10 @@ void sys_dispatch(struct process *p) {
   const uint64_t a[6] = {c->gpr[RDI], c->gpr[RSI], c->gpr[RDX],
                          c->gpr[R10], c->gpr[R8],  c->gpr[R9]};
   const struct syscall_desc *d = nr < SYSCALL_MAX ? &syscall_table[nr] : NULL;
-  /* Calls from the vDSO never reach the kernel on Linux, so strace
+  /* Calls the vDSO answers never reach the kernel on Linux, so strace
    * cannot see them; neither does --strace. */
-  bool trace = p->opt && p->opt->strace && !vdso_contains(p, c->trap.rip);
+  bool trace = p->opt && p->opt->strace &&
+               !(vdso_contains(p, c->trap.rip) && vdso_answers(nr, a));
 
   p->sig->stats.syscalls++;
   /* The CPU leaves RIP past the instruction; the kernel saves it in RCX

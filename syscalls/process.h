@@ -182,6 +182,7 @@ struct restart_block {
 #define GUEST_TIMER_MAX 64
 struct guest_timer {
   bool used;
+  int id; /* the guest's timer id */
   timer_t host;
   int notify; /* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID */
   int signo;
@@ -190,6 +191,7 @@ struct guest_timer {
 };
 struct timer_state {
   struct guest_timer posix[GUEST_TIMER_MAX];
+  int next_id; /* the id the next timer_create tries first */
   /* --deterministic itimers: the next expiry and the period, in cycles
    * (0: disarmed). ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF. */
   struct {
@@ -499,6 +501,9 @@ void vfork_parent_waits(struct process *p, int release_fd);
 int vdso_map(struct process *p);
 /* True when rip lies in the vDSO (its calls are not traced). */
 bool vdso_contains(struct process *p, uint64_t rip);
+/* Whether Linux's vDSO answers this call itself (else it makes the
+ * system call, which strace sees). */
+bool vdso_answers(uint64_t nr, const uint64_t a[6]);
 
 /* --- syscalls/memory/fault.c: demand paging --- */
 /* Resolve a #PF at addr with error code err: allocate and fill the page

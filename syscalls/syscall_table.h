@@ -55,8 +55,11 @@ enum sc_arg {
   A_RLIMIT_OUT, /* out */
   A_TIMESPEC_IN,
   A_TIMESPEC_OUT, /* out */
-  A_TIMEVAL_OUT,  /* out */
-  A_UTIMENS_IN,   /* NULL or [{...}, {...}] */
+  /* A timespec the call only reads, printed when it returns and decoded
+   * even when it fails (strace reads rt_sigtimedwait's on entry). */
+  A_TIMESPEC_SAVED,
+  A_TIMEVAL_OUT, /* out */
+  A_UTIMENS_IN,  /* NULL or [{...}, {...}] */
   A_CLOCKID,
   A_TIMER_FLAGS, /* clock_nanosleep: TIMER_ABSTIME */
   A_RESTART,     /* restart_syscall: <... resuming interrupted nanosleep ...> */
@@ -156,6 +159,11 @@ enum sc_arg {
   A_INOTIFY_INIT,     /* IN_NONBLOCK|IN_CLOEXEC */
   A_SPLICE_FLAGS,     /* SPLICE_F_MOVE... */
   A_INT64_IN,         /* NULL or [N] (splice's offsets, as on entry) */
+  A_ITIMER_WHICH,     /* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF */
+  A_ITIMERVAL_IN,     /* {it_interval={tv_sec, tv_usec}, it_value={...}} */
+  A_ITIMERVAL_OUT,    /* out */
+  A_SIGEVENT_IN,      /* struct sigevent (timer_create) */
+  A_SLEEP_REM,        /* out: what is left, only when interrupted */
   A_ARG_KINDS
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,6 +114,8 @@ static bool arg_is_out(struct process *p, int kind, const uint64_t a[6],
   case A_SIGSET_PENDING:
   case A_SCHED_PRIO_OUT:
   case A_ITIMERSPEC_OUT:
+  case A_ITIMERVAL_OUT:
+  case A_SLEEP_REM:
   case A_SIGINFO_OUT: return true;
   case A_FCNTL_ARG: return a[1] == F_GETLK || a[1] == F_OFD_GETLK;
   case A_ARCH_ADDR: return a[0] == ARCH_GET_FS || a[0] == ARCH_GET_GS;
@@ -461,11 +464,47 @@ static void st_loff_entry(int i, struct process *p, uint64_t addr) {
     st_saved[i] = INT64_MIN;
 }
 
-/* Print argument i of kind `kind`; ret is valid for out-arguments. */
+/* The kernel's "to be restarted" errors (strace's is_erestart). */
+static bool is_restart_error(int64_t ret) {
+  return ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+         ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK;
+}
+
+/* Kinds that read what the caller gave. strace reads them with
+ * umove_or_printaddr, which shows only the address when the call has
+ * failed and is being printed on its return: epoll_pwait2's timeout and
+ * sigmask, printed after its events, are addresses when it fails. */
+static bool is_in_struct(int kind) {
+  switch (kind) {
+  case A_TIMESPEC_IN:
+  case A_TIMEVAL_IN:
+  case A_SIGSET_IN:
+  case A_SIGSET_SIZED:
+  case A_ITIMERSPEC_IN:
+  case A_ITIMERVAL_IN:
+  case A_RLIMIT_IN:
+  case A_SIGACTION_IN:
+  case A_STACK_IN:
+  case A_SIGINFO_IN:
+  case A_EPOLL_EVENT_IN:
+  case A_SIGEVENT_IN:
+  case A_UTIMENS_IN:
+  case A_SCHED_PRIO_IN:
+  case A_INT64_IN: return true;
+  default: return false;
+  }
+}
+
+/* Print argument i of kind `kind`; ret is valid for out-arguments, and
+ * for every argument printed when the call returns (`exiting`). */
 static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
-                      int64_t ret) {
+                      int64_t ret, bool exiting) {
   uint64_t v = a[i];
   bool failed = ret < 0;
+  if (exiting && failed && ret > -4096 && is_in_struct(kind)) {
+    st_ptr(p, v);
+    return;
+  }
   switch (kind) {
   case A_INT:
   case A_FD: st_printf(p, "%d", (int)v); break;
@@ -540,11 +579,13 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_RLIMIT_RES: st_xlat(p, rlimit_names, v, "RLIMIT_???"); break;
   case A_RLIMIT_IN: st_rlimit(p, v); break;
   case A_RLIMIT_OUT: failed ? st_ptr(p, v) : st_rlimit(p, v); break;
-  case A_TIMESPEC_IN: st_timespec(p, v); break;
+  case A_TIMESPEC_IN:
+  case A_TIMESPEC_SAVED: st_timespec(p, v); break;
   case A_TIMESPEC_OUT: failed ? st_ptr(p, v) : st_timespec(p, v); break;
   case A_TIMEVAL_OUT: failed ? st_ptr(p, v) : st_timeval(p, v); break;
   case A_UTIMENS_IN: st_utimens(p, v); break;
-  case A_CLOCKID: st_xlat(p, clock_names, v, NULL); break;
+  case A_CLOCKID: st_clockid(p, v); break;
+  case A_SIGEVENT_IN: st_sigevent(p, v); break;
   case A_RESTART: {
     const struct syscall_desc *r = desc_of(p->restart.nr);
     st_printf(p, "<... resuming interrupted %s ...>",
@@ -554,7 +595,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_TIMER_FLAGS: {
     static const struct flag_name t[] = {{TIMER_ABSTIME, "TIMER_ABSTIME"},
                                          FLAG_END};
-    st_flags(p, t, v, NULL);
+    st_flags_x(p, t, v, "TIMER_???");
     break;
   }
   case A_UTSNAME_OUT: failed ? st_ptr(p, v) : st_utsname(p, v); break;
@@ -696,6 +737,26 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_INOTIFY_INIT: st_inotify_init_flags(p, v); break;
   case A_SPLICE_FLAGS: st_splice_flags(p, v); break;
   case A_INT64_IN: st_int64_in(p, v); break;
+  case A_ITIMER_WHICH: {
+    static const struct flag_name t[] = {{ITIMER_REAL, "ITIMER_REAL"},
+                                         {ITIMER_VIRTUAL, "ITIMER_VIRTUAL"},
+                                         {ITIMER_PROF, "ITIMER_PROF"},
+                                         FLAG_END};
+    st_xlat(p, t, v, "ITIMER_???");
+    break;
+  }
+  case A_ITIMERVAL_IN: st_itimerval(p, v); break;
+  case A_SLEEP_REM:
+    /* The kernel writes what is left only when a signal interrupts a
+     * relative sleep (nanosleep's second argument, clock_nanosleep's
+     * fourth without TIMER_ABSTIME): strace shows it then, and the
+     * address otherwise, even after a success. */
+    if (is_restart_error(ret) && (i == 1 || a[1] == 0))
+      st_timespec(p, v);
+    else
+      st_ptr(p, v);
+    break;
+  case A_ITIMERVAL_OUT: failed ? st_ptr(p, v) : st_itimerval(p, v); break;
   case A_SOCK_DOMAIN: st_xlat(p, af_names, v & 0xffffffffull, "AF_???"); break;
   case A_SOCK_TYPE: st_sock_type(p, v); break;
   case A_STATFS_OUT: failed ? st_ptr(p, v) : st_statfs(p, v); break;
@@ -777,7 +838,7 @@ static int print_args(struct process *p, const struct syscall_desc *d,
       continue;
     if (i && !(i == from && st_resume_comma))
       st_puts(p, ", ");
-    print_arg(p, kind, a, i, ret);
+    print_arg(p, kind, a, i, ret, !entering);
   }
   return i;
 }

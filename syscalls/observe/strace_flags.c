@@ -248,6 +248,18 @@ void st_flags(struct process *p, const struct flag_name *t, uint64_t v,
     st_printf(p, "%s%#llx", sep, (unsigned long long)v);
 }
 
+void st_flags_x(struct process *p, const struct flag_name *t, uint64_t v,
+                const char *unknown) {
+  uint64_t known = 0;
+  for (const struct flag_name *f = t; f->name; f++)
+    if (f->value && (v & f->value) == f->value)
+      known |= f->value;
+  if (v && !known)
+    st_printf(p, "%#llx /* %s */", (unsigned long long)v, unknown);
+  else
+    st_flags(p, t, v, "0");
+}
+
 const char *st_lookup(const struct flag_name *t, uint64_t v) {
   for (; t->name; t++)
     if (t->value == v)
@@ -433,6 +445,7 @@ const struct flag_name clock_names[] = {N(CLOCK_REALTIME),
                                         N(CLOCK_BOOTTIME),
                                         N(CLOCK_REALTIME_ALARM),
                                         N(CLOCK_BOOTTIME_ALARM),
+                                        {10, "CLOCK_SGI_CYCLE"},
                                         N(CLOCK_TAI),
                                         FLAG_END};
 

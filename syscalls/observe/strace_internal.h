@@ -71,6 +71,11 @@ struct flag_name {
  * hex; `zero` (or "0") when v is 0. */
 void st_flags(struct process *p, const struct flag_name *t, uint64_t v,
               const char *zero);
+/* strace's printflags: the names of the set bits, the rest in hex, and
+ * the "unknown" comment (strace's dflt, "O_???") when no bit has a name;
+ * "0" for none. */
+void st_flags_x(struct process *p, const struct flag_name *t, uint64_t v,
+                const char *unknown);
 const char *st_lookup(const struct flag_name *t, uint64_t v);
 /* A constant by name, else the number and strace's unknown comment
  * ("0x3001 / * ARCH_??? * /"). */
@@ -113,6 +118,10 @@ void st_sigset(struct process *p, uint64_t set);
 void st_sigset_bytes(struct process *p, uint64_t set, unsigned bytes);
 void st_signal(struct process *p, int sig); /* SIGINT or the number */
 
+/* --- strace_time.c --- */
+void st_clockid(struct process *p, uint64_t v);
+void st_sigevent(struct process *p, uint64_t addr);
+
 /* --- strace_struct.c: out-structures --- */
 void st_stat(struct process *p, uint64_t addr);
 void st_statfs(struct process *p, uint64_t addr);
@@ -120,6 +129,7 @@ void st_statx(struct process *p, uint64_t addr);
 void st_rlimit(struct process *p, uint64_t addr);
 void st_timespec(struct process *p, uint64_t addr);
 void st_timeval(struct process *p, uint64_t addr);
+void st_itimerval(struct process *p, uint64_t addr);
 void st_utimens(struct process *p, uint64_t addr);
 void st_utsname(struct process *p, uint64_t addr);
 void st_sigaction(struct process *p, uint64_t addr);

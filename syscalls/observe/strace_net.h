@@ -22,11 +22,6 @@ extern const struct flag_name scm_socket_names[];
 extern const struct flag_name scm_ip_names[];
 extern const struct sockopt_level sockopt_levels[];
 
-/* strace's printflags: the names of the set bits, the rest in hex, and
- * the "unknown" comment when no bit has a name; "0" for none. */
-void st_flags_x(struct process *p, const struct flag_name *t, uint64_t v,
-                const char *unknown);
-
 /* --- strace_socket.c --- */
 /* A sockaddr of len bytes at addr (decode_sockaddr), or one already
  * read (print_sockaddr). */

@@ -93,7 +93,19 @@ void st_siginfo(struct process *p, const struct guest_siginfo *i) {
     else
       st_printf(p, ", si_errno=%d", i->errno_);
   }
-  if (i->code <= 0) { /* sent by a process (SI_FROMUSER) */
+  if (i->code == SI_TIMER) {
+    /* A POSIX timer's: its id and overrun where a sender's pid and uid
+     * would be, and always the value. */
+    st_printf(p, ", si_timerid=%#x, si_overrun=%d", (unsigned)i->u.kill.pid,
+              (int)i->u.kill.uid);
+    print_value(p, i);
+  } else if (i->code == SI_SIGIO) {
+    int64_t band;
+    int32_t fd;
+    memcpy(&band, i->u.bytes, sizeof band);
+    memcpy(&fd, i->u.bytes + 8, sizeof fd);
+    st_printf(p, ", si_band=%lld, si_fd=%d", (long long)band, fd);
+  } else if (i->code <= 0) { /* sent by a process (SI_FROMUSER) */
     print_source(p, i);
     if (i->code != SI_USER && i->code != SI_TKILL && i->u.kill.value)
       print_value(p, i);

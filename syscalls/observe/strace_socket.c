@@ -28,18 +28,6 @@ static _Thread_local struct {
   struct timespec ts;
 } st_net;
 
-void st_flags_x(struct process *p, const struct flag_name *t, uint64_t v,
-                const char *unknown) {
-  uint64_t known = 0;
-  for (const struct flag_name *f = t; f->name; f++)
-    if (f->value && (v & f->value) == f->value)
-      known |= f->value;
-  if (v && !known)
-    st_printf(p, "%#llx /* %s */", (unsigned long long)v, unknown);
-  else
-    st_flags(p, t, v, "0");
-}
-
 /* --- constants ---------------------------------------------------------- */
 
 void st_sock_type(struct process *p, uint64_t v) {

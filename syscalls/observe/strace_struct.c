@@ -125,6 +125,18 @@ void st_timeval(struct process *p, uint64_t addr) {
               (long)t.tv_usec);
 }
 
+/* struct itimerval: two timevals (setitimer, getitimer). */
+void st_itimerval(struct process *p, uint64_t addr) {
+  struct timeval t[2];
+  if (!st_fetch(p, addr, t, sizeof t))
+    return;
+  st_printf(p,
+            "{it_interval={tv_sec=%lld, tv_usec=%ld}, "
+            "it_value={tv_sec=%lld, tv_usec=%ld}}",
+            (long long)t[0].tv_sec, (long)t[0].tv_usec, (long long)t[1].tv_sec,
+            (long)t[1].tv_usec);
+}
+
 /* utimensat's pair: UTIME_NOW/UTIME_OMIT by name, other times with the
  * date strace adds as a comment. */
 void st_utimens(struct process *p, uint64_t addr) {
@@ -182,8 +194,10 @@ void st_sigaction(struct process *p, uint64_t addr) {
   st_sigset(p, sa.mask);
   st_puts(p, ", sa_flags=");
   st_flags(p, sa_flag_names, sa.flags, NULL);
-  if (sa.flags & GUEST_SA_RESTORER)
-    st_printf(p, ", sa_restorer=%#llx", (unsigned long long)sa.restorer);
+  if (sa.flags & GUEST_SA_RESTORER) {
+    st_puts(p, ", sa_restorer=");
+    st_ptr(p, sa.restorer);
+  }
   st_puts(p, "}");
 }
 

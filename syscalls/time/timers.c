@@ -9,6 +9,7 @@
  * time alike), checked between CPU runs, so runs repeat. */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -162,12 +163,28 @@ struct guest_sigevent {
 };
 
 static struct guest_timer *timer_of(struct process *p, uint64_t id) {
-  if (id >= GUEST_TIMER_MAX || !p->sig->timers.posix[id].used)
-    return NULL;
-  return &p->sig->timers.posix[id];
+  for (int k = 0; k < GUEST_TIMER_MAX; k++)
+    if (p->sig->timers.posix[k].used &&
+        (uint64_t)p->sig->timers.posix[k].id == id)
+      return &p->sig->timers.posix[k];
+  return NULL;
 }
 
-/* Linux hands out the lowest free id of the process, from 0. */
+/* Linux numbers a process's timers from a counter (posix_timer_add): the
+ * next id not in use at or after the last one given, from 0 again after
+ * INT_MAX; an id is not reused at once after timer_delete. */
+static int next_timer_id(struct process *p) {
+  struct timer_state *ts = &p->sig->timers;
+  for (;;) {
+    int id = ts->next_id;
+    ts->next_id = id == INT32_MAX ? 0 : id + 1;
+    if (!timer_of(p, (uint64_t)id))
+      return id;
+  }
+}
+
+/* A free slot holds the host timer; the guest's id is the next of its
+ * counter. */
 int64_t sys_timer_create(struct process *p, const uint64_t a[6]) {
   struct guest_sigevent ev;
   int slot = 0;
@@ -178,11 +195,10 @@ int64_t sys_timer_create(struct process *p, const uint64_t a[6]) {
   if (a[1]) {
     if (copy_from_guest(&p->mmu, &ev, a[1], sizeof ev) < 0)
       return -EFAULT;
-  } else { /* SIGEV_SIGNAL, SIGALRM, si_value = the timer id */
+  } else { /* SIGEV_SIGNAL, SIGALRM, si_value = the timer id (below) */
     memset(&ev, 0, sizeof ev);
     ev.notify = SIGEV_SIGNAL;
     ev.signo = SIGALRM;
-    ev.value = (uint64_t)slot;
   }
   if (ev.notify != SIGEV_SIGNAL && ev.notify != SIGEV_NONE &&
       ev.notify != SIGEV_THREAD_ID)
@@ -201,12 +217,15 @@ int64_t sys_timer_create(struct process *p, const uint64_t a[6]) {
   struct guest_timer *t = &p->sig->timers.posix[slot];
   if (timer_create((clockid_t)a[0], &host, &t->host) < 0)
     return -errno;
-  int32_t id = slot;
+  int32_t id = next_timer_id(p);
   if (copy_to_guest(&p->mmu, a[2], &id, sizeof id) < 0) {
     timer_delete(t->host);
     return -EFAULT;
   }
+  if (!a[1])
+    ev.value = (uint64_t)id;
   t->used = true;
+  t->id = id;
   t->notify = ev.notify;
   t->signo = ev.signo;
   t->value = ev.value;
@@ -272,10 +291,13 @@ bool timers_host_signal(struct process *p, struct guest_siginfo *info) {
   uint64_t tag = info->u.kill.value;
   if ((tag & TIMER_TAG_MASK) != TIMER_TAG)
     return true; /* another process's sigqueue that looks like a timer */
-  struct guest_timer *t = timer_of(p, tag & 0xffff);
-  if (!t || t->signo != info->signo)
+  unsigned slot = tag & 0xffff;
+  if (slot >= GUEST_TIMER_MAX || !p->sig->timers.posix[slot].used)
     return false;
-  int id = (int)(tag & 0xffff);
+  struct guest_timer *t = &p->sig->timers.posix[slot];
+  if (t->signo != info->signo)
+    return false;
+  int id = t->id;
   info->u.kill.pid = id; /* si_timerid */
   info->u.kill.value = t->value;
   struct guest_siginfo *queued = queued_for(&p->sig->shared_pending, id);

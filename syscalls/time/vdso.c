@@ -53,3 +53,16 @@ bool vdso_contains(struct process *p, uint64_t rip) {
   return p->mm->vdso_base && rip >= p->mm->vdso_base &&
          rip < p->mm->vdso_base + VDSO_PAGES * PAGE_SIZE;
 }
+
+/* lib/vdso/gettimeofday.c: clock_gettime and clock_getres serve the
+ * high-resolution clocks (REALTIME, MONOTONIC, BOOTTIME, TAI), the
+ * coarse ones and MONOTONIC_RAW; any other id, a CPU clock among them,
+ * falls back to the system call. */
+bool vdso_answers(uint64_t nr, const uint64_t a[6]) {
+  if (nr != 228 && nr != 229) /* clock_gettime, clock_getres */
+    return true;
+  uint32_t clock = (uint32_t)a[0];
+  const uint32_t served =
+      1u << 0 | 1u << 1 | 1u << 4 | 1u << 5 | 1u << 6 | 1u << 7 | 1u << 11;
+  return clock < 32 && (served >> clock & 1);
+}
