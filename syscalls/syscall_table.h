@@ -164,6 +164,10 @@ enum sc_arg {
   A_ITIMERVAL_OUT,    /* out */
   A_SIGEVENT_IN,      /* struct sigevent (timer_create) */
   A_SLEEP_REM,        /* out: what is left, only when interrupted */
+  A_MKNOD_MODE,       /* S_IFCHR|0600 and, for a device, makedev(...) */
+  A_MKNOD_DEV,        /* printed with the mode */
+  A_FALLOC_MODE,      /* FALLOC_FL_* */
+  A_SYNC_RANGE_FLAGS, /* SYNC_FILE_RANGE_* */
   A_ARG_KINDS
 };
 

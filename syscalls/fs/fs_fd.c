@@ -4,6 +4,7 @@
  * status flags and locks belong to the open file, so the host keeps them. */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -157,6 +158,20 @@ static int64_t fcntl_lock(struct process *p, int h, int cmd, uint64_t addr) {
   return 0;
 }
 
+/* struct f_owner_ex in or out: the owner is a host thread, process or
+ * group, as the guest's are the host's. */
+static int64_t fcntl_owner_ex(struct process *p, int h, int cmd,
+                              uint64_t addr) {
+  struct f_owner_ex o;
+  if (cmd == F_SETOWN_EX && copy_from_guest(&p->mmu, &o, addr, sizeof o) < 0)
+    return -EFAULT;
+  if (fcntl(h, cmd, &o) < 0)
+    return -errno;
+  if (cmd == F_GETOWN_EX && copy_to_guest(&p->mmu, addr, &o, sizeof o) < 0)
+    return -EFAULT;
+  return 0;
+}
+
 int64_t sys_fcntl(struct process *p, const uint64_t a[6]) {
   int fd = (int)a[0], cmd = (int)a[1];
   struct fd_entry *e = fd_entry_of(p, fd);
@@ -181,7 +196,10 @@ int64_t sys_fcntl(struct process *p, const uint64_t a[6]) {
   case F_ADD_SEALS:
   case F_GET_SEALS:
   case F_GETLEASE:
-  case F_SETLEASE: return fs_host_ret(fcntl(e->host_fd, cmd, (int)a[2]));
+  case F_SETLEASE:
+  case F_NOTIFY: return fs_host_ret(fcntl(e->host_fd, cmd, (int)a[2]));
+  case F_GETOWN_EX:
+  case F_SETOWN_EX: return fcntl_owner_ex(p, e->host_fd, cmd, a[2]);
   case F_SETLK:
   case F_SETLKW:
   case F_GETLK:
@@ -274,20 +292,65 @@ int64_t sys_ioctl(struct process *p, const uint64_t a[6]) {
   return 0;
 }
 
-int64_t sys_getdents64(struct process *p, const uint64_t a[6]) {
-  static uint8_t buf[FS_CHUNK];
-  struct fd_entry *e = fd_entry_of(p, (int)a[0]);
+/* Directory entries in the linux_dirent64 layout, at most n bytes. */
+static long read_dirents64(struct process *p, int fd, uint8_t *buf, size_t n) {
+  struct fd_entry *e = fd_entry_of(p, fd);
   if (!e)
     return -EBADF;
+  if (is_fd_dir(p, e))
+    return dev_fd_dir_read(p, fd_dir_cursor(fd), buf, n);
+  long r = syscall(SYS_getdents64, e->host_fd, buf, n);
+  return r < 0 ? -errno : r;
+}
+
+int64_t sys_getdents64(struct process *p, const uint64_t a[6]) {
+  static uint8_t buf[FS_CHUNK];
   size_t n = a[2] < sizeof buf ? (size_t)a[2] : sizeof buf;
-  long r = is_fd_dir(p, e)
-               ? dev_fd_dir_read(p, fd_dir_cursor((int)a[0]), buf, n)
-               : syscall(SYS_getdents64, e->host_fd, buf, n);
-  if (is_fd_dir(p, e) && r < 0)
-    return r;
+  long r = read_dirents64(p, (int)a[0], buf, n);
   if (r < 0)
-    return -errno;
+    return r;
   return copy_to_guest(&p->mmu, a[1], buf, (size_t)r) < 0 ? -EFAULT : r;
+}
+
+/* The old getdents: struct linux_dirent has the same size as
+ * linux_dirent64 for every name (ino, off, reclen, the name and its NUL,
+ * then the type in the record's last byte, 8-aligned), so each record is
+ * rewritten in place. */
+int64_t sys_getdents(struct process *p, const uint64_t a[6]) {
+  static uint8_t buf[FS_CHUNK];
+  size_t n = a[2] < sizeof buf ? (size_t)a[2] : sizeof buf;
+  long r = read_dirents64(p, (int)a[0], buf, n);
+  if (r < 0)
+    return r;
+  for (long off = 0; off < r;) {
+    uint8_t *d = buf + off;
+    uint16_t reclen;
+    memcpy(&reclen, d + 16, 2);
+    if (reclen < 20 || off + reclen > r)
+      break;
+    uint8_t type = d[18];
+    memmove(d + 18, d + 19, strnlen((char *)d + 19, reclen - 19u) + 1);
+    d[reclen - 1] = type;
+    off += reclen;
+  }
+  return copy_to_guest(&p->mmu, a[1], buf, (size_t)r) < 0 ? -EFAULT : r;
+}
+
+/* flock checks the operation before the descriptor (fs/locks.c):
+ * LOCK_MAND, no longer supported, succeeds at once whatever the
+ * descriptor; an operation other than LOCK_SH, LOCK_EX or LOCK_UN (with
+ * LOCK_NB) is EINVAL. */
+int64_t sys_flock(struct process *p, const uint64_t a[6]) {
+  unsigned cmd = (unsigned)a[1];
+  if (cmd & LOCK_MAND)
+    return 0;
+  unsigned op = cmd & ~(unsigned)LOCK_NB;
+  if (op != LOCK_SH && op != LOCK_EX && op != LOCK_UN)
+    return -EINVAL;
+  int h = fd_host(p, (int)a[0]);
+  if (h < 0)
+    return h;
+  return fs_host_ret(flock(h, (int)cmd));
 }
 
 /* Calls on one descriptor with plain integer arguments. */
@@ -304,6 +367,10 @@ FD_CALL(ftruncate, SYS_ftruncate, (long)a[1])
 FD_CALL(fchmod, SYS_fchmod, (unsigned)a[1])
 FD_CALL(fchown, SYS_fchown, (int)a[1], (int)a[2])
 FD_CALL(fchdir, SYS_fchdir)
-FD_CALL(flock, SYS_flock, (int)a[1])
 FD_CALL(fadvise64, SYS_fadvise64, (long)a[1], (long)a[2], (int)a[3])
+FD_CALL(fallocate, SYS_fallocate, (int)a[1], (long)a[2], (long)a[3])
+FD_CALL(syncfs, SYS_syncfs)
+FD_CALL(sync_file_range, SYS_sync_file_range, (long)a[1], (long)a[2],
+        (unsigned)a[3])
+FD_CALL(readahead, SYS_readahead, (long)a[1], (size_t)a[2])
 #undef FD_CALL

@@ -272,6 +272,7 @@ PATH_CALL(chmod, SYS_chmod, (unsigned)a[1])
 PATH_CALL(chown, SYS_chown, (int)a[1], (int)a[2])
 PATH_CALL(lchown, SYS_lchown, (int)a[1], (int)a[2])
 PATH_CALL(truncate, SYS_truncate, (long)a[1])
+PATH_CALL(mknod, SYS_mknod, (unsigned)a[1], (unsigned)a[2])
 #undef PATH_CALL
 
 /* Calls on (dirfd, path) with plain integer arguments after them. */
@@ -287,6 +288,7 @@ AT_CALL(mkdirat, SYS_mkdirat, (unsigned)a[2])
 AT_CALL(unlinkat, SYS_unlinkat, (int)a[2])
 AT_CALL(fchmodat, SYS_fchmodat, (unsigned)a[2])
 AT_CALL(fchownat, SYS_fchownat, (int)a[2], (int)a[3], (int)a[4])
+AT_CALL(mknodat, SYS_mknodat, (unsigned)a[2], (unsigned)a[3])
 #undef AT_CALL
 
 /* Two-path calls: rename, link, symlink and their *at forms. */

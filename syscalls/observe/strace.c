@@ -51,19 +51,14 @@ static int nargs_of(const struct syscall_desc *d) {
   return n;
 }
 
-static bool fcntl_is_get(uint64_t cmd) {
-  return cmd == F_GETFD || cmd == F_GETFL || cmd == F_GETOWN ||
-         cmd == F_GETSIG || cmd == F_GETLEASE || cmd == F_GETPIPE_SZ ||
-         cmd == F_GET_SEALS;
-}
-
 /* Does the argument exist for these values (open's mode only with
  * O_CREAT, fcntl's third only for the F_SET* commands)? */
 static bool arg_present(int kind, const uint64_t a[6], int i) {
   switch (kind) {
   case A_OPEN_MODE: /* O_CREAT or O_TMPFILE's own bit (020000000) */
     return a[i - 1] & (O_CREAT | 020000000);
-  case A_FCNTL_ARG: return !fcntl_is_get(a[1]);
+  case A_FCNTL_ARG: return st_fcntl_has_arg(a[1]);
+  case A_MKNOD_DEV: return false;
   case A_PRCTL_TAIL: return a[0] != PR_GET_DUMPABLE;
   case A_IOCTL_ARG: return st_ioctl_has_arg(a[1]);
   case A_MREMAP_ADDR: /* MREMAP_MAYMOVE | MREMAP_FIXED */
@@ -117,7 +112,7 @@ static bool arg_is_out(struct process *p, int kind, const uint64_t a[6],
   case A_ITIMERVAL_OUT:
   case A_SLEEP_REM:
   case A_SIGINFO_OUT: return true;
-  case A_FCNTL_ARG: return a[1] == F_GETLK || a[1] == F_OFD_GETLK;
+  case A_FCNTL_ARG: return st_fcntl_arg_is_out(a[1]);
   case A_ARCH_ADDR: return a[0] == ARCH_GET_FS || a[0] == ARCH_GET_GS;
   case A_PRCTL_TAIL:
     return a[0] == PR_GET_NAME || a[0] == PR_GET_PDEATHSIG ||
@@ -534,44 +529,37 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
                    kind == A_HEX_OUT ? QUOTE_FORCE_HEX : QUOTE_PLAIN);
     break;
   case A_OPEN_FLAGS: st_open_flags(p, v); break;
-  case A_FD_FLAGS: st_flags(p, open_flag_names, v, NULL); break;
-  case A_ACCESS: st_flags(p, access_names, v, "F_OK"); break;
-  case A_AT_FLAGS: st_flags(p, at_flag_names, v, NULL); break;
-  case A_AT_EACCESS: st_flags(p, at_eaccess_names, v, NULL); break;
-  case A_AT_REMOVEDIR: {
-    static const struct flag_name t[] = {{AT_REMOVEDIR, "AT_REMOVEDIR"},
-                                         FLAG_END};
-    st_flags(p, t, v, NULL);
+  case A_FD_FLAGS: st_flags_x(p, open_flag_names, v, "O_???"); break;
+  case A_ACCESS:
+    v ? st_flags_x(p, access_names, v, "?_OK") : st_puts(p, "F_OK");
     break;
-  }
+  case A_AT_FLAGS:
+  case A_AT_REMOVEDIR: st_flags_x(p, at_flag_names, v, "AT_???"); break;
+  case A_AT_EACCESS: st_flags_x(p, at_eaccess_names, v, "AT_???"); break;
   case A_STATX_FLAGS: st_statx_flags(p, v); break;
-  case A_STATX_MASK: st_flags(p, statx_mask_names, (uint32_t)v, NULL); break;
-  case A_PROT: st_flags(p, prot_names, v, "PROT_NONE"); break;
+  case A_STATX_MASK:
+    st_flags_x(p, statx_mask_names, (uint32_t)v, "STATX_???");
+    break;
+  case A_PROT:
+    v ? st_flags_x(p, prot_names, v, "PROT_???") : st_puts(p, "PROT_NONE");
+    break;
   case A_MAP_FLAGS: st_map_flags(p, v); break;
-  case A_MREMAP_FLAGS: st_flags(p, mremap_names, v, NULL); break;
+  case A_MREMAP_FLAGS: st_flags_x(p, mremap_names, v, "MREMAP_???"); break;
   case A_MADVISE: st_xlat(p, madvise_names, v, "MADV_???"); break;
-  case A_MSYNC_FLAGS: st_flags(p, msync_names, v, NULL); break;
+  case A_MSYNC_FLAGS: st_flags_x(p, msync_names, v, "MS_???"); break;
   case A_WHENCE: st_xlat(p, whence_names, v, "SEEK_???"); break;
   case A_FCNTL_CMD: st_xlat(p, fcntl_cmd_names, v, "F_???"); break;
-  case A_FCNTL_ARG:
-    if (a[1] == F_SETFD) {
-      static const struct flag_name t[] = {{FD_CLOEXEC, "FD_CLOEXEC"},
-                                           FLAG_END};
-      st_flags(p, t, v, NULL);
-    } else if (a[1] == F_SETFL) {
-      st_open_flags(p, v);
-    } else if (a[1] == F_SETLK || a[1] == F_SETLKW || a[1] == F_OFD_SETLK ||
-               a[1] == F_OFD_SETLKW) {
-      st_flock(p, v, false);
-    } else if (a[1] == F_GETLK || a[1] == F_OFD_GETLK) {
-      if (failed)
-        st_ptr(p, v);
-      else
-        st_flock(p, v, true);
-    } else {
-      st_printf(p, "%d", (int)v);
-    }
+  case A_FCNTL_ARG: st_fcntl_arg(p, a[1], v, ret); break;
+  case A_MKNOD_MODE: st_mknod(p, v, a[i + 1]); break;
+  case A_FALLOC_MODE: st_fallocate_mode(p, v); break;
+  case A_SYNC_RANGE_FLAGS: {
+    static const struct flag_name t[] = {{1, "SYNC_FILE_RANGE_WAIT_BEFORE"},
+                                         {2, "SYNC_FILE_RANGE_WRITE"},
+                                         {4, "SYNC_FILE_RANGE_WAIT_AFTER"},
+                                         FLAG_END};
+    st_flags_x(p, t, (uint32_t)v, "SYNC_FILE_RANGE_???");
     break;
+  }
   case A_IOCTL_CMD: st_ioctl_cmd(p, v, ioctl_names); break;
   case A_IOCTL_ARG: st_ioctl_arg(p, a[1], v, ret); break;
   case A_STAT_OUT: failed ? st_ptr(p, v) : st_stat(p, v); break;
@@ -632,8 +620,8 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_ARGV: st_argv(p, v); break;
   case A_ENVP: st_envp(p, v); break;
   case A_ARCH_PRCTL: st_xlat(p, arch_prctl_names, v, "ARCH_???"); break;
-  case A_GRND_FLAGS: st_flags(p, grnd_names, v, NULL); break;
-  case A_XATTR_FLAGS: st_flags(p, xattr_flag_names, v, NULL); break;
+  case A_GRND_FLAGS: st_flags_x(p, grnd_names, v, "GRND_???"); break;
+  case A_XATTR_FLAGS: st_flags_x(p, xattr_flag_names, v, "XATTR_???"); break;
   case A_POLLFDS_IN: st_pollfds_in(p, v, a[i + 1]); break;
   case A_FDSET_IN: st_fdset_in(p, v, (int)a[0]); break;
   case A_TIMEVAL_IN: st_timeval(p, v); break;
@@ -699,7 +687,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_SYSINFO_OUT: failed ? st_ptr(p, v) : st_sysinfo(p, v); break;
   case A_TMS_OUT: st_tms(p, v); break;
   case A_RUSAGE_WHO:
-    st_xlat(p, rusage_who_names, (uint64_t)(int64_t)(int)v, NULL);
+    st_xlat(p, rusage_who_names, (uint64_t)(int64_t)(int)v, "RUSAGE_???");
     break;
   case A_RUSAGE_OUT: failed || !v ? st_ptr(p, v) : st_rusage(p, v); break;
   case A_WAIT_STATUS_OUT: st_wait_status(p, v, ret); break;
@@ -771,26 +759,18 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
     if (failed || !v) {
       st_ptr(p, v);
     } else if (copy_from_guest(&p->mmu, &t, v, sizeof t) == 0) {
-      char date[64];
-      struct tm tm;
-      time_t tt = t;
-      gmtime_r(&tt, &tm);
-      strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S+0000", &tm);
-      st_printf(p, "[%lld /* %s */]", (long long)t, date);
+      char buf[64];
+      const char *date = st_date(buf, t, 0, 0, 0);
+      st_printf(p, "[%lld", (long long)t);
+      if (date)
+        st_printf(p, " /* %s */", date);
+      st_puts(p, "]");
     } else {
       st_ptr(p, v);
     }
     break;
   }
-  case A_FLOCK_OP: {
-    static const struct flag_name t[] = {{1, "LOCK_SH"},
-                                         {2, "LOCK_EX"},
-                                         {8, "LOCK_UN"},
-                                         {4, "LOCK_NB"},
-                                         FLAG_END};
-    st_flags(p, t, v, NULL);
-    break;
-  }
+  case A_FLOCK_OP: st_flock_op(p, v); break;
   case A_FADVISE: {
     static const struct flag_name t[] = {{0, "POSIX_FADV_NORMAL"},
                                          {1, "POSIX_FADV_RANDOM"},
@@ -799,7 +779,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
                                          {4, "POSIX_FADV_DONTNEED"},
                                          {5, "POSIX_FADV_NOREUSE"},
                                          FLAG_END};
-    st_xlat(p, t, v, NULL);
+    st_xlat(p, t, v, "POSIX_FADV_???");
     break;
   }
   case A_RENAME_FLAGS: {
@@ -807,7 +787,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
                                          {2, "RENAME_EXCHANGE"},
                                          {4, "RENAME_WHITEOUT"},
                                          FLAG_END};
-    st_flags(p, t, v, NULL);
+    st_flags_x(p, t, v, "RENAME_??");
     break;
   }
   default:
@@ -906,12 +886,11 @@ static void print_result(struct process *p, const struct syscall_desc *d,
   case R_HEX: st_printf(p, "%#llx", (unsigned long long)ret); break;
   case R_OCT: st_printf(p, "%#03llo", (unsigned long long)ret); break;
   case R_TIME: {
-    char date[64];
-    struct tm tm;
-    time_t t = ret;
-    gmtime_r(&t, &tm);
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S+0000", &tm);
-    st_printf(p, "%lld (%s)", (long long)ret, date);
+    char buf[64];
+    const char *date = st_date(buf, ret, 0, 0, 0);
+    st_printf(p, "%lld", (long long)ret);
+    if (date)
+      st_printf(p, " (%s)", date);
     break;
   }
   case R_PRCTL:
@@ -937,18 +916,8 @@ static void print_result(struct process *p, const struct syscall_desc *d,
   case R_POLICY: st_sched_policy_result(p, ret); break;
   case R_RECVMMSG: st_recvmmsg_result(p, a, ret); break;
   case R_FCNTL:
-    if (a[1] == F_GETFD && ret) {
-      st_printf(p, "%#llx (flags ", (unsigned long long)ret);
-      st_puts(p, ret & FD_CLOEXEC ? "FD_CLOEXEC" : "0");
-      st_puts(p, ")");
+    if (st_fcntl_result(p, a[1], ret))
       break;
-    }
-    if (a[1] == F_GETFL) {
-      st_printf(p, "%#llx (flags ", (unsigned long long)ret);
-      st_open_flags(p, (uint64_t)ret);
-      st_puts(p, ")");
-      break;
-    }
     /* fall through */
   /* strace's default, RVAL_UDECIMAL: a negative value outside the errno
    * range (rt_sigreturn restoring such an RAX) prints unsigned. */

@@ -39,27 +39,20 @@ static const struct flag_name efd_names[] = {{EFD_SEMAPHORE, "EFD_SEMAPHORE"},
                                              FLAG_END};
 
 void st_epoll_create_flags(struct process *p, uint64_t v) {
-  st_flags(p, epoll_create_names, v & 0xffffffffull, "0");
+  st_flags_x(p, epoll_create_names, v & 0xffffffffull, "EPOLL_???");
 }
 
 void st_epoll_op(struct process *p, uint64_t v) {
   st_xlat(p, epoll_op_names, v & 0xffffffffull, "EPOLL_CTL_???");
 }
 
-/* strace's printflags: with no known bit set, an unknown value gets its
- * "/ * EFD_??? * /" comment. */
 void st_efd_flags(struct process *p, uint64_t v) {
-  v &= 0xffffffffull;
-  uint64_t known = EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK;
-  if (v && !(v & known))
-    st_printf(p, "%#llx /* EFD_??? */", (unsigned long long)v);
-  else
-    st_flags(p, efd_names, v, "0");
+  st_flags_x(p, efd_names, v & 0xffffffffull, "EFD_???");
 }
 
 static void one_event(struct process *p, const struct epoll_event *e) {
   st_puts(p, "{events=");
-  st_flags(p, epoll_event_names, e->events, "0");
+  st_flags_x(p, epoll_event_names, e->events, "EPOLL???");
   st_printf(p, ", data={u32=%u, u64=%llu}}", (unsigned)e->data.u64,
             (unsigned long long)e->data.u64);
 }

@@ -335,8 +335,11 @@ const struct flag_name prot_names[] = {
     N(PROT_READ),      N(PROT_WRITE),   N(PROT_EXEC), {0x8, "PROT_SEM"},
     N(PROT_GROWSDOWN), N(PROT_GROWSUP), FLAG_END};
 
-const struct flag_name map_type_names[] = {N(MAP_SHARED), N(MAP_PRIVATE),
-                                           N(MAP_SHARED_VALIDATE), FLAG_END};
+const struct flag_name map_type_names[] = {N(MAP_SHARED),
+                                           N(MAP_PRIVATE),
+                                           N(MAP_SHARED_VALIDATE),
+                                           {0, "MAP_FILE"},
+                                           FLAG_END};
 
 const struct flag_name map_flag_names[] = {N(MAP_FIXED),
                                            N(MAP_ANONYMOUS),
@@ -357,16 +360,34 @@ const struct flag_name map_flag_names[] = {N(MAP_FIXED),
 const struct flag_name mremap_names[] = {
     N(MREMAP_MAYMOVE), N(MREMAP_FIXED), {4, "MREMAP_DONTUNMAP"}, FLAG_END};
 
-const struct flag_name madvise_names[] = {
-    N(MADV_NORMAL),       N(MADV_RANDOM),      N(MADV_SEQUENTIAL),
-    N(MADV_WILLNEED),     N(MADV_DONTNEED),    N(MADV_FREE),
-    N(MADV_REMOVE),       N(MADV_DONTFORK),    N(MADV_DOFORK),
-    N(MADV_MERGEABLE),    N(MADV_UNMERGEABLE), N(MADV_HUGEPAGE),
-    N(MADV_NOHUGEPAGE),   N(MADV_DONTDUMP),    N(MADV_DODUMP),
-    N(MADV_WIPEONFORK),   N(MADV_KEEPONFORK),  {20, "MADV_COLD"},
-    {21, "MADV_PAGEOUT"}, N(MADV_HWPOISON),    FLAG_END};
+const struct flag_name madvise_names[] = {N(MADV_NORMAL),
+                                          N(MADV_RANDOM),
+                                          N(MADV_SEQUENTIAL),
+                                          N(MADV_WILLNEED),
+                                          N(MADV_DONTNEED),
+                                          N(MADV_FREE),
+                                          N(MADV_REMOVE),
+                                          N(MADV_DONTFORK),
+                                          N(MADV_DOFORK),
+                                          N(MADV_MERGEABLE),
+                                          N(MADV_UNMERGEABLE),
+                                          N(MADV_HUGEPAGE),
+                                          N(MADV_NOHUGEPAGE),
+                                          N(MADV_DONTDUMP),
+                                          N(MADV_DODUMP),
+                                          N(MADV_WIPEONFORK),
+                                          N(MADV_KEEPONFORK),
+                                          {20, "MADV_COLD"},
+                                          {21, "MADV_PAGEOUT"},
+                                          {22, "MADV_POPULATE_READ"},
+                                          {23, "MADV_POPULATE_WRITE"},
+                                          {24, "MADV_DONTNEED_LOCKED"},
+                                          {25, "MADV_COLLAPSE"},
+                                          N(MADV_HWPOISON),
+                                          {101, "MADV_SOFT_OFFLINE"},
+                                          FLAG_END};
 
-const struct flag_name msync_names[] = {N(MS_ASYNC), N(MS_SYNC),
+const struct flag_name msync_names[] = {N(MS_SYNC), N(MS_ASYNC),
                                         N(MS_INVALIDATE), FLAG_END};
 
 const struct flag_name access_names[] = {N(R_OK), N(W_OK), N(X_OK), FLAG_END};
@@ -376,12 +397,20 @@ const struct flag_name whence_names[] = {N(SEEK_SET),  N(SEEK_CUR),
                                          N(SEEK_HOLE), FLAG_END};
 
 const struct flag_name fcntl_cmd_names[] = {
-    N(F_DUPFD),      N(F_GETFD),     N(F_SETFD),         N(F_GETFL),
-    N(F_SETFL),      N(F_GETLK),     N(F_SETLK),         N(F_SETLKW),
-    N(F_SETOWN),     N(F_GETOWN),    N(F_SETSIG),        N(F_GETSIG),
-    N(F_OFD_GETLK),  N(F_OFD_SETLK), N(F_OFD_SETLKW),    N(F_SETLEASE),
-    N(F_GETLEASE),   N(F_NOTIFY),    N(F_DUPFD_CLOEXEC), N(F_SETPIPE_SZ),
-    N(F_GETPIPE_SZ), N(F_ADD_SEALS), N(F_GET_SEALS),     FLAG_END};
+    N(F_DUPFD),           N(F_GETFD),
+    N(F_SETFD),           N(F_GETFL),
+    N(F_SETFL),           N(F_GETLK),
+    N(F_SETLK),           N(F_SETLKW),
+    N(F_SETOWN),          N(F_GETOWN),
+    N(F_SETSIG),          N(F_GETSIG),
+    N(F_OFD_GETLK),       N(F_OFD_SETLK),
+    N(F_OFD_SETLKW),      N(F_SETLEASE),
+    N(F_GETLEASE),        N(F_NOTIFY),
+    N(F_DUPFD_CLOEXEC),   N(F_SETPIPE_SZ),
+    N(F_GETPIPE_SZ),      N(F_ADD_SEALS),
+    N(F_GET_SEALS),       N(F_SETOWN_EX),
+    N(F_GETOWN_EX),       {17, "F_GETOWNER_UIDS"},
+    {1029, "F_CANCELLK"}, FLAG_END};
 
 const struct flag_name ioctl_names[] = {
     N(TCGETS),
@@ -462,8 +491,8 @@ const struct flag_name sa_flag_names[] = {{0x04000000, "SA_RESTORER"},
                                           N(SA_NOCLDWAIT),
                                           FLAG_END};
 
-const struct flag_name ss_flag_names[] = {N(SS_ONSTACK), N(SS_DISABLE),
-                                          FLAG_END};
+const struct flag_name ss_flag_names[] = {
+    N(SS_ONSTACK), N(SS_DISABLE), {1u << 31, "SS_AUTODISARM"}, FLAG_END};
 
 const struct flag_name futex_op_names[] = {
     N(FUTEX_WAIT),           N(FUTEX_WAKE),          N(FUTEX_FD),

@@ -131,6 +131,8 @@ void st_timespec(struct process *p, uint64_t addr);
 void st_timeval(struct process *p, uint64_t addr);
 void st_itimerval(struct process *p, uint64_t addr);
 void st_utimens(struct process *p, uint64_t addr);
+const char *st_date(char buf[64], long long sec, unsigned long long part,
+                    unsigned long long max, int width);
 void st_utsname(struct process *p, uint64_t addr);
 void st_sigaction(struct process *p, uint64_t addr);
 void st_sigset_at(struct process *p, uint64_t addr, uint64_t size);
@@ -180,6 +182,14 @@ void st_ioctl_evdev_arg(struct process *p, uint64_t cmd, uint64_t addr,
 bool st_ioctl_fb_arg(struct process *p, uint64_t cmd, uint64_t addr);
 bool st_ioctl_has_arg(uint64_t cmd);
 void st_flock(struct process *p, uint64_t addr, bool with_pid);
+/* strace_file.c */
+bool st_fcntl_has_arg(uint64_t cmd);
+bool st_fcntl_arg_is_out(uint64_t cmd);
+void st_fcntl_arg(struct process *p, uint64_t cmd, uint64_t v, int64_t ret);
+bool st_fcntl_result(struct process *p, uint64_t cmd, int64_t ret);
+void st_flock_op(struct process *p, uint64_t v);
+void st_fallocate_mode(struct process *p, uint64_t v);
+void st_mknod(struct process *p, uint64_t mode, uint64_t dev);
 /* strace_sched.c */
 void st_prio_which(struct process *p, uint64_t v);
 void st_sched_policy(struct process *p, uint64_t v);

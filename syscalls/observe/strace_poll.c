@@ -54,7 +54,8 @@ static void pollfds(struct process *p, uint64_t addr, uint64_t n, bool ready) {
     st_printf(p, "%s{fd=%d", shown > 1 ? ", " : "", e.fd);
     if (e.fd >= 0 || ready) { /* a negative fd is ignored: no events */
       st_printf(p, ", %s=", ready ? "revents" : "events");
-      st_flags(p, poll_names, (uint16_t)(ready ? e.revents : e.events), NULL);
+      st_flags_x(p, poll_names, (uint16_t)(ready ? e.revents : e.events),
+                 "POLL???");
     }
     st_puts(p, "}");
   }

@@ -61,7 +61,7 @@ static const struct flag_name chld_codes[] = {
 /* clone's flags: the names, then the exit signal (strace: "|SIGCHLD"). */
 static void clone_flags(struct process *p, uint64_t flags, int exit_signal) {
   if (flags)
-    st_flags(p, clone_flag_names, flags, NULL);
+    st_flags_x(p, clone_flag_names, flags, "CLONE_???");
   if (exit_signal) {
     if (flags)
       st_puts(p, "|");
@@ -121,7 +121,7 @@ bool st_clone3_enter(struct process *p, const uint64_t a[6]) {
     return true;
   }
   st_puts(p, "{flags=");
-  st_flags(p, clone_flag_names, k.flags, "0");
+  st_flags_x(p, clone_flag_names, k.flags, "CLONE_???");
   if (k.flags & 0x1000) {
     st_puts(p, ", pidfd=");
     st_ptr(p, k.pidfd);
@@ -202,15 +202,22 @@ void st_wait_status(struct process *p, uint64_t addr, int64_t ret) {
 }
 
 void st_wait_options(struct process *p, uint64_t v) {
-  st_flags(p, wait_option_names, v & 0xffffffffull, "0");
+  st_flags_x(p, wait_option_names, v & 0xffffffffull, "W???");
 }
 
+/* strace 6.1 names these three (MFD_NOEXEC_SEAL and MFD_EXEC came
+ * later). */
 static const struct flag_name mfd_names[] = {
-    {1, "MFD_CLOEXEC"},     {2, "MFD_ALLOW_SEALING"}, {4, "MFD_HUGETLB"},
-    {8, "MFD_NOEXEC_SEAL"}, {16, "MFD_EXEC"},         FLAG_END};
+    {1, "MFD_CLOEXEC"}, {2, "MFD_ALLOW_SEALING"}, {4, "MFD_HUGETLB"}, FLAG_END};
 
+/* The flags, then a huge page size as "21<<MFD_HUGE_SHIFT". */
 void st_mfd_flags(struct process *p, uint64_t v) {
-  st_flags(p, mfd_names, v & 0xffffffffull, "0");
+  uint32_t flags = (uint32_t)v, huge = flags & 0x3fu << 26;
+  flags &= ~huge;
+  if (flags || !huge)
+    st_flags_x(p, mfd_names, flags, "MFD_???");
+  if (huge)
+    st_printf(p, "%s%u<<MFD_HUGE_SHIFT", flags ? "|" : "", huge >> 26);
 }
 
 void st_idtype(struct process *p, uint64_t v) {

@@ -19,13 +19,10 @@ void st_prio_which(struct process *p, uint64_t v) {
   st_xlat(p, prio_which_names, (uint32_t)v, "PRIO_???");
 }
 
-/* SCHED_RESET_ON_FORK is a flag on the policy. */
+/* strace 6.1 looks the whole value up: a policy with the
+ * SCHED_RESET_ON_FORK flag is "0x40000000 / * SCHED_??? * /". */
 void st_sched_policy(struct process *p, uint64_t v) {
-  uint32_t policy = (uint32_t)v;
-  st_xlat(p, policy_names, policy & ~(uint32_t)SCHED_RESET_ON_FORK,
-          "SCHED_???");
-  if (policy & SCHED_RESET_ON_FORK)
-    st_puts(p, "|SCHED_RESET_ON_FORK");
+  st_xlat(p, policy_names, v, "SCHED_???");
 }
 
 void st_sched_param(struct process *p, uint64_t addr) {
@@ -34,9 +31,11 @@ void st_sched_param(struct process *p, uint64_t addr) {
     st_printf(p, "[%d]", sp.sched_priority);
 }
 
-/* sched_getscheduler's result: "0 (SCHED_OTHER)". */
+/* sched_getscheduler's result: "0 (SCHED_OTHER)", a number alone when
+ * no policy has it (SCHED_RESET_ON_FORK set). */
 void st_sched_policy_result(struct process *p, int64_t ret) {
-  st_printf(p, "%lld (", (long long)ret);
-  st_sched_policy(p, (uint64_t)ret);
-  st_puts(p, ")");
+  const char *name = st_lookup(policy_names, (uint64_t)ret);
+  st_printf(p, "%lld", (long long)ret);
+  if (name)
+    st_printf(p, " (%s)", name);
 }

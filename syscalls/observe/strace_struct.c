@@ -67,7 +67,7 @@ void st_statfs(struct process *p, uint64_t addr) {
             (unsigned long)s.f_files, (unsigned long)s.f_ffree,
             (unsigned)s.f_fsid.__val[0], (unsigned)s.f_fsid.__val[1],
             (long)s.f_namelen, (long)s.f_frsize);
-  st_flags(p, st_flags_names, (uint64_t)s.f_flags, NULL);
+  st_flags_x(p, st_flags_names, (uint64_t)s.f_flags, "ST_???");
   st_puts(p, "}");
 }
 
@@ -82,9 +82,9 @@ void st_statx(struct process *p, uint64_t addr) {
   if (!st_fetch(p, addr, &s, sizeof s))
     return;
   st_puts(p, "{stx_mask=");
-  st_flags(p, statx_mask_names, s.stx_mask, NULL);
+  st_flags_x(p, statx_mask_names, s.stx_mask, "STATX_???");
   st_puts(p, ", stx_attributes=");
-  st_flags(p, attrs, s.stx_attributes, NULL);
+  st_flags_x(p, attrs, s.stx_attributes, "STATX_ATTR_???");
   st_puts(p, ", stx_mode=");
   st_mode(p, s.stx_mode);
   st_printf(p, ", stx_size=%llu, ...}", (unsigned long long)s.stx_size);
@@ -137,6 +137,25 @@ void st_itimerval(struct process *p, uint64_t addr) {
             (long)t[1].tv_usec);
 }
 
+/* strace's sprinttime_ex: the local date of sec, with the fraction
+ * (part, `width` digits) only when not zero and the zone's offset; NULL
+ * for the epoch itself or a fraction out of range (no comment then). */
+const char *st_date(char buf[64], long long sec, unsigned long long part,
+                    unsigned long long max, int width) {
+  if ((!sec && !part) || part > max)
+    return NULL;
+  time_t t = (time_t)sec;
+  struct tm tm;
+  if (!localtime_r(&t, &tm))
+    return NULL;
+  size_t n = strftime(buf, 64, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!n)
+    return NULL;
+  if (part)
+    n += (size_t)snprintf(buf + n, 64 - n, ".%0*llu", width, part);
+  return n < 64 && strftime(buf + n, 64 - n, "%z", &tm) ? buf : NULL;
+}
+
 /* utimensat's pair: UTIME_NOW/UTIME_OMIT by name, other times with the
  * date strace adds as a comment. */
 void st_utimens(struct process *p, uint64_t addr) {
@@ -155,13 +174,13 @@ void st_utimens(struct process *p, uint64_t addr) {
       st_puts(p, "UTIME_OMIT");
       continue;
     }
-    char date[64];
-    struct tm tm;
-    time_t sec = t[k].tv_sec;
-    gmtime_r(&sec, &tm);
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-    st_printf(p, "{tv_sec=%lld, tv_nsec=%ld} /* %s.%09ld+0000 */",
-              (long long)t[k].tv_sec, t[k].tv_nsec, date, t[k].tv_nsec);
+    char buf[64];
+    const char *date = st_date(buf, t[k].tv_sec,
+                               (unsigned long long)t[k].tv_nsec, 999999999, 9);
+    st_printf(p, "{tv_sec=%lld, tv_nsec=%ld}", (long long)t[k].tv_sec,
+              t[k].tv_nsec);
+    if (date)
+      st_printf(p, " /* %s */", date);
   }
   st_puts(p, "]");
 }
@@ -193,7 +212,7 @@ void st_sigaction(struct process *p, uint64_t addr) {
   st_puts(p, ", sa_mask=");
   st_sigset(p, sa.mask);
   st_puts(p, ", sa_flags=");
-  st_flags(p, sa_flag_names, sa.flags, NULL);
+  st_flags_x(p, sa_flag_names, sa.flags, "SA_???");
   if (sa.flags & GUEST_SA_RESTORER) {
     st_puts(p, ", sa_restorer=");
     st_ptr(p, sa.restorer);
@@ -218,7 +237,7 @@ void st_stack(struct process *p, uint64_t addr) {
   st_puts(p, "{ss_sp=");
   st_ptr(p, (uint64_t)(uintptr_t)s.ss_sp);
   st_puts(p, ", ss_flags=");
-  st_flags(p, ss_flag_names, (uint32_t)s.ss_flags, NULL);
+  st_flags_x(p, ss_flag_names, (uint32_t)s.ss_flags, "SS_???");
   st_printf(p, ", ss_size=%zu}", s.ss_size);
 }
 
