@@ -168,25 +168,31 @@ enum sc_arg {
   A_MKNOD_DEV,        /* printed with the mode */
   A_FALLOC_MODE,      /* FALLOC_FL_* */
   A_SYNC_RANGE_FLAGS, /* SYNC_FILE_RANGE_* */
+  A_MINCORE_VEC,      /* out: [1, 0, ...], a byte per page */
+  A_MLOCKALL_FLAGS,   /* MCL_* */
+  A_MLOCK2_FLAGS,     /* MLOCK_ONFAULT */
+  A_MEMBARRIER_CMD,   /* MEMBARRIER_CMD_* */
+  A_MEMBARRIER_FLAGS, /* MEMBARRIER_CMD_FLAG_CPU and then the cpu */
   A_ARG_KINDS
 };
 
 /* How the tracer prints the result. */
 enum sc_ret {
-  R_DEC,      /* decimal, or -1 ERRNO (message) */
-  R_HEX,      /* 0x..., addresses (mmap, brk) */
-  R_OCT,      /* umask */
-  R_NONE,     /* exit, exit_group: "= ?" */
-  R_FCNTL,    /* F_GETFD/F_GETFL decode their flags */
-  R_TIME,     /* time(): seconds and an ISO date */
-  R_PRCTL,    /* PR_GET_DUMPABLE names its answer */
-  R_POLL,     /* poll: "0 (Timeout)" or the ready descriptors */
-  R_PPOLL,    /* ppoll: the same, and the timeout left */
-  R_SELECT,   /* select: "(in [3], out [4], left {...})" or "(Timeout)" */
-  R_PSELECT,  /* pselect6: the same with a timespec */
-  R_SIGNAL,   /* a signal number: "10 (SIGUSR1)" */
-  R_POLICY,   /* sched_getscheduler: "0 (SCHED_OTHER)" */
-  R_RECVMMSG, /* "0 (Timeout)", "2 (left {...})" */
+  R_DEC,        /* decimal, or -1 ERRNO (message) */
+  R_HEX,        /* 0x..., addresses (mmap, brk) */
+  R_OCT,        /* umask */
+  R_NONE,       /* exit, exit_group: "= ?" */
+  R_FCNTL,      /* F_GETFD/F_GETFL decode their flags */
+  R_TIME,       /* time(): seconds and an ISO date */
+  R_PRCTL,      /* PR_GET_DUMPABLE names its answer */
+  R_POLL,       /* poll: "0 (Timeout)" or the ready descriptors */
+  R_PPOLL,      /* ppoll: the same, and the timeout left */
+  R_SELECT,     /* select: "(in [3], out [4], left {...})" or "(Timeout)" */
+  R_PSELECT,    /* pselect6: the same with a timespec */
+  R_SIGNAL,     /* a signal number: "10 (SIGUSR1)" */
+  R_POLICY,     /* sched_getscheduler: "0 (SCHED_OTHER)" */
+  R_RECVMMSG,   /* "0 (Timeout)", "2 (left {...})" */
+  R_MEMBARRIER, /* MEMBARRIER_CMD_QUERY's answer: the commands by name */
 };
 
 struct syscall_desc {

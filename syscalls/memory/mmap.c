@@ -164,6 +164,17 @@ int64_t mm_map(struct process *p, uint64_t addr, uint64_t len, int prot,
     return -EINVAL;
   if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
     return -EINVAL;
+  /* mm/mmap.c do_mmap: anonymous memory is shared or private, nothing
+   * else; a file's MAP_SHARED_VALIDATE refuses flags it does not know
+   * (LEGACY_MAP_MASK: no file of emu's supports MAP_SYNC). */
+  if ((flags & MAP_ANONYMOUS) && type == MAP_SHARED_VALIDATE)
+    return -EINVAL;
+  if (!(flags & MAP_ANONYMOUS) && type == MAP_SHARED_VALIDATE &&
+      (flags &
+       ~(MAP_SHARED_VALIDATE | MAP_FIXED | MAP_DENYWRITE | MAP_EXECUTABLE |
+         0x4000000 | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |
+         MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB)))
+    return -EOPNOTSUPP;
   len = page_up(len);
   if (len == 0 || len > USER_TOP)
     return -ENOMEM;
@@ -362,8 +373,10 @@ static int charge_protect(struct process *p, uint64_t addr, uint64_t end,
 int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
   if (addr & ~PAGE_MASK)
     return -EINVAL;
-  if (prot &
-      ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
+  int grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+  if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) ||
+      (prot &
+       ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x8 /* PROT_SEM */ | grows)))
     return -EINVAL;
   len = page_up(len);
   uint64_t end = addr + len;
@@ -371,6 +384,18 @@ int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
     return -ENOMEM;
   if (len == 0)
     return 0;
+  if (grows) {
+    /* mm/mprotect.c: PROT_GROWSDOWN extends the change to the start of
+     * a mapping that grows down (the stack, MAP_GROWSDOWN), and is
+     * EINVAL on any other; nothing grows up on x86. */
+    struct vma *v = vma_find(&p->mm->vmas, addr);
+    if (!v)
+      return -ENOMEM;
+    if ((grows & PROT_GROWSUP) ||
+        (v->kind != VMA_STACK && !(v->flags & MAP_GROWSDOWN)))
+      return -EINVAL;
+    addr = v->start;
+  }
   /* Linux fails with ENOMEM if any part of the range is unmapped. */
   for (uint64_t a = addr; a < end;) {
     struct vma *v = vma_find(&p->mm->vmas, a);

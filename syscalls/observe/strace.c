@@ -110,6 +110,7 @@ static bool arg_is_out(struct process *p, int kind, const uint64_t a[6],
   case A_SCHED_PRIO_OUT:
   case A_ITIMERSPEC_OUT:
   case A_ITIMERVAL_OUT:
+  case A_MINCORE_VEC:
   case A_SLEEP_REM:
   case A_SIGINFO_OUT: return true;
   case A_FCNTL_ARG: return st_fcntl_arg_is_out(a[1]);
@@ -552,6 +553,20 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_FCNTL_ARG: st_fcntl_arg(p, a[1], v, ret); break;
   case A_MKNOD_MODE: st_mknod(p, v, a[i + 1]); break;
   case A_FALLOC_MODE: st_fallocate_mode(p, v); break;
+  case A_MINCORE_VEC: st_mincore_vec(p, v, a[1], ret); break;
+  case A_MLOCKALL_FLAGS: {
+    static const struct flag_name t[] = {
+        {1, "MCL_CURRENT"}, {2, "MCL_FUTURE"}, {4, "MCL_ONFAULT"}, FLAG_END};
+    st_flags_x(p, t, (uint32_t)v, "MCL_???");
+    break;
+  }
+  case A_MLOCK2_FLAGS: {
+    static const struct flag_name t[] = {{1, "MLOCK_ONFAULT"}, FLAG_END};
+    st_flags_x(p, t, (uint32_t)v, "MLOCK_???");
+    break;
+  }
+  case A_MEMBARRIER_CMD: st_membarrier_cmd(p, v); break;
+  case A_MEMBARRIER_FLAGS: st_membarrier_flags(p, a); break;
   case A_SYNC_RANGE_FLAGS: {
     static const struct flag_name t[] = {{1, "SYNC_FILE_RANGE_WAIT_BEFORE"},
                                          {2, "SYNC_FILE_RANGE_WRITE"},
@@ -915,6 +930,10 @@ static void print_result(struct process *p, const struct syscall_desc *d,
     break;
   case R_POLICY: st_sched_policy_result(p, ret); break;
   case R_RECVMMSG: st_recvmmsg_result(p, a, ret); break;
+  case R_MEMBARRIER:
+    if (!st_membarrier_result(p, a, ret))
+      st_printf(p, "%lld", (long long)ret);
+    break;
   case R_FCNTL:
     if (st_fcntl_result(p, a[1], ret))
       break;

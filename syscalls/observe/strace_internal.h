@@ -190,6 +190,12 @@ bool st_fcntl_result(struct process *p, uint64_t cmd, int64_t ret);
 void st_flock_op(struct process *p, uint64_t v);
 void st_fallocate_mode(struct process *p, uint64_t v);
 void st_mknod(struct process *p, uint64_t mode, uint64_t dev);
+/* strace_mem.c */
+void st_mincore_vec(struct process *p, uint64_t addr, uint64_t len,
+                    int64_t ret);
+void st_membarrier_cmd(struct process *p, uint64_t v);
+void st_membarrier_flags(struct process *p, const uint64_t a[6]);
+bool st_membarrier_result(struct process *p, const uint64_t a[6], int64_t ret);
 /* strace_sched.c */
 void st_prio_which(struct process *p, uint64_t v);
 void st_sched_policy(struct process *p, uint64_t v);
