@@ -218,6 +218,9 @@ struct mm {
    * limit, for a process built without process_init). */
   uint64_t mem_limit;
   char exe_path[4096]; /* absolute path of the running image */
+  /* Protection key 0 taken by a first pkey_alloc (memory/pkeys.c): the
+   * only key a CPU without PKU has. Cleared by execve. */
+  bool pkey0_taken;
 };
 
 /* CLONE_FILES: the descriptor table. */
@@ -278,6 +281,9 @@ struct process {
   int pid, ppid, tid; /* pid: the thread group's id */
   uint64_t clear_child_tid;
   uint64_t robust_list, robust_len;
+  /* personality(2)'s persona (Linux's task->personality): inherited by
+   * fork and clone, kept across execve but for READ_IMPLIES_EXEC. */
+  uint32_t personality;
   uint64_t rseq_addr;
   uint64_t sigmask; /* blocked signals, bit (sig - 1) */
   /* Raised but not yet delivered: the thread's own (tkill, tgkill,
