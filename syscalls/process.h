@@ -69,7 +69,11 @@ struct vma {
   /* VM_ACCOUNT: the pages were charged against the overcommit limit
    * (private writable memory), so growing it charges again. */
   bool accounted;
+  /* VM_LOCKED / VM_LOCKONFAULT (memory/mlock.c) */
+  uint8_t lock;
 };
+#define VMA_LOCKED 1
+#define VMA_LOCKONFAULT 2
 
 struct vma_list {
   struct vma *v; /* sorted by start, non-overlapping */
@@ -221,6 +225,8 @@ struct mm {
   /* Protection key 0 taken by a first pkey_alloc (memory/pkeys.c): the
    * only key a CPU without PKU has. Cleared by execve. */
   bool pkey0_taken;
+  /* mlockall(MCL_FUTURE): the lock flags new mappings get (def_flags) */
+  uint8_t def_lock;
 };
 
 /* CLONE_FILES: the descriptor table. */
@@ -370,6 +376,15 @@ int64_t mm_map_device(struct process *p, uint64_t addr, uint64_t len, int prot,
                       struct shm_object *shm, uint64_t offset);
 int mm_unmap(struct process *p, uint64_t addr, uint64_t len);
 int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot);
+/* Split so that no VMA straddles `at` (0 or -ENOMEM). */
+int mm_split_at(struct process *p, uint64_t at);
+/* memory/mlock.c: a new mapping under mlockall(MCL_FUTURE) or
+ * MAP_LOCKED is locked and populated; a forked child's are unlocked. */
+void mlock_new_mapping(struct process *p, uint64_t start, uint64_t len,
+                       bool map_locked);
+void mlock_fork_child(struct process *p);
+/* Pages in locked VMAs (VmLck). */
+uint64_t mlock_locked_bytes(struct process *p);
 /* Linux's default overcommit heuristic (mm/util.c __vm_enough_memory,
  * OVERCOMMIT_GUESS): 0, or -ENOMEM when `bytes` of accountable memory
  * exceed the machine's RAM + swap in one request. */

@@ -98,6 +98,7 @@ static int64_t exec_common(struct process *p, const char *host_path,
        * the rest of the persona stays. */
       p->personality &= ~(uint32_t)READ_IMPLIES_EXEC;
       p->mm->pkey0_taken = false; /* a new mm (mm_alloc zeroes it) */
+      p->mm->def_lock = 0;        /* mm_init: def_flags lose VM_LOCKED */
     } else if (p->opt && p->opt->verbose) {
       fprintf(stderr, "emu: execve %s: %s\n", filename, why);
     }
