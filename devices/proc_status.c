@@ -58,7 +58,7 @@ void proc_status(struct process *p, FILE *f) {
   uint64_t rss = p->mmu.space->frames_used * PAGE_SIZE;
   kb(f, "VmPeak", size);
   kb(f, "VmSize", size);
-  kb(f, "VmLck", 0);
+  kb(f, "VmLck", mlock_locked_bytes(p));
   kb(f, "VmPin", 0);
   kb(f, "VmHWM", rss);
   kb(f, "VmRSS", rss);

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
@@ -78,6 +79,9 @@ int process_init(struct process *p, struct emu_options *opt) {
   p->mmu.fault_handler = kernel_fault_hook;
   p->mmu.fault_ctx = p;
   p->opt = opt;
+  /* The persona emu was started with (setarch's), and ADDR_NO_RANDOMIZE
+   * always: emu's layout is Linux's with randomization off. */
+  p->personality = (uint32_t)personality(0xffffffff) | ADDR_NO_RANDOMIZE;
   /* Linux's mmap_base with ASLR off: TASK_SIZE less the stack gap, which
    * is RLIMIT_STACK clamped up to 128 MiB (arch/x86/mm/mmap.c). */
   p->mm->mmap_base = USER_TOP - (128ull << 20);

@@ -69,7 +69,11 @@ struct vma {
   /* VM_ACCOUNT: the pages were charged against the overcommit limit
    * (private writable memory), so growing it charges again. */
   bool accounted;
+  /* VM_LOCKED / VM_LOCKONFAULT (memory/mlock.c) */
+  uint8_t lock;
 };
+#define VMA_LOCKED 1
+#define VMA_LOCKONFAULT 2
 
 struct vma_list {
   struct vma *v; /* sorted by start, non-overlapping */
@@ -218,6 +222,11 @@ struct mm {
    * limit, for a process built without process_init). */
   uint64_t mem_limit;
   char exe_path[4096]; /* absolute path of the running image */
+  /* Protection key 0 taken by a first pkey_alloc (memory/pkeys.c): the
+   * only key a CPU without PKU has. Cleared by execve. */
+  bool pkey0_taken;
+  /* mlockall(MCL_FUTURE): the lock flags new mappings get (def_flags) */
+  uint8_t def_lock;
 };
 
 /* CLONE_FILES: the descriptor table. */
@@ -278,6 +287,9 @@ struct process {
   int pid, ppid, tid; /* pid: the thread group's id */
   uint64_t clear_child_tid;
   uint64_t robust_list, robust_len;
+  /* personality(2)'s persona (Linux's task->personality): inherited by
+   * fork and clone, kept across execve but for READ_IMPLIES_EXEC. */
+  uint32_t personality;
   uint64_t rseq_addr;
   uint64_t sigmask; /* blocked signals, bit (sig - 1) */
   /* Raised but not yet delivered: the thread's own (tkill, tgkill,
@@ -364,6 +376,15 @@ int64_t mm_map_device(struct process *p, uint64_t addr, uint64_t len, int prot,
                       struct shm_object *shm, uint64_t offset);
 int mm_unmap(struct process *p, uint64_t addr, uint64_t len);
 int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot);
+/* Split so that no VMA straddles `at` (0 or -ENOMEM). */
+int mm_split_at(struct process *p, uint64_t at);
+/* memory/mlock.c: a new mapping under mlockall(MCL_FUTURE) or
+ * MAP_LOCKED is locked and populated; a forked child's are unlocked. */
+void mlock_new_mapping(struct process *p, uint64_t start, uint64_t len,
+                       bool map_locked);
+void mlock_fork_child(struct process *p);
+/* Pages in locked VMAs (VmLck). */
+uint64_t mlock_locked_bytes(struct process *p);
 /* Linux's default overcommit heuristic (mm/util.c __vm_enough_memory,
  * OVERCOMMIT_GUESS): 0, or -ENOMEM when `bytes` of accountable memory
  * exceed the machine's RAM + swap in one request. */

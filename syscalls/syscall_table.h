@@ -173,26 +173,43 @@ enum sc_arg {
   A_MLOCK2_FLAGS,     /* MLOCK_ONFAULT */
   A_MEMBARRIER_CMD,   /* MEMBARRIER_CMD_* */
   A_MEMBARRIER_FLAGS, /* MEMBARRIER_CMD_FLAG_CPU and then the cpu */
+  /* strace_fileattr.c, strace_taskattr.c */
+  A_UTIMBUF_IN,      /* {actime=N / * date * /, modtime=...} */
+  A_TIMEVAL_PAIR_IN, /* utimes: [{tv_sec, tv_usec} / * date * /, ...] */
+  A_RWF_FLAGS,       /* preadv2's RWF_*, the sixth argument */
+  A_PERSONALITY,     /* PER_LINUX|ADDR_NO_RANDOMIZE, 0xffffffff */
+  A_IOPRIO_WHICH,    /* IOPRIO_WHO_PROCESS... */
+  A_IOPRIO_VALUE,    /* IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4) */
+  A_CAP_HEADER,      /* {version=_LINUX_CAPABILITY_VERSION_3, pid=0} */
+  A_CAP_DATA_IN,     /* {effective=..., permitted=..., inheritable=...} */
+  A_CAP_DATA_OUT,    /* out */
+  A_ROBUST_HEAD_OUT, /* out: [0x...] */
+  A_ROBUST_LEN_OUT,  /* out: [24] */
+  A_SCHED_ATTR_SET,  /* sched_setattr's, as on entry, then => {size=N} */
+  A_SCHED_ATTR_GET,  /* out: sched_getattr's, size = next argument */
+  A_PKEY_ACCESS,     /* PKEY_DISABLE_ACCESS|... */
   A_ARG_KINDS
 };
 
 /* How the tracer prints the result. */
 enum sc_ret {
-  R_DEC,        /* decimal, or -1 ERRNO (message) */
-  R_HEX,        /* 0x..., addresses (mmap, brk) */
-  R_OCT,        /* umask */
-  R_NONE,       /* exit, exit_group: "= ?" */
-  R_FCNTL,      /* F_GETFD/F_GETFL decode their flags */
-  R_TIME,       /* time(): seconds and an ISO date */
-  R_PRCTL,      /* PR_GET_DUMPABLE names its answer */
-  R_POLL,       /* poll: "0 (Timeout)" or the ready descriptors */
-  R_PPOLL,      /* ppoll: the same, and the timeout left */
-  R_SELECT,     /* select: "(in [3], out [4], left {...})" or "(Timeout)" */
-  R_PSELECT,    /* pselect6: the same with a timespec */
-  R_SIGNAL,     /* a signal number: "10 (SIGUSR1)" */
-  R_POLICY,     /* sched_getscheduler: "0 (SCHED_OTHER)" */
-  R_RECVMMSG,   /* "0 (Timeout)", "2 (left {...})" */
-  R_MEMBARRIER, /* MEMBARRIER_CMD_QUERY's answer: the commands by name */
+  R_DEC,         /* decimal, or -1 ERRNO (message) */
+  R_HEX,         /* 0x..., addresses (mmap, brk) */
+  R_OCT,         /* umask */
+  R_NONE,        /* exit, exit_group: "= ?" */
+  R_FCNTL,       /* F_GETFD/F_GETFL decode their flags */
+  R_TIME,        /* time(): seconds and an ISO date */
+  R_PRCTL,       /* PR_GET_DUMPABLE names its answer */
+  R_POLL,        /* poll: "0 (Timeout)" or the ready descriptors */
+  R_PPOLL,       /* ppoll: the same, and the timeout left */
+  R_SELECT,      /* select: "(in [3], out [4], left {...})" or "(Timeout)" */
+  R_PSELECT,     /* pselect6: the same with a timespec */
+  R_SIGNAL,      /* a signal number: "10 (SIGUSR1)" */
+  R_POLICY,      /* sched_getscheduler: "0 (SCHED_OTHER)" */
+  R_RECVMMSG,    /* "0 (Timeout)", "2 (left {...})" */
+  R_MEMBARRIER,  /* MEMBARRIER_CMD_QUERY's answer: the commands by name */
+  R_PERSONALITY, /* 0x40000 (PER_LINUX|ADDR_NO_RANDOMIZE) */
+  R_IOPRIO,      /* 4 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)) */
 };
 
 struct syscall_desc {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -152,10 +153,51 @@ int64_t sys_pwrite64(struct process *p, const uint64_t a[6]) {
   return transfer(p, (int)a[0], a[1], rw_count(a[2]), (int64_t)a[3], true);
 }
 
+/* RWF_* that Linux 6.1 knows (linux/fs.h RWF_SUPPORTED) and the one a
+ * file must support by name (FMODE_NOWAIT). */
+#define RWF_KNOWN 0x1f
+#define RWF_NOWAIT_BIT 0x08
+
+/* One transfer with RWF_* flags on a host file: the host's preadv2 or
+ * pwritev2 chunk by chunk through the bounce buffer (pos -1: at the file
+ * offset). A read or write at the offset of a descriptor that may block
+ * waits on the host first, unless RWF_NOWAIT, as fs_stream_io does, so that a
+ * guest signal interrupts it. */
+static int64_t transfer_flags(struct process *p, struct fd_entry *e,
+                              uint64_t buf, uint64_t len, int64_t pos,
+                              int flags, bool writing) {
+  enum fd_host_kind kind = fd_host_kind(e);
+  if (len && pos < 0 && kind != FD_KIND_QUIET && !(flags & RWF_NOWAIT_BIT) &&
+      host_wait_fd(p, e->host_fd, writing ? POLLOUT : POLLIN) < 0)
+    return -ERESTARTSYS;
+  uint64_t done = 0;
+  do {
+    size_t n = len - done < FS_CHUNK ? (size_t)(len - done) : FS_CHUNK;
+    if (writing && copy_from_guest(&p->mmu, fs_bounce, buf + done, n) < 0)
+      return done ? (int64_t)done : -EFAULT;
+    struct iovec v = {fs_bounce, n};
+    long at = pos < 0 ? -1 : (long)(pos + (int64_t)done);
+    long r = syscall(writing ? SYS_pwritev2 : SYS_preadv2, e->host_fd, &v, 1,
+                     at, 0L, flags);
+    if (r < 0)
+      return done ? (int64_t)done : -errno;
+    if (!writing && r &&
+        copy_to_guest(&p->mmu, buf + done, fs_bounce, (size_t)r) < 0)
+      return done ? (int64_t)done : -EFAULT;
+    done += (uint64_t)r;
+    if ((size_t)r < n)
+      break;
+  } while (done < len);
+  return (int64_t)done;
+}
+
 /* The vectored forms: each iovec in turn, stopping at a short transfer
- * (fs/read_write.c do_loop_readv_writev has the same visible effect). */
+ * (fs/read_write.c do_loop_readv_writev has the same visible effect).
+ * RWF_* flags reach the host with a host file; emu's own files (devices,
+ * signalfd...) have no RWF_NOWAIT and no unknown flag (EOPNOTSUPP) and
+ * need nothing of the others. */
 static int64_t rw_vector(struct process *p, const uint64_t a[6], bool writing,
-                         int64_t pos) {
+                         int64_t pos, int flags) {
   int h = fd_host(p, (int)a[0]);
   if (h < 0)
     return h;
@@ -167,6 +209,12 @@ static int64_t rw_vector(struct process *p, const uint64_t a[6], bool writing,
   for (uint64_t k = 0; k < a[2]; k++)
     if ((int64_t)iov[k].iov_len < 0)
       return -EINVAL;
+  struct fd_entry *e = fd_entry_of(p, (int)a[0]);
+  bool own = e->dev || fd_special(p, (int)a[0]);
+  if (own && (flags & (~RWF_KNOWN | RWF_NOWAIT_BIT)))
+    return -EOPNOTSUPP;
+  if (own)
+    flags = 0;
   if (fd_special(p, (int)a[0])) { /* one read into the first buffer */
     for (uint64_t k = 0; k < a[2]; k++)
       if (iov[k].iov_len)
@@ -174,8 +222,7 @@ static int64_t rw_vector(struct process *p, const uint64_t a[6], bool writing,
                         rw_count(iov[k].iov_len), pos, writing);
     return writing ? -EINVAL : 0;
   }
-  struct fd_entry *e = fd_entry_of(p, (int)a[0]);
-  if (pos < 0 && !e->dev && fd_host_kind(e) == FD_KIND_SOCKET) {
+  if (!flags && pos < 0 && !e->dev && fd_host_kind(e) == FD_KIND_SOCKET) {
     struct guest_iovec g[1024];
     uint64_t sum = 0;
     for (uint64_t k = 0; k < a[2]; k++) {
@@ -192,7 +239,8 @@ static int64_t rw_vector(struct process *p, const uint64_t a[6], bool writing,
     uint64_t base = (uint64_t)(uintptr_t)iov[k].iov_base;
     uint64_t len = rw_count(iov[k].iov_len);
     int64_t at = pos < 0 ? -1 : pos + total;
-    int64_t r = transfer(p, (int)a[0], base, len, at, writing);
+    int64_t r = flags ? transfer_flags(p, e, base, len, at, flags, writing)
+                      : transfer(p, (int)a[0], base, len, at, writing);
     if (r < 0)
       return total ? total : r;
     total += r;
@@ -203,21 +251,36 @@ static int64_t rw_vector(struct process *p, const uint64_t a[6], bool writing,
 }
 
 int64_t sys_readv(struct process *p, const uint64_t a[6]) {
-  return rw_vector(p, a, false, -1);
+  return rw_vector(p, a, false, -1, 0);
 }
 
 int64_t sys_writev(struct process *p, const uint64_t a[6]) {
-  return rw_vector(p, a, true, -1);
+  return rw_vector(p, a, true, -1, 0);
 }
 
 int64_t sys_preadv(struct process *p, const uint64_t a[6]) {
   if ((int64_t)a[3] < 0)
     return -EINVAL;
-  return rw_vector(p, a, false, (int64_t)a[3]);
+  return rw_vector(p, a, false, (int64_t)a[3], 0);
 }
 
 int64_t sys_pwritev(struct process *p, const uint64_t a[6]) {
   if ((int64_t)a[3] < 0)
     return -EINVAL;
-  return rw_vector(p, a, true, (int64_t)a[3]);
+  return rw_vector(p, a, true, (int64_t)a[3], 0);
+}
+
+/* preadv2/pwritev2 (fd, iov, iovcnt, pos_l, pos_h, flags): on x86-64 the
+ * offset is pos_l whole; -1 is the file offset (do_readv), another
+ * negative offset EINVAL. */
+int64_t sys_preadv2(struct process *p, const uint64_t a[6]) {
+  if ((int64_t)a[3] < -1)
+    return -EINVAL;
+  return rw_vector(p, a, false, (int64_t)a[3], (int)a[5]);
+}
+
+int64_t sys_pwritev2(struct process *p, const uint64_t a[6]) {
+  if ((int64_t)a[3] < -1)
+    return -EINVAL;
+  return rw_vector(p, a, true, (int64_t)a[3], (int)a[5]);
 }

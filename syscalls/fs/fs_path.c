@@ -9,6 +9,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "../../devices/dev.h"
@@ -345,26 +346,80 @@ int64_t sys_symlink(struct process *p, const uint64_t a[6]) {
   return sys_symlinkat(p, b);
 }
 
-int64_t sys_utimensat(struct process *p, const uint64_t a[6]) {
-  struct timespec times[2];
+static bool nsec_valid(long nsec) {
+  return nsec == UTIME_NOW || nsec == UTIME_OMIT ||
+         (nsec >= 0 && nsec <= 999999999);
+}
+
+/* utimensat and the older forms (fs/utimes.c do_utimes): the times and
+ * the flags are checked before the path is read; a NULL path with a
+ * descriptor is the file it refers to (a Linux extension), with
+ * AT_FDCWD the host's EFAULT. */
+static int64_t do_utimes(struct process *p, int64_t guest_dirfd, uint64_t path,
+                         const struct timespec *times, int flags) {
   struct host_path hp;
   int dirfd;
-  const char *path = NULL;
-  if (a[2] && copy_from_guest(&p->mmu, times, a[2], sizeof times) < 0)
-    return -EFAULT;
-  if (a[1]) { /* NULL path: the file dirfd refers to (Linux extension) */
-    int r = fs_host_path(p, (int64_t)a[0], a[1], &hp);
+  const char *host = NULL;
+  if (times && (!nsec_valid(times[0].tv_nsec) || !nsec_valid(times[1].tv_nsec)))
+    return -EINVAL;
+  if (path && (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
+    return -EINVAL;
+  if (path) {
+    int r = fs_host_path(p, guest_dirfd, path, &hp);
     if (r < 0)
       return r;
     dirfd = hp.dirfd;
-    path = hp.path;
+    host = hp.path;
   } else {
-    dirfd = fs_dirfd(p, (int64_t)a[0]);
+    if (flags && (int)guest_dirfd != AT_FDCWD) /* do_utimes_fd */
+      return -EINVAL;
+    dirfd = fs_dirfd(p, guest_dirfd);
     if (dirfd == -EBADF)
       return -EBADF;
   }
-  return fs_host_ret(
-      syscall(SYS_utimensat, dirfd, path, a[2] ? times : NULL, (int)a[3]));
+  return fs_host_ret(syscall(SYS_utimensat, dirfd, host, times, flags));
+}
+
+int64_t sys_utimensat(struct process *p, const uint64_t a[6]) {
+  struct timespec times[2];
+  if (a[2] && copy_from_guest(&p->mmu, times, a[2], sizeof times) < 0)
+    return -EFAULT;
+  return do_utimes(p, (int64_t)a[0], a[1], a[2] ? times : NULL, (int)a[3]);
+}
+
+/* utime's struct utimbuf: whole seconds, read before the path. */
+int64_t sys_utime(struct process *p, const uint64_t a[6]) {
+  int64_t buf[2] = {0, 0}; /* actime, modtime */
+  struct timespec times[2];
+  if (a[1] && copy_from_guest(&p->mmu, buf, a[1], sizeof buf) < 0)
+    return -EFAULT;
+  for (int k = 0; k < 2; k++)
+    times[k] = (struct timespec){.tv_sec = buf[k], .tv_nsec = 0};
+  return do_utimes(p, AT_FDCWD, a[0], a[1] ? times : NULL, 0);
+}
+
+/* futimesat and utimes take two struct timeval; a microsecond count
+ * outside [0, 1000000) is EINVAL (do_futimesat). */
+static int64_t do_futimesat(struct process *p, int64_t dirfd, uint64_t path,
+                            uint64_t tv_addr) {
+  struct timeval tv[2];
+  struct timespec times[2];
+  if (tv_addr && copy_from_guest(&p->mmu, tv, tv_addr, sizeof tv) < 0)
+    return -EFAULT;
+  for (int k = 0; tv_addr && k < 2; k++) {
+    if (tv[k].tv_usec < 0 || tv[k].tv_usec >= 1000000)
+      return -EINVAL;
+    times[k] = (struct timespec){tv[k].tv_sec, tv[k].tv_usec * 1000};
+  }
+  return do_utimes(p, dirfd, path, tv_addr ? times : NULL, 0);
+}
+
+int64_t sys_utimes(struct process *p, const uint64_t a[6]) {
+  return do_futimesat(p, AT_FDCWD, a[0], a[1]);
+}
+
+int64_t sys_futimesat(struct process *p, const uint64_t a[6]) {
+  return do_futimesat(p, (int64_t)a[0], a[1], a[2]);
 }
 
 int64_t sys_getcwd(struct process *p, const uint64_t a[6]) {

@@ -22,7 +22,10 @@ int64_t sys_mmap(struct process *p, const uint64_t a[6]) {
     if (e->dev) /* the driver's mmap */
       return dev_mmap(p, e, a[0], a[1], (int)a[2], flags, a[5]);
   }
-  return mm_map(p, a[0], a[1], (int)a[2], flags, host_fd, a[5]);
+  int64_t r = mm_map(p, a[0], a[1], (int)a[2], flags, host_fd, a[5]);
+  if (r >= 0 && ((flags & MAP_LOCKED) || p->mm->def_lock))
+    mlock_new_mapping(p, (uint64_t)r, a[1], flags & MAP_LOCKED);
+  return r;
 }
 
 int64_t sys_munmap(struct process *p, const uint64_t a[6]) {
@@ -281,44 +284,6 @@ static int range_mapped(struct process *p, uint64_t addr, uint64_t len) {
       return -ENOMEM;
     x = v->end;
   }
-  return 0;
-}
-
-/* Locking keeps pages in memory: emu's guest memory is the host's and
- * is not locked, but the calls check what Linux checks (mm/mlock.c):
- * flags, then that the range is mapped. */
-static int64_t lock_range(struct process *p, uint64_t addr, uint64_t len) {
-  len = (len + (addr & ~PAGE_MASK) + PAGE_SIZE - 1) & PAGE_MASK;
-  addr &= PAGE_MASK;
-  return range_mapped(p, addr, len);
-}
-
-int64_t sys_mlock(struct process *p, const uint64_t a[6]) {
-  return lock_range(p, a[0], a[1]);
-}
-
-int64_t sys_mlock2(struct process *p, const uint64_t a[6]) {
-  if (a[2] & ~(uint64_t)MLOCK_ONFAULT)
-    return -EINVAL;
-  return lock_range(p, a[0], a[1]);
-}
-
-int64_t sys_munlock(struct process *p, const uint64_t a[6]) {
-  return lock_range(p, a[0], a[1]);
-}
-
-int64_t sys_mlockall(struct process *p, const uint64_t a[6]) {
-  (void)p;
-  uint64_t flags = a[0];
-  if (!flags || (flags & ~(uint64_t)(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) ||
-      flags == MCL_ONFAULT)
-    return -EINVAL;
-  return 0;
-}
-
-int64_t sys_munlockall(struct process *p, const uint64_t a[6]) {
-  (void)p;
-  (void)a;
   return 0;
 }
 

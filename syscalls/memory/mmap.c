@@ -315,7 +315,7 @@ int mm_unmap(struct process *p, uint64_t addr, uint64_t len) {
 }
 
 /* Split so that no VMA straddles `at`. */
-static int split_at(struct process *p, uint64_t at) {
+int mm_split_at(struct process *p, uint64_t at) {
   struct vma *v = vma_find(&p->mm->vmas, at);
   if (!v || v->start == at)
     return 0;
@@ -410,7 +410,7 @@ int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
   prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
   if (charge_protect(p, addr, end, prot) < 0)
     return -ENOMEM;
-  if (split_at(p, addr) || split_at(p, end))
+  if (mm_split_at(p, addr) || mm_split_at(p, end))
     return -ENOMEM;
   for (int k = 0; k < p->mm->vmas.n; k++) {
     struct vma *v = &p->mm->vmas.v[k];

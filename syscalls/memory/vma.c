@@ -131,7 +131,7 @@ void vma_remove_range(struct process *p, uint64_t start, uint64_t end) {
 static int mergeable(const struct vma *a, const struct vma *b) {
   if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
       a->kind != b->kind || a->file != b->file || a->shm != b->shm ||
-      a->accounted != b->accounted)
+      a->accounted != b->accounted || a->lock != b->lock)
     return 0;
   return (!a->file && !a->shm) || a->offset + (a->end - a->start) == b->offset;
 }

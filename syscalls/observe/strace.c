@@ -111,6 +111,11 @@ static bool arg_is_out(struct process *p, int kind, const uint64_t a[6],
   case A_ITIMERSPEC_OUT:
   case A_ITIMERVAL_OUT:
   case A_MINCORE_VEC:
+  case A_CAP_DATA_OUT:
+  case A_ROBUST_HEAD_OUT:
+  case A_ROBUST_LEN_OUT:
+  case A_SCHED_ATTR_SET:
+  case A_SCHED_ATTR_GET:
   case A_SLEEP_REM:
   case A_SIGINFO_OUT: return true;
   case A_FCNTL_ARG: return st_fcntl_arg_is_out(a[1]);
@@ -567,6 +572,20 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   }
   case A_MEMBARRIER_CMD: st_membarrier_cmd(p, v); break;
   case A_MEMBARRIER_FLAGS: st_membarrier_flags(p, a); break;
+  case A_UTIMBUF_IN: st_utimbuf(p, v); break;
+  case A_TIMEVAL_PAIR_IN: st_timeval_pair(p, v); break;
+  case A_RWF_FLAGS: st_rwf_flags(p, a[5]); break;
+  case A_PERSONALITY: st_personality(p, v); break;
+  case A_IOPRIO_WHICH: st_ioprio_which(p, v); break;
+  case A_IOPRIO_VALUE: st_ioprio_value(p, v); break;
+  case A_CAP_HEADER: st_cap_header(p, v); break;
+  case A_CAP_DATA_IN: st_cap_data(p, a[0], v, true); break;
+  case A_CAP_DATA_OUT: st_cap_data(p, a[0], v, !failed); break;
+  case A_ROBUST_HEAD_OUT: st_robust_out(p, v, !failed, true); break;
+  case A_ROBUST_LEN_OUT: st_robust_out(p, v, !failed, false); break;
+  case A_SCHED_ATTR_SET: st_sched_setattr(p, v, ret); break;
+  case A_SCHED_ATTR_GET: st_sched_getattr(p, v, (uint32_t)a[i + 1], ret); break;
+  case A_PKEY_ACCESS: st_pkey_access(p, v); break;
   case A_SYNC_RANGE_FLAGS: {
     static const struct flag_name t[] = {{1, "SYNC_FILE_RANGE_WAIT_BEFORE"},
                                          {2, "SYNC_FILE_RANGE_WRITE"},
@@ -621,7 +640,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_IOVEC_IN: st_iovec(p, v, a[i + 1], -1); break;
   case A_IOVEC_OUT:
     if (failed)
-      st_ptr(p, v);
+      st_iovec_addrs(p, v, a[i + 1]);
     else
       st_iovec(p, v, a[i + 1], ret);
     break;
@@ -849,6 +868,8 @@ void strace_enter(struct process *p, uint64_t nr, const uint64_t a[6]) {
       st_loff_entry(i, p, a[i]);
     else if (is_net_kind(d->args[i]))
       st_net_enter(p, d->args[i], a, i);
+    else if (d->args[i] == A_SCHED_ATTR_SET)
+      st_sched_setattr_entry(p, a[i]);
     else if (d->args[i] == A_IOCTL_ARG)
       st_sock_ioctl_enter(p, a);
   }
@@ -930,6 +951,8 @@ static void print_result(struct process *p, const struct syscall_desc *d,
     break;
   case R_POLICY: st_sched_policy_result(p, ret); break;
   case R_RECVMMSG: st_recvmmsg_result(p, a, ret); break;
+  case R_PERSONALITY: st_personality_result(p, ret); break;
+  case R_IOPRIO: st_ioprio_result(p, ret); break;
   case R_MEMBARRIER:
     if (!st_membarrier_result(p, a, ret))
       st_printf(p, "%lld", (long long)ret);

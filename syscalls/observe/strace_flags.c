@@ -285,6 +285,10 @@ void st_mode(struct process *p, uint32_t mode) {
                                            N(S_IFLNK), N(S_IFDIR),  N(S_IFBLK),
                                            N(S_IFCHR), FLAG_END};
   const char *type = st_lookup(types, mode & S_IFMT);
+  if ((mode & S_IFMT) && !type) { /* print_symbolic_mode_t: numeric */
+    st_printf(p, "%#o", mode);
+    return;
+  }
   if (type)
     st_printf(p, "%s|", type);
   if (mode & S_ISUID)

@@ -131,6 +131,27 @@ void st_timespec(struct process *p, uint64_t addr);
 void st_timeval(struct process *p, uint64_t addr);
 void st_itimerval(struct process *p, uint64_t addr);
 void st_utimens(struct process *p, uint64_t addr);
+/* --- strace_fileattr.c, strace_taskattr.c --- */
+void st_utimbuf(struct process *p, uint64_t addr);
+void st_timeval_pair(struct process *p, uint64_t addr);
+void st_rwf_flags(struct process *p, uint64_t v);
+/* A read's iovec array when the call failed: the buffers' addresses
+ * (strace's iov_decode_addr). */
+void st_iovec_addrs(struct process *p, uint64_t addr, uint64_t count);
+void st_personality(struct process *p, uint64_t v);
+void st_personality_result(struct process *p, int64_t ret);
+void st_ioprio_which(struct process *p, uint64_t v);
+void st_ioprio_value(struct process *p, uint64_t v);
+void st_ioprio_result(struct process *p, int64_t ret);
+void st_cap_header(struct process *p, uint64_t addr);
+/* ok: the data may be shown (capget's call succeeded). */
+void st_cap_data(struct process *p, uint64_t hdr, uint64_t addr, bool ok);
+void st_robust_out(struct process *p, uint64_t addr, bool ok, bool pointer);
+void st_sched_setattr_entry(struct process *p, uint64_t addr);
+void st_sched_setattr(struct process *p, uint64_t addr, int64_t ret);
+void st_sched_getattr(struct process *p, uint64_t addr, uint32_t usize,
+                      int64_t ret);
+void st_pkey_access(struct process *p, uint64_t v);
 const char *st_date(char buf[64], long long sec, unsigned long long part,
                     unsigned long long max, int width);
 void st_utsname(struct process *p, uint64_t addr);

@@ -74,3 +74,48 @@ int64_t sys_setgroups(struct process *p, const uint64_t a[6]) {
   free(list);
   return r;
 }
+
+/* Capabilities are the host thread's (the guest thread is one).
+ * struct __user_cap_header_struct is {version, pid}; the data is one
+ * {effective, permitted, inheritable} for version 1, two for versions
+ * 2 and 3 (kernel/capability.c). */
+#define CAP_V1 0x19980330u
+#define CAP_DATA_BYTES 12
+
+static size_t cap_data_len(uint32_t version) {
+  return version == CAP_V1 ? CAP_DATA_BYTES : 2 * CAP_DATA_BYTES;
+}
+
+/* An unknown version is EINVAL with the kernel's own written back into
+ * the header (and 0 when data is NULL: the way to ask for it). */
+int64_t sys_capget(struct process *p, const uint64_t a[6]) {
+  uint32_t hdr[2], data[6];
+  if (copy_from_guest(&p->mmu, hdr, a[0], sizeof hdr) < 0)
+    return -EFAULT;
+  uint32_t asked = hdr[0];
+  long r = syscall(SYS_capget, hdr, a[1] ? data : NULL);
+  int err = errno;
+  if (hdr[0] != asked && copy_to_guest(&p->mmu, a[0], hdr, 4) < 0)
+    return -EFAULT;
+  if (r < 0)
+    return -err;
+  if (a[1] && copy_to_guest(&p->mmu, a[1], data, cap_data_len(hdr[0])) < 0)
+    return -EFAULT;
+  return 0;
+}
+
+/* Data the guest cannot give reaches the host as NULL, so the host's
+ * checks (version, pid: EPERM) come before its EFAULT, as Linux's. */
+int64_t sys_capset(struct process *p, const uint64_t a[6]) {
+  uint32_t hdr[2], data[6];
+  if (copy_from_guest(&p->mmu, hdr, a[0], sizeof hdr) < 0)
+    return -EFAULT;
+  uint32_t asked = hdr[0];
+  bool readable =
+      copy_from_guest(&p->mmu, data, a[1], cap_data_len(hdr[0])) == 0;
+  long r = syscall(SYS_capset, hdr, readable ? data : NULL);
+  int err = errno;
+  if (hdr[0] != asked && copy_to_guest(&p->mmu, a[0], hdr, 4) < 0)
+    return -EFAULT;
+  return r < 0 ? -err : 0;
+}

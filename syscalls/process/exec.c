@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 
 #include "../../devices/dev.h"
@@ -93,6 +94,11 @@ static int64_t exec_common(struct process *p, const char *host_path,
     if (e == 0) {
       p->cpu.gpr[RAX] = 0;
       timers_exec(p); /* POSIX timers end; itimers stay (exec_itimers) */
+      /* A 64-bit image drops READ_IMPLIES_EXEC (set_personality_64bit);
+       * the rest of the persona stays. */
+      p->personality &= ~(uint32_t)READ_IMPLIES_EXEC;
+      p->mm->pkey0_taken = false; /* a new mm (mm_alloc zeroes it) */
+      p->mm->def_lock = 0;        /* mm_init: def_flags lose VM_LOCKED */
     } else if (p->opt && p->opt->verbose) {
       fprintf(stderr, "emu: execve %s: %s\n", filename, why);
     }

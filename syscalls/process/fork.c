@@ -64,6 +64,7 @@ static void child_starts(struct process *p, const struct guest_clone_args *k) {
   p->sig->shared_pending.n = 0;
   p->sig->stats = (struct kernel_stats){0};
   p->sig->is_child = true;
+  mlock_fork_child(p);
   cpu_forked(&p->cpu);
   p->clear_child_tid = (k->flags & CLONE_CHILD_CLEARTID) ? k->child_tid : 0;
   if (k->flags & CLONE_SETTLS)

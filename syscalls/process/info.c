@@ -3,6 +3,7 @@
  * resource limits, usage, random bytes and the CPU set. */
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/random.h>
@@ -103,6 +104,35 @@ int64_t sys_set_robust_list(struct process *p, const uint64_t a[6]) {
   p->robust_list = a[0];
   p->robust_len = a[1];
   return 0;
+}
+
+/* get_robust_list (kernel/futex/syscalls.c): the head a task of this
+ * process registered, and its length. A task of another process is
+ * another emu, whose guest list this one cannot see: EPERM, as for a
+ * task the caller may not inspect; ESRCH when the host has no such
+ * task. */
+int64_t sys_get_robust_list(struct process *p, const uint64_t a[6]) {
+  int pid = (int)a[0];
+  struct process *t = pid ? thread_find(pid) : p;
+  if (pid < 0)
+    return -ESRCH;
+  if (!t)
+    return kill(pid, 0) < 0 && errno == ESRCH ? -ESRCH : -EPERM;
+  uint64_t len = 24; /* sizeof(struct robust_list_head) */
+  if (copy_to_guest(&p->mmu, a[2], &len, sizeof len) < 0 ||
+      copy_to_guest(&p->mmu, a[1], &t->robust_list, 8) < 0)
+    return -EFAULT;
+  return 0;
+}
+
+/* personality (kernel/exec_domain.c): any value is taken as it is
+ * (set_personality); 0xffffffff only asks. The old persona is the
+ * answer. */
+int64_t sys_personality(struct process *p, const uint64_t a[6]) {
+  uint32_t old = p->personality;
+  if ((uint32_t)a[0] != 0xffffffff)
+    p->personality = (uint32_t)a[0];
+  return old;
 }
 
 /* rseq registration (kernel/rseq.c): the area must be 32-byte aligned

@@ -399,7 +399,8 @@ int64_t thread_clone(struct process *p, const struct guest_clone_args *k) {
   t->pid = p->pid;
   t->ppid = p->ppid;
   t->sigmask = p->sigmask;
-  t->altstack.flags = SS_DISABLE; /* copy_process: sas_ss_reset for CLONE_VM */
+  t->personality = p->personality; /* copy_process: dup_task_struct */
+  t->altstack.flags = SS_DISABLE;  /* copy_process: sas_ss_reset for CLONE_VM */
   memcpy(t->exec_name, p->exec_name, sizeof t->exec_name);
   t->vfork_fd = -1;
   t->clear_child_tid = (f & CLONE_CHILD_CLEARTID) ? k->child_tid : 0;

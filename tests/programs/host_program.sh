@@ -32,6 +32,11 @@ sha256sum|$R /usr/bin/sha256sum lines.txt random.bin
 md5sum|$R /usr/bin/md5sum lines.txt random.bin
 base64|$R /usr/bin/base64 random.bin
 od|$R /usr/bin/od -A x -t x1z random.bin
+mkfifo|$R /usr/bin/mkfifo -m 640 f.fifo; $R /usr/bin/stat -c '%F %a' f.fifo; rm -f f.fifo
+fallocate|$R /usr/bin/fallocate -l 1M f.alloc; $R /usr/bin/stat -c '%s' f.alloc; rm -f f.alloc
+sync|$R /usr/bin/sync; $R /usr/bin/sync -f lines.txt; $R /usr/bin/sync -d lines.txt; echo synced
+setarch_R|$R /usr/bin/setarch x86_64 -R /bin/echo ok; $R /usr/bin/setarch x86_64 --addr-no-randomize /bin/echo ok
+ionice|$R /usr/bin/ionice -c 2 -n 5 /usr/bin/ionice; $R /usr/bin/ionice -c 3 /usr/bin/ionice
 cmp|$R /usr/bin/cmp lines.txt lines2.txt
 diff|$R /usr/bin/diff lines.txt lines2.txt
 grep_E|$R /usr/bin/grep -E -n '^(l|w)ine [0-9]+$|fox' lines.txt words.txt

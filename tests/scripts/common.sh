@@ -60,6 +60,11 @@ skip_if_native_hung() {
 EMU_TEST_HOST_VENDOR=$(sed -n 's/^vendor_id[[:space:]]*: //p' /proc/cpuinfo |
   head -n 1)
 export EMU_TEST_HOST_VENDOR
+# Whether the host CPU has protection keys (the model has none): a guest
+# that tests them skips itself in both runs on such a host.
+EMU_TEST_HOST_PKU=0
+grep -qw pku /proc/cpuinfo && EMU_TEST_HOST_PKU=1
+export EMU_TEST_HOST_PKU
 
 # Items a native run did not take from the host ("skip: ITEM: REASON" on
 # its stderr, tests/guest/host_model.h), listed in the test's output for

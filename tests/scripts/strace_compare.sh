@@ -41,7 +41,8 @@ ulimit -c 0
 # The same small environment for both runs (execve shows its size), with
 # the sanitizer settings an ASan build of emu may need.
 fixed_env=(env -i "PATH=$PATH" "HOME=${HOME:-/}" LC_ALL=C TZ=UTC
-  "EMU_TEST_HOST_VENDOR=$EMU_TEST_HOST_VENDOR")
+  "EMU_TEST_HOST_VENDOR=$EMU_TEST_HOST_VENDOR"
+  "EMU_TEST_HOST_PKU=$EMU_TEST_HOST_PKU")
 for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
   [ -n "${!v+set}" ] && fixed_env+=("$v=${!v}")
 done
