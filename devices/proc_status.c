@@ -4,6 +4,7 @@
  * host process's, as emu runs the guest as itself. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -12,6 +13,23 @@
 #include "../syscalls/fs.h"
 #include "../syscalls/process.h"
 #include "proc.h"
+
+/* The memory nodes this thread may use: the host thread's (its memory
+ * policy is the host's too, mm/mempolicy.c), lines as the host prints
+ * them. libnuma sizes its node masks by them. */
+static void host_mems_allowed(FILE *f) {
+  FILE *h = fopen("/proc/thread-self/status", "re");
+  if (!h)
+    return;
+  char *line = NULL;
+  size_t cap = 0;
+  while (getline(&line, &cap, h) > 0)
+    if (!strncmp(line, "Mems_allowed:", 13) ||
+        !strncmp(line, "Mems_allowed_list:", 18))
+      fputs(line, f);
+  free(line);
+  fclose(h);
+}
 
 static void kb(FILE *f, const char *name, uint64_t bytes) {
   fprintf(f, "%s:\t%8llu kB\n", name, (unsigned long long)(bytes >> 10));
@@ -88,5 +106,6 @@ void proc_status(struct process *p, FILE *f) {
   fprintf(f, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
   /* One emulated CPU (sched_getaffinity says the same). */
   fprintf(f, "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
+  host_mems_allowed(f);
   fprintf(f, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
 }

@@ -188,6 +188,11 @@ enum sc_arg {
   A_SCHED_ATTR_SET,  /* sched_setattr's, as on entry, then => {size=N} */
   A_SCHED_ATTR_GET,  /* out: sched_getattr's, size = next argument */
   A_PKEY_ACCESS,     /* PKEY_DISABLE_ACCESS|... */
+  A_MPOL_MODE,       /* set_mempolicy's mode|MPOL_F_* flags */
+  A_MPOL_MODE_OUT,   /* out: get_mempolicy's [MPOL_...] */
+  A_NODEMASK_IN,     /* [0x..., ...], maxnode = next argument */
+  A_NODEMASK_OUT,    /* out */
+  A_MPOL_GET_FLAGS,  /* MPOL_F_NODE|MPOL_F_ADDR|MPOL_F_MEMS_ALLOWED */
   A_ARG_KINDS
 };
 

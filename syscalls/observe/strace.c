@@ -111,6 +111,8 @@ static bool arg_is_out(struct process *p, int kind, const uint64_t a[6],
   case A_ITIMERSPEC_OUT:
   case A_ITIMERVAL_OUT:
   case A_MINCORE_VEC:
+  case A_MPOL_MODE_OUT:
+  case A_NODEMASK_OUT:
   case A_CAP_DATA_OUT:
   case A_ROBUST_HEAD_OUT:
   case A_ROBUST_LEN_OUT:
@@ -559,6 +561,11 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_MKNOD_MODE: st_mknod(p, v, a[i + 1]); break;
   case A_FALLOC_MODE: st_fallocate_mode(p, v); break;
   case A_MINCORE_VEC: st_mincore_vec(p, v, a[1], ret); break;
+  case A_MPOL_MODE: st_mpol_mode(p, v); break;
+  case A_MPOL_MODE_OUT: st_mpol_mode_at(p, v, failed); break;
+  case A_NODEMASK_IN: st_nodemask(p, v, a[i + 1], false); break;
+  case A_NODEMASK_OUT: st_nodemask(p, v, a[i + 1], failed); break;
+  case A_MPOL_GET_FLAGS: st_mpol_get_flags(p, v); break;
   case A_MLOCKALL_FLAGS: {
     static const struct flag_name t[] = {
         {1, "MCL_CURRENT"}, {2, "MCL_FUTURE"}, {4, "MCL_ONFAULT"}, FLAG_END};

@@ -215,6 +215,11 @@ void st_mknod(struct process *p, uint64_t mode, uint64_t dev);
 void st_mincore_vec(struct process *p, uint64_t addr, uint64_t len,
                     int64_t ret);
 void st_membarrier_cmd(struct process *p, uint64_t v);
+void st_mpol_mode(struct process *p, uint64_t v);
+void st_mpol_mode_at(struct process *p, uint64_t addr, bool failed);
+void st_nodemask(struct process *p, uint64_t addr, uint64_t maxnode,
+                 bool failed);
+void st_mpol_get_flags(struct process *p, uint64_t v);
 void st_membarrier_flags(struct process *p, const uint64_t a[6]);
 bool st_membarrier_result(struct process *p, const uint64_t a[6], int64_t ret);
 /* strace_sched.c */

@@ -37,6 +37,7 @@ fallocate|$R /usr/bin/fallocate -l 1M f.alloc; $R /usr/bin/stat -c '%s' f.alloc;
 sync|$R /usr/bin/sync; $R /usr/bin/sync -f lines.txt; $R /usr/bin/sync -d lines.txt; echo synced
 setarch_R|$R /usr/bin/setarch x86_64 -R /bin/echo ok; $R /usr/bin/setarch x86_64 --addr-no-randomize /bin/echo ok
 ionice|$R /usr/bin/ionice -c 2 -n 5 /usr/bin/ionice; $R /usr/bin/ionice -c 3 /usr/bin/ionice
+ps|$R /usr/bin/ps -o pid=,comm= -p 1; $R /usr/bin/ps -o user= -p $$
 cmp|$R /usr/bin/cmp lines.txt lines2.txt
 diff|$R /usr/bin/diff lines.txt lines2.txt
 grep_E|$R /usr/bin/grep -E -n '^(l|w)ine [0-9]+$|fox' lines.txt words.txt
