@@ -14,18 +14,18 @@
 #include "../syscalls/process.h"
 #include "proc.h"
 
-/* The memory nodes this thread may use: the host thread's (its memory
- * policy is the host's too, mm/mempolicy.c), lines as the host prints
- * them. libnuma sizes its node masks by them. */
-static void host_mems_allowed(FILE *f) {
+/* The CPUs and memory nodes this thread may use: the host thread's
+ * (sched_getaffinity and the memory policy are the host's too), lines
+ * as the host prints them. libnuma sizes its masks by them. */
+static void host_allowed(FILE *f) {
   FILE *h = fopen("/proc/thread-self/status", "re");
   if (!h)
     return;
   char *line = NULL;
   size_t cap = 0;
   while (getline(&line, &cap, h) > 0)
-    if (!strncmp(line, "Mems_allowed:", 13) ||
-        !strncmp(line, "Mems_allowed_list:", 18))
+    if (!strncmp(line, "Cpus_allowed", 12) ||
+        !strncmp(line, "Mems_allowed", 12))
       fputs(line, f);
   free(line);
   fclose(h);
@@ -84,7 +84,7 @@ void proc_status(struct process *p, FILE *f) {
   kb(f, "VmStk", stack);
   kb(f, "VmExe", exec);
   kb(f, "VmSwap", 0);
-  fprintf(f, "Threads:\t1\n");
+  fprintf(f, "Threads:\t%d\n", thread_count());
   /* SigQ: signals queued (Linux counts the user's; only ours exist) out
    * of RLIMIT_SIGPENDING. */
   fprintf(f, "SigQ:\t%d/%llu\n", p->pending.n + p->sig->shared_pending.n,
@@ -104,8 +104,6 @@ void proc_status(struct process *p, FILE *f) {
           (unsigned long long)p->sigmask, (unsigned long long)ign,
           (unsigned long long)cgt);
   fprintf(f, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
-  /* One emulated CPU (sched_getaffinity says the same). */
-  fprintf(f, "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
-  host_mems_allowed(f);
+  host_allowed(f);
   fprintf(f, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
 }
