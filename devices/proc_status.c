@@ -3,6 +3,7 @@
  * the VMAs and the frames the MMU holds; ids and credentials are the
  * host process's, as emu runs the guest as itself. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,19 +15,23 @@
 #include "../syscalls/process.h"
 #include "proc.h"
 
-/* The CPUs and memory nodes this thread may use: the host thread's
- * (sched_getaffinity and the memory policy are the host's too), lines
- * as the host prints them. libnuma sizes its masks by them. */
-static void host_allowed(FILE *f) {
+/* What follows the signal masks is the host thread's own, and so the
+ * guest thread's: capabilities, no_new_privs, seccomp, speculation
+ * controls, the CPUs and memory nodes it may use (sched_getaffinity and
+ * the memory policy are the host's too; libnuma sizes its masks by
+ * Mems_allowed), context switches: the host's lines from CapInh on. */
+static void host_thread_lines(FILE *f) {
   FILE *h = fopen("/proc/thread-self/status", "re");
   if (!h)
     return;
   char *line = NULL;
   size_t cap = 0;
-  while (getline(&line, &cap, h) > 0)
-    if (!strncmp(line, "Cpus_allowed", 12) ||
-        !strncmp(line, "Mems_allowed", 12))
+  bool copying = false;
+  while (getline(&line, &cap, h) > 0) {
+    copying = copying || !strncmp(line, "CapInh:", 7);
+    if (copying)
       fputs(line, f);
+  }
   free(line);
   fclose(h);
 }
@@ -57,8 +62,9 @@ void proc_status(struct process *p, FILE *f) {
   int ng = getgroups(256, groups);
   fprintf(f, "Groups:\t");
   for (int k = 0; k < ng; k++)
-    fprintf(f, "%u ", groups[k]);
-  fprintf(f, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p->pid,
+    fprintf(f, "%s%u", k ? " " : "", groups[k]);
+  /* proc_pid_status's trailing space, there even with no groups. */
+  fprintf(f, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p->pid,
           p->pid, (int)getpgrp(), (int)getsid(0));
 
   uint64_t size = 0, data = 0, stack = 0, exec = 0;
@@ -103,7 +109,5 @@ void proc_status(struct process *p, FILE *f) {
   fprintf(f, "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n",
           (unsigned long long)p->sigmask, (unsigned long long)ign,
           (unsigned long long)cgt);
-  fprintf(f, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
-  host_allowed(f);
-  fprintf(f, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+  host_thread_lines(f);
 }

@@ -1,6 +1,8 @@
 /* /proc/self/status of a threaded process: Threads counts them, and
- * Cpus_allowed/Mems_allowed are the CPUs and nodes sched_getaffinity
- * and get_mempolicy answer with (a guest thread is a host thread). */
+ * the thread's identity lines are the host thread's (a guest thread is
+ * one): Cpus_allowed/Mems_allowed (what sched_getaffinity and
+ * get_mempolicy answer), capabilities, no_new_privs, seccomp; Groups
+ * with the kernel's trailing space. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -22,7 +24,9 @@ static void show_status(const char *when) {
   char line[4096];
   while (f && fgets(line, sizeof line, f))
     if (!strncmp(line, "Threads:", 8) || !strncmp(line, "Cpus_allowed", 12) ||
-        !strncmp(line, "Mems_allowed_list", 17))
+        !strncmp(line, "Mems_allowed_list", 17) || !strncmp(line, "Cap", 3) ||
+        !strncmp(line, "NoNewPrivs", 10) || !strncmp(line, "Seccomp:", 8) ||
+        !strncmp(line, "Groups:", 7))
       printf("%s: %s", when, line);
   if (f)
     fclose(f);
