@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -34,6 +35,62 @@ static void host_thread_lines(FILE *f) {
   }
   free(line);
   fclose(h);
+}
+
+/* task_mem's figures from the VMAs and the page tables. Resident pages
+ * are present ones: of a private file mapping, those the process wrote
+ * (mapped writable: its copy) count as anonymous, the others as the
+ * file's; MAP_SHARED anonymous memory is shmem. exec_vm is every
+ * executable, non-writable mapping but the stack (the vDSO among
+ * them: Linux's VmLib of a static program is its 8 KiB); VmExe the
+ * image's own. VmPTE is the page-table frames: all the process's
+ * frames but its pages' (shared memory and the vDSO live in the MMU's
+ * window, not in frames) and the PML4. */
+struct mem_counts {
+  uint64_t size, data, stack, exec, exe, anon, file, shmem, tables;
+  uint64_t frames; /* resident pages that are frames, not window memory */
+};
+
+static void count_resident(struct process *p, const struct vma *v,
+                           struct mem_counts *m) {
+  for (uint64_t a = v->start; a < v->end;) {
+    uint64_t pte = mmu_pte(&p->mmu, a);
+    if (!pte) {
+      uint64_t next = mmu_next_table_boundary(&p->mmu, a);
+      a = next > a + PAGE_SIZE ? next : a + PAGE_SIZE;
+      continue;
+    }
+    if (v->shm)
+      *(v->file ? &m->file : &m->shmem) += PAGE_SIZE;
+    else if (v->file && !(pte & PTE_W))
+      m->file += PAGE_SIZE;
+    else
+      m->anon += PAGE_SIZE;
+    if (!mmu_in_window(&p->mmu, pte & PTE_ADDR))
+      m->frames += PAGE_SIZE;
+    a += PAGE_SIZE;
+  }
+}
+
+static struct mem_counts count_memory(struct process *p) {
+  struct mem_counts m = {0};
+  for (int k = 0; k < p->mm->vmas.n; k++) {
+    const struct vma *v = &p->mm->vmas.v[k];
+    uint64_t len = v->end - v->start;
+    m.size += len;
+    if (v->kind == VMA_STACK)
+      m.stack += len;
+    else if ((v->prot & PROT_EXEC) && !(v->prot & PROT_WRITE)) {
+      m.exec += len;
+      if (v->file && v->file->path && !strcmp(v->file->path, p->mm->exe_path))
+        m.exe += len;
+    } else if ((v->prot & PROT_WRITE) && !(v->flags & MAP_SHARED))
+      m.data += len;
+    count_resident(p, v, &m);
+  }
+  uint64_t frames = p->mmu.space->frames_used * PAGE_SIZE;
+  m.tables = frames > m.frames + PAGE_SIZE ? frames - m.frames - PAGE_SIZE : 0;
+  return m;
 }
 
 static void kb(FILE *f, const char *name, uint64_t bytes) {
@@ -67,29 +124,26 @@ void proc_status(struct process *p, FILE *f) {
   fprintf(f, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p->pid,
           p->pid, (int)getpgrp(), (int)getsid(0));
 
-  uint64_t size = 0, data = 0, stack = 0, exec = 0;
-  for (int k = 0; k < p->mm->vmas.n; k++) {
-    const struct vma *v = &p->mm->vmas.v[k];
-    uint64_t len = v->end - v->start;
-    size += len;
-    if (v->kind == VMA_STACK)
-      stack += len;
-    else if ((v->prot & PROT_EXEC) && !(v->prot & PROT_WRITE) && v->file)
-      exec += len;
-    else if ((v->prot & PROT_WRITE) && !(v->flags & MAP_SHARED))
-      data += len;
-  }
-  uint64_t rss = p->mmu.space->frames_used * PAGE_SIZE;
-  kb(f, "VmPeak", size);
-  kb(f, "VmSize", size);
+  struct mem_counts m = count_memory(p);
+  kb(f, "VmPeak", m.size);
+  kb(f, "VmSize", m.size);
   kb(f, "VmLck", mlock_locked_bytes(p));
   kb(f, "VmPin", 0);
-  kb(f, "VmHWM", rss);
-  kb(f, "VmRSS", rss);
-  kb(f, "VmData", data);
-  kb(f, "VmStk", stack);
-  kb(f, "VmExe", exec);
+  kb(f, "VmHWM", m.anon + m.file + m.shmem);
+  kb(f, "VmRSS", m.anon + m.file + m.shmem);
+  kb(f, "RssAnon", m.anon);
+  kb(f, "RssFile", m.file);
+  kb(f, "RssShmem", m.shmem);
+  kb(f, "VmData", m.data);
+  kb(f, "VmStk", m.stack);
+  kb(f, "VmExe", m.exe);
+  kb(f, "VmLib", m.exec - m.exe);
+  kb(f, "VmPTE", m.tables);
   kb(f, "VmSwap", 0);
+  kb(f, "HugetlbPages", 0);
+  fprintf(f, "CoreDumping:\t0\n");
+  /* The host process's: prctl(PR_SET_THP_DISABLE) is passed to it. */
+  fprintf(f, "THP_enabled:\t%d\n", prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) != 1);
   fprintf(f, "Threads:\t%d\n", thread_count());
   /* SigQ: signals queued (Linux counts the user's; only ours exist) out
    * of RLIMIT_SIGPENDING. */
