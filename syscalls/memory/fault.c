@@ -177,11 +177,12 @@ static enum fault_result fault_in_file(struct process *p, const struct vma *v,
 }
 
 /* A MAP_SHARED page is the object's own (its file's page cache, or a
- * memfd): nothing to read. A file with dirty tracking gets its pages
- * read-only on a read fault, the block around too, as Linux maps its
- * page cache (the first write is a fault); memory file systems and
- * anonymous shared memory map the page alone, writable as the VMA is
- * (Linux's shmem has no pages to map around before they are touched). */
+ * memfd): nothing to read. A read fault in a file's mapping maps the
+ * block around too, as Linux maps its page cache; a file with dirty
+ * tracking gets them read-only (the first write is a fault), one on a
+ * memory file system writable as the VMA is. Anonymous shared memory
+ * maps the page alone (Linux's shmem has no pages to map around before
+ * they are touched). */
 static enum fault_result fault_in_shared(struct process *p, const struct vma *v,
                                          uint64_t page, bool write) {
   uint64_t size = shm_file_size(v), paddr;
@@ -193,7 +194,7 @@ static enum fault_result fault_in_shared(struct process *p, const struct vma *v,
     flags &= ~(uint64_t)PTE_W;
   if (mmu_map(&p->mmu, page, paddr, flags, NULL) < 0)
     return FAULT_OOM;
-  if (!notify || write)
+  if (v->shm->anonymous || write)
     return FAULT_OK;
   struct around b = around_block(v, page);
   for (uint64_t a = b.lo; a < b.hi; a += PAGE_SIZE)

@@ -17,7 +17,7 @@ prog=$2
 make_scratch
 
 # The program's file lives in /tmp: memory file systems map a shared
-# page writable at its first read.
+# page writable at its first read, and the pages around it too.
 case $(stat -f -c %T /tmp) in
 tmpfs | ramfs) shared_write=0 ;;
 *) shared_write=1 ;;
@@ -37,7 +37,7 @@ private: read page 18|1
 private: checks|0
 shared: read page 2|1
 shared: write page 2|$shared_write
-shared: write page 3 (around)|1"
+shared: write page 3 (around)|$shared_write"
 
 counts() { # FILE: "what|N" lines
   sed -n 's/^faults \(.*[^ ]\)  *\([0-9-]*\)$/\1|\2/p' "$1"
