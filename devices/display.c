@@ -68,20 +68,16 @@ static bool collect_dirty(void) {
     const struct vma *v = &t->mm->vmas.v[k];
     if (!v->shm || !fb_maps(v))
       continue;
-    for (uint64_t a = v->start; a < v->end;) {
-      uint64_t pte = mmu_pte(&t->mmu, a);
-      if (!pte) {
-        uint64_t next = mmu_next_table_boundary(&t->mmu, a);
-        a = next > a + PAGE_SIZE ? next : a + PAGE_SIZE;
-        continue;
-      }
+    uint64_t pte;
+    for (uint64_t a = mmu_next_present(&t->mmu, v->start, v->end, &pte);
+         a < v->end;
+         a = mmu_next_present(&t->mmu, a + PAGE_SIZE, v->end, &pte)) {
       if (pte & PTE_D) {
         mmu_clear_dirty(&t->mmu, a);
         uint64_t page = ((pte & PTE_ADDR) - r->smem_start) / PAGE_SIZE;
         fb_mark_dirty(page, page);
         any = true;
       }
-      a += PAGE_SIZE;
     }
   }
   /* No CPU may keep a writable TLB entry for a page whose D is clear. */

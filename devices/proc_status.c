@@ -53,13 +53,9 @@ struct mem_counts {
 
 static void count_resident(struct process *p, const struct vma *v,
                            struct mem_counts *m) {
-  for (uint64_t a = v->start; a < v->end;) {
-    uint64_t pte = mmu_pte(&p->mmu, a);
-    if (!pte) {
-      uint64_t next = mmu_next_table_boundary(&p->mmu, a);
-      a = next > a + PAGE_SIZE ? next : a + PAGE_SIZE;
-      continue;
-    }
+  uint64_t pte;
+  for (uint64_t a = mmu_next_present(&p->mmu, v->start, v->end, &pte);
+       a < v->end; a = mmu_next_present(&p->mmu, a + PAGE_SIZE, v->end, &pte)) {
     if (v->shm)
       *(v->file ? &m->file : &m->shmem) += PAGE_SIZE;
     else if (v->file && !(pte & PTE_W))
@@ -68,7 +64,6 @@ static void count_resident(struct process *p, const struct vma *v,
       m->anon += PAGE_SIZE;
     if (!mmu_in_window(&p->mmu, pte & PTE_ADDR))
       m->frames += PAGE_SIZE;
-    a += PAGE_SIZE;
   }
 }
 

@@ -170,9 +170,13 @@ uint64_t mmu_pte(struct mmu *m, uint64_t vaddr);
 uint64_t mmu_clear_dirty(struct mmu *m, uint64_t vaddr);
 /* Rewrite the permission bits (PTE_W, PTE_U, PTE_NX) of a present PTE. */
 void mmu_protect(struct mmu *m, uint64_t vaddr, uint64_t pte_flags);
-/* Where a page-by-page scan from vaddr may resume when vaddr sits in an
- * absent table (skips whole unpopulated 2 MiB/1 GiB/512 GiB regions). */
-uint64_t mmu_next_table_boundary(struct mmu *m, uint64_t vaddr);
+/* The first page at or after vaddr, below end, that has a present PTE
+ * (returned through *pte), or end: range walks skip whole unpopulated
+ * 2 MiB/1 GiB/512 GiB regions. Walk with
+ *   for (a = mmu_next_present(m, lo, hi, &pte); a < hi;
+ *        a = mmu_next_present(m, a + PAGE_SIZE, hi, &pte)) */
+uint64_t mmu_next_present(struct mmu *m, uint64_t vaddr, uint64_t end,
+                          uint64_t *pte);
 /* Load CR3 (flushes the TLB, as a mov to CR3 without PCID does). */
 void mmu_set_cr3(struct mmu *m, uint64_t cr3);
 

@@ -91,9 +91,9 @@ void mmu_protect(struct mmu *m, uint64_t vaddr, uint64_t pte_flags) {
   page_changed(m, vaddr);
 }
 
-uint64_t mmu_next_table_boundary(struct mmu *m, uint64_t vaddr) {
-  /* The end of the largest absent region at vaddr: lets range walks skip
-   * unpopulated tables instead of visiting every page. */
+/* The end of the largest absent region at vaddr: lets range walks skip
+ * unpopulated tables instead of visiting every page. */
+static uint64_t next_table_boundary(struct mmu *m, uint64_t vaddr) {
   uint64_t table = m->cr3;
   for (int level = 3; level > 0; level--) {
     uint64_t entry = table_at(m, table)[level_index(vaddr, level)];
@@ -104,6 +104,19 @@ uint64_t mmu_next_table_boundary(struct mmu *m, uint64_t vaddr) {
     table = entry & PTE_ADDR;
   }
   return (vaddr & PAGE_MASK) + PAGE_SIZE;
+}
+
+uint64_t mmu_next_present(struct mmu *m, uint64_t vaddr, uint64_t end,
+                          uint64_t *pte) {
+  while (vaddr < end) {
+    *pte = mmu_pte(m, vaddr);
+    if (*pte)
+      return vaddr;
+    uint64_t next = next_table_boundary(m, vaddr);
+    vaddr = next > vaddr + PAGE_SIZE ? next : vaddr + PAGE_SIZE;
+  }
+  *pte = 0;
+  return end;
 }
 
 void mmu_set_cr3(struct mmu *m, uint64_t cr3) {

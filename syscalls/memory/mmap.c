@@ -420,16 +420,10 @@ int mm_protect(struct process *p, uint64_t addr, uint64_t len, int prot) {
       v->accounted = true;
     v->prot = prot;
     /* Populated pages change in place; private pages keep their frame. */
-    for (uint64_t a = v->start; a < v->end;) {
-      uint64_t pte = mmu_pte(&p->mmu, a);
-      if (!pte) {
-        uint64_t next = mmu_next_table_boundary(&p->mmu, a);
-        a = next > a + PAGE_SIZE ? next : a + PAGE_SIZE;
-        continue;
-      }
+    uint64_t pte;
+    for (uint64_t a = mmu_next_present(&p->mmu, v->start, v->end, &pte);
+         a < v->end; a = mmu_next_present(&p->mmu, a + PAGE_SIZE, v->end, &pte))
       mmu_protect(&p->mmu, a, pte_flags_for(prot));
-      a += PAGE_SIZE;
-    }
   }
   mmu_shootdown(&p->mmu);
   return 0;

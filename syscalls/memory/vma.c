@@ -55,18 +55,12 @@ static void write_back(struct process *p, const struct vma *v, uint64_t page,
 
 static void unmap_pages(struct process *p, const struct vma *v, uint64_t start,
                         uint64_t end) {
-  uint64_t page = start;
-  while (page < end) {
-    uint64_t pte = mmu_pte(&p->mmu, page);
-    if (!pte) {
-      uint64_t next = mmu_next_table_boundary(&p->mmu, page);
-      page = next > page + PAGE_SIZE ? next : page + PAGE_SIZE;
-      continue;
-    }
+  uint64_t pte;
+  for (uint64_t page = mmu_next_present(&p->mmu, start, end, &pte); page < end;
+       page = mmu_next_present(&p->mmu, page + PAGE_SIZE, end, &pte)) {
     write_back(p, v, page, pte);
     mmu_unmap(&p->mmu, page);
     mmu_frame_free(&p->mmu, pte & PTE_ADDR);
-    page += PAGE_SIZE;
   }
   /* Other threads' TLBs drop the pages before munmap returns; the frames
    * are not handed out again before then (the kernel lock is held). */

@@ -26,16 +26,10 @@ static void for_each_page(struct process *p,
     const struct vma *v = &p->mm->vmas.v[k];
     if (v->shm)
       continue;
-    for (uint64_t a = v->start; a < v->end;) {
-      uint64_t pte = mmu_pte(&p->mmu, a);
-      if (!pte) {
-        uint64_t next = mmu_next_table_boundary(&p->mmu, a);
-        a = next > a + PAGE_SIZE ? next : a + PAGE_SIZE;
-        continue;
-      }
+    uint64_t pte;
+    for (uint64_t a = mmu_next_present(&p->mmu, v->start, v->end, &pte);
+         a < v->end; a = mmu_next_present(&p->mmu, a + PAGE_SIZE, v->end, &pte))
       fn(p, a, pte, ctx);
-      a += PAGE_SIZE;
-    }
   }
 }
 

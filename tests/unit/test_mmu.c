@@ -37,6 +37,29 @@ START_TEST(walk_reaches_the_frame) {
 }
 END_TEST
 
+/* The range walk finds exactly the present pages, across absent page
+ * tables (2 MiB), directories (1 GiB) and a 512 GiB region. */
+START_TEST(next_present_finds_mapped_pages) {
+  const uint64_t want[] = {0x400000ull, 0x401000ull, 0x40003000ull,
+                           0x7ffff7dd2000ull, 0x7ffffffde000ull};
+  uint64_t frames[5];
+  for (int k = 0; k < 5; k++)
+    frames[k] = map_new(want[k], PTE_U);
+  int n = 0;
+  uint64_t pte, end = 0x800000000000ull;
+  for (uint64_t a = mmu_next_present(&m, 0x1000, end, &pte); a < end;
+       a = mmu_next_present(&m, a + PAGE_SIZE, end, &pte), n++) {
+    ck_assert_int_lt(n, 5);
+    ck_assert_uint_eq(a, want[n]);
+    ck_assert_uint_eq(pte & PTE_ADDR, frames[n]);
+  }
+  ck_assert_int_eq(n, 5);
+  /* An end inside a gap stops there, with no PTE. */
+  ck_assert_uint_eq(mmu_next_present(&m, 0x402000, 0x500000, &pte), 0x500000);
+  ck_assert_uint_eq(pte, 0);
+}
+END_TEST
+
 START_TEST(not_present_error_code) {
   uint64_t pa;
   ck_assert_uint_eq(mmu_translate(&m, 0x1000, MMU_READ, &pa), PFERR_U);
@@ -146,6 +169,7 @@ int main(void) {
   TCase *t = tcase_create("mmu");
   tcase_add_checked_fixture(t, setup, teardown);
   tcase_add_test(t, walk_reaches_the_frame);
+  tcase_add_test(t, next_present_finds_mapped_pages);
   tcase_add_test(t, not_present_error_code);
   tcase_add_test(t, protection_error_codes);
   tcase_add_test(t, non_canonical_is_not_a_page_fault);
