@@ -5,7 +5,6 @@
 #include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/futex.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -126,221 +125,6 @@ static bool arg_is_out(struct process *p, int kind, const uint64_t a[6],
     return a[0] == PR_GET_NAME || a[0] == PR_GET_PDEATHSIG ||
            a[0] == PR_GET_CHILD_SUBREAPER;
   default: return false;
-  }
-}
-
-static void st_futex(struct process *p, const uint64_t a[6]) {
-  unsigned cmd = a[1] & FUTEX_CMD_MASK;
-  uint32_t val3 = (uint32_t)a[5];
-  st_printf(p, "%u", (unsigned)a[2]);
-  switch (cmd) {
-  case FUTEX_WAIT:
-    st_puts(p, ", ");
-    st_timespec(p, a[3]);
-    break;
-  case FUTEX_WAIT_BITSET:
-    st_puts(p, ", ");
-    st_timespec(p, a[3]);
-    /* fall through */
-  case FUTEX_WAKE_BITSET:
-    if (val3 == FUTEX_BITSET_MATCH_ANY)
-      st_puts(p, ", FUTEX_BITSET_MATCH_ANY");
-    else
-      st_printf(p, ", %#x", val3);
-    break;
-  case FUTEX_REQUEUE:
-    st_printf(p, ", %u, %#llx", (unsigned)a[3], (unsigned long long)a[4]);
-    break;
-  case FUTEX_CMP_REQUEUE:
-    st_printf(p, ", %u, %#llx, %u", (unsigned)a[3], (unsigned long long)a[4],
-              val3);
-    break;
-  case FUTEX_WAKE: break;
-  default:
-    st_printf(p, ", %#llx, %#llx, %#x", (unsigned long long)a[3],
-              (unsigned long long)a[4], val3);
-  }
-}
-
-static void st_futex_op(struct process *p, uint64_t op) {
-  const char *name = st_lookup(futex_op_names, op & FUTEX_CMD_MASK);
-  if (!name) {
-    st_printf(p, "%#llx", (unsigned long long)op);
-    return;
-  }
-  st_printf(p, "%s%s%s", name, op & FUTEX_PRIVATE_FLAG ? "_PRIVATE" : "",
-            op & FUTEX_CLOCK_REALTIME ? "|FUTEX_CLOCK_REALTIME" : "");
-}
-
-/* futex_waitv's waiters: {val=N, uaddr=0x..., flags=FUTEX_32|...}. */
-static void st_futex_waitv(struct process *p, uint64_t addr, uint64_t n) {
-  struct {
-    uint64_t val, uaddr;
-    uint32_t flags, reserved;
-  } w;
-  static const char *const sizes[] = {NULL, "FUTEX_16", "FUTEX_32", "FUTEX_64"};
-  if (!n) {
-    st_puts(p, "[]");
-    return;
-  }
-  if (!st_fetch(p, addr, &w, sizeof w))
-    return;
-  st_puts(p, "[");
-  for (uint64_t k = 0; k < n; k++) {
-    if (copy_from_guest(&p->mmu, &w, addr + k * sizeof w, sizeof w) < 0)
-      break;
-    if (k == STRACE_STRLEN) {
-      st_puts(p, ", ...");
-      break;
-    }
-    st_printf(p, "%s{val=%llu, uaddr=%#llx, flags=", k ? ", " : "",
-              (unsigned long long)w.val, (unsigned long long)w.uaddr);
-    const char *size = sizes[w.flags & 3];
-    uint32_t rest = w.flags & ~3u & ~(uint32_t)FUTEX_PRIVATE_FLAG;
-    const char *sep = "";
-    if (size) {
-      st_puts(p, size);
-      sep = "|";
-    }
-    if (w.flags & FUTEX_PRIVATE_FLAG) {
-      st_printf(p, "%sFUTEX_PRIVATE_FLAG", sep);
-      sep = "|";
-    }
-    if (rest || !*sep)
-      st_printf(p, *sep ? "%s%#x" : "%s%u", sep, rest);
-    if (w.reserved)
-      st_printf(p, ", __reserved=%#x", w.reserved);
-    st_puts(p, "}");
-  }
-  st_puts(p, "]");
-}
-
-static const struct flag_name prctl_names[] = {
-    {PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"},
-    {PR_GET_PDEATHSIG, "PR_GET_PDEATHSIG"},
-    {PR_GET_DUMPABLE, "PR_GET_DUMPABLE"},
-    {PR_SET_DUMPABLE, "PR_SET_DUMPABLE"},
-    {PR_SET_NAME, "PR_SET_NAME"},
-    {PR_GET_NAME, "PR_GET_NAME"},
-    {PR_CAPBSET_READ, "PR_CAPBSET_READ"},
-    {PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS"},
-    {PR_GET_NO_NEW_PRIVS, "PR_GET_NO_NEW_PRIVS"},
-    {PR_SET_CHILD_SUBREAPER, "PR_SET_CHILD_SUBREAPER"},
-    {PR_GET_CHILD_SUBREAPER, "PR_GET_CHILD_SUBREAPER"},
-    {0x53564d41, "PR_SET_VMA"},
-    FLAG_END};
-
-static const struct flag_name dumpable_names[] = {{0, "SUID_DUMP_DISABLE"},
-                                                  {1, "SUID_DUMP_USER"},
-                                                  {2, "SUID_DUMP_ROOT"},
-                                                  FLAG_END};
-
-/* prctl's arguments after the option, as many as the option takes. */
-static void st_prctl_tail(struct process *p, const uint64_t a[6], int64_t ret) {
-  switch (a[0]) {
-  case PR_SET_NAME: st_guest_str(p, a[1], 15); return;
-  case PR_GET_NAME:
-    if (ret < 0)
-      st_ptr(p, a[1]);
-    else
-      st_guest_str(p, a[1], 15);
-    return;
-  case PR_SET_DUMPABLE: st_xlat(p, dumpable_names, a[1], NULL); return;
-  case PR_CAPBSET_READ: {
-    static const char *const caps[] = {"CHOWN",
-                                       "DAC_OVERRIDE",
-                                       "DAC_READ_SEARCH",
-                                       "FOWNER",
-                                       "FSETID",
-                                       "KILL",
-                                       "SETGID",
-                                       "SETUID",
-                                       "SETPCAP",
-                                       "LINUX_IMMUTABLE",
-                                       "NET_BIND_SERVICE",
-                                       "NET_BROADCAST",
-                                       "NET_ADMIN",
-                                       "NET_RAW",
-                                       "IPC_LOCK",
-                                       "IPC_OWNER",
-                                       "SYS_MODULE",
-                                       "SYS_RAWIO",
-                                       "SYS_CHROOT",
-                                       "SYS_PTRACE",
-                                       "SYS_PACCT",
-                                       "SYS_ADMIN",
-                                       "SYS_BOOT",
-                                       "SYS_NICE",
-                                       "SYS_RESOURCE",
-                                       "SYS_TIME",
-                                       "SYS_TTY_CONFIG",
-                                       "MKNOD",
-                                       "LEASE",
-                                       "AUDIT_WRITE",
-                                       "AUDIT_CONTROL",
-                                       "SETFCAP",
-                                       "MAC_OVERRIDE",
-                                       "MAC_ADMIN",
-                                       "SYSLOG",
-                                       "WAKE_ALARM",
-                                       "BLOCK_SUSPEND",
-                                       "AUDIT_READ",
-                                       "PERFMON",
-                                       "BPF",
-                                       "CHECKPOINT_RESTORE"};
-    if (a[1] < sizeof caps / sizeof *caps)
-      st_printf(p, "CAP_%s", caps[a[1]]);
-    else
-      st_printf(p, "%#llx /* CAP_??? */", (unsigned long long)a[1]);
-    return;
-  }
-  case PR_SET_PDEATHSIG:
-    if (a[1])
-      st_signal(p, (int)a[1]);
-    else
-      st_puts(p, "0");
-    return;
-  case PR_GET_PDEATHSIG: {
-    int sig;
-    if (ret < 0 || copy_from_guest(&p->mmu, &sig, a[1], 4) < 0) {
-      st_ptr(p, a[1]);
-      return;
-    }
-    st_puts(p, "[");
-    if (sig)
-      st_signal(p, sig);
-    else
-      st_puts(p, "0");
-    st_puts(p, "]");
-    return;
-  }
-  case PR_SET_CHILD_SUBREAPER:
-    st_printf(p, "%llu", (unsigned long long)a[1]);
-    return;
-  case PR_GET_CHILD_SUBREAPER: {
-    int v;
-    if (ret < 0 || copy_from_guest(&p->mmu, &v, a[1], 4) < 0)
-      st_ptr(p, a[1]);
-    else
-      st_printf(p, "[%d]", v);
-    return;
-  }
-  case 0x53564d41: /* PR_SET_VMA */
-    st_printf(p, "%s, %#llx, %llu, ",
-              a[1] == 0 ? "PR_SET_VMA_ANON_NAME" : "0x1",
-              (unsigned long long)a[2], (unsigned long long)a[3]);
-    st_guest_str(p, a[4], STRACE_STRLEN);
-    return;
-  case PR_SET_NO_NEW_PRIVS:
-  case PR_GET_NO_NEW_PRIVS:
-    st_printf(p, "%llu, %llu, %llu, %llu", (unsigned long long)a[1],
-              (unsigned long long)a[2], (unsigned long long)a[3],
-              (unsigned long long)a[4]);
-    return;
-  default:
-    st_printf(p, "%#llx, %#llx, %#llx, %#llx", (unsigned long long)a[1],
-              (unsigned long long)a[2], (unsigned long long)a[3],
-              (unsigned long long)a[4]);
   }
 }
 
@@ -789,7 +573,7 @@ static void print_arg(struct process *p, int kind, const uint64_t a[6], int i,
   case A_SOCK_DOMAIN: st_xlat(p, af_names, v & 0xffffffffull, "AF_???"); break;
   case A_SOCK_TYPE: st_sock_type(p, v); break;
   case A_STATFS_OUT: failed ? st_ptr(p, v) : st_statfs(p, v); break;
-  case A_PRCTL_OP: st_xlat(p, prctl_names, v, "PR_???"); break;
+  case A_PRCTL_OP: st_prctl_op(p, v); break;
   case A_PRCTL_TAIL: st_prctl_tail(p, a, ret); break;
   case A_PRIO_WHICH: st_prio_which(p, v); break;
   case A_SCHED_POLICY: st_sched_policy(p, v); break;
@@ -936,14 +720,7 @@ static void print_result(struct process *p, const struct syscall_desc *d,
       st_printf(p, " (%s)", date);
     break;
   }
-  case R_PRCTL:
-    if (a[0] == PR_GET_DUMPABLE && st_lookup(dumpable_names, (uint64_t)ret)) {
-      st_printf(p, "%lld (%s)", (long long)ret,
-                st_lookup(dumpable_names, (uint64_t)ret));
-      break;
-    }
-    st_printf(p, "%lld", (long long)ret);
-    break;
+  case R_PRCTL: st_prctl_result(p, a, ret); break;
   case R_POLL:
   case R_PPOLL: st_poll_result(p, a, ret, kind == R_PPOLL); break;
   case R_SELECT:

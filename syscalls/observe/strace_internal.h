@@ -216,6 +216,14 @@ void st_mincore_vec(struct process *p, uint64_t addr, uint64_t len,
                     int64_t ret);
 void st_membarrier_cmd(struct process *p, uint64_t v);
 void st_mpol_mode(struct process *p, uint64_t v);
+/* strace_futex.c */
+void st_futex(struct process *p, const uint64_t a[6]);
+void st_futex_op(struct process *p, uint64_t op);
+void st_futex_waitv(struct process *p, uint64_t addr, uint64_t n);
+/* strace_prctl.c */
+void st_prctl_op(struct process *p, uint64_t v);
+void st_prctl_tail(struct process *p, const uint64_t a[6], int64_t ret);
+void st_prctl_result(struct process *p, const uint64_t a[6], int64_t ret);
 void st_mpol_mode_at(struct process *p, uint64_t addr, bool failed);
 void st_nodemask(struct process *p, uint64_t addr, uint64_t maxnode,
                  bool failed);
