@@ -73,12 +73,16 @@ static volatile uint8_t sink;
 
 int main(int argc, char **argv) {
   show_faults = argc > 1 && strcmp(argv[1], "faults") == 0;
-  /* An unnamed file (its name would differ between the traces), in
-   * /tmp, a disk or a memory file system as the host has it. */
+  /* An unnamed file in /tmp, a disk or a memory file system as the host
+   * has it. Where /tmp cannot make one (overlayfs before Linux 6.6), a
+   * name the native and emulated runs share, so that their traces
+   * compare: the program's own (-O0 and -O2 run at the same time). */
   int fd = open("/tmp", O_RDWR | O_TMPFILE, 0600);
   if (fd < 0) {
-    char path[] = "/tmp/emu_file_faults_XXXXXX";
-    fd = mkstemp(path);
+    const char *self = strrchr(argv[0], '/');
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/emu_%s.tmp", self ? self + 1 : argv[0]);
+    fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
       return 1;
     unlink(path);
